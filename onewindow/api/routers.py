@@ -1,0 +1,14 @@
+"""Registers each domain's router on the API: one line per domain module."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+
+def register(api: NinjaAPI) -> None:
+    from onewindow.api import auth, calendar, catalog, org
+
+    api.add_router("/auth", auth.router, tags=["auth"])
+    api.add_router("/calendar", calendar.router, tags=["calendar"])
+    api.add_router("/", org.router, tags=["organisation"])
+    api.add_router("/", catalog.router, tags=["catalog"])

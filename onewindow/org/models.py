@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Center(models.Model):
+    """A service center (政务服务中心 / 便民服务中心); centers form a hierarchy."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+        COUNTY = "county", _("county")
+        TOWNSHIP = "township", _("township")
+
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Upper-case letters and digits; the first part of every case number."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent center"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("center")
+        verbose_name_plural = _("centers")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="departments"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["center", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code"], name="department_code_unique_in_center")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Window(models.Model):
+    """A desk in the hall: a department's window, or a general window (综合窗口) with no department."""
+
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="windows"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="windows",
+        help_text=_("Empty for a general window (综合窗口) that accepts items of any department."),
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+    floor = models.CharField(_("floor / area"), max_length=50, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        ordering = ["center", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code"], name="window_code_unique_in_center")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_general(self) -> bool:
+        return self.department_id is None
+
+
+class Post(models.Model):
+    """A post (岗位) that handles a kind of process step: 受理岗, 审查岗, 审核岗, 决定岗, 制证岗 ..."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff account. Roles are groups; permissions are checked by permission, never by role name."""
+
+    class Scope(models.TextChoices):
+        DEPARTMENT = "department", _("own department")
+        DEPARTMENTS = "departments", _("selected departments")
+        CENTER = "center", _("whole center")
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    center = models.ForeignKey(
+        Center,
+        verbose_name=_("center"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("window"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    posts = models.ManyToManyField(Post, verbose_name=_("posts"), blank=True, related_name="staff")
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    data_scope = models.CharField(
+        _("data scope"),
+        max_length=12,
+        choices=Scope.choices,
+        default=Scope.DEPARTMENT,
+        help_text=_("Which departments' data this account sees."),
+    )
+    scope_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("scope departments"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Used when the data scope is 'selected departments' (the own department is always included)."
+        ),
+    )
+
+
+    class Meta:
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+        ordering = ["username"]
+        permissions = [
+            ("manage_accounts", _("Can create staff accounts and assign roles (security administrator)")),
+            ("manage_organisation", _("Can maintain centers, departments, windows and posts")),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a hash of the token is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

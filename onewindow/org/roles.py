@@ -1,0 +1,141 @@
+"""The roles and the permissions each one grants. Roles are Django groups created from this table
+(`org_sync_roles`); code checks permissions (`user.has_perm`), never role names.
+
+三员分立: the system, security and audit administrator roles are mutually exclusive on one
+account, and no account holds every right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: Promise
+    permissions: tuple[str, ...]
+
+
+# Permissions named "app_label.codename". Those of apps that do not exist yet are skipped
+# when roles are synced, so a later app only has to declare its permissions in Meta.
+ROLES: tuple[Role, ...] = (
+    Role(
+        "window_clerk",
+        _("Window clerk"),
+        (
+            "catalog.view_serviceitem",
+            "cases.accept_case",
+            "cases.view_case",
+            "cases.deliver_case",
+        ),
+    ),
+    Role(
+        "reviewer",
+        _("Reviewer"),
+        (
+            "catalog.view_serviceitem",
+            "cases.view_case",
+            "cases.handle_step",
+        ),
+    ),
+    Role(
+        "approver",
+        _("Approver"),
+        (
+            "catalog.view_serviceitem",
+            "cases.view_case",
+            "cases.handle_step",
+            "cases.decide_case",
+        ),
+    ),
+    Role(
+        "chief_representative",
+        _("Chief representative"),
+        (
+            "catalog.view_serviceitem",
+            "cases.view_case",
+            "cases.handle_step",
+            "cases.decide_case",
+            "cases.approve_extension",
+        ),
+    ),
+    Role(
+        "supervisor",
+        _("Center supervisor"),
+        (
+            "catalog.view_serviceitem",
+            "cases.view_case",
+            "cases.approve_extension",
+            "supervision.supervise",
+            "calendar.view_calendaryear",
+        ),
+    ),
+    Role(
+        "center_admin",
+        _("Center administrator"),
+        (
+            "org.manage_organisation",
+            "org.view_center",
+            "org.add_department",
+            "org.change_department",
+            "org.view_department",
+            "org.add_window",
+            "org.change_window",
+            "org.view_window",
+            "org.view_post",
+            "org.add_post",
+            "org.change_post",
+            "catalog.view_serviceitem",
+            "catalog.add_serviceitem",
+            "catalog.change_serviceitem",
+            "catalog.publish_serviceitem",
+            "catalog.import_catalog",
+            "catalog.view_bundle",
+            "catalog.add_bundle",
+            "catalog.change_bundle",
+            "calendar.view_calendaryear",
+            "calendar.add_calendaryear",
+            "calendar.change_calendaryear",
+            "calendar.view_calendarday",
+            "calendar.add_calendarday",
+            "calendar.change_calendarday",
+            "calendar.delete_calendarday",
+        ),
+    ),
+    Role("auditor", _("Audit administrator"), ("core.view_auditentry",)),
+    Role(
+        "system_admin",
+        _("System administrator"),
+        (
+            "org.manage_organisation",
+            "org.view_center",
+            "org.add_center",
+            "org.change_center",
+            "org.view_department",
+            "org.view_window",
+            "org.view_post",
+            "calendar.view_calendaryear",
+            "calendar.change_calendaryear",
+        ),
+    ),
+    Role(
+        "security_admin",
+        _("Security administrator"),
+        (
+            "org.manage_accounts",
+            "org.view_user",
+            "org.add_user",
+            "org.change_user",
+            "auth.view_group",
+        ),
+    ),
+)
+
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+# 三员分立: at most one of these on one account.
+EXCLUSIVE_ADMIN_ROLES = frozenset({"system_admin", "security_admin", "auditor"})
