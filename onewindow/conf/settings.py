@@ -40,11 +40,14 @@ INSTALLED_APPS = [
     "ninja",
     "onewindow.core",
     "onewindow.calendar",
+    "onewindow.notifications",
     "onewindow.org",
     "onewindow.catalog",
+    "onewindow.cases",
     "onewindow.web",
     "onewindow.portal",
     "onewindow.api",
+    "onewindow.demo",
 ]
 
 MIDDLEWARE = [
