@@ -1,0 +1,265 @@
+"""Reading the catalog. Public reads (service guide, API) see published versions only.
+
+`center` arguments accept a `Center`, a center code, or None (every center).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from onewindow.catalog import search
+from onewindow.catalog.models import (
+    Bundle,
+    BundleField,
+    BundleItem,
+    BundleMaterial,
+    Material,
+    ProcessStep,
+    ServiceItem,
+    ServiceItemVersion,
+    Theme,
+)
+from onewindow.core.errors import NotFound, ValidationFailed
+from onewindow.org.models import Center, Department
+
+
+def _center(center: Center | str | None) -> Center | None:
+    if center is None or isinstance(center, Center):
+        return center
+    found = Center.objects.filter(code=center).first()
+    if found is None:
+        raise ValidationFailed(
+            _("Unknown center %(code)s.") % {"code": center},
+            code="unknown_filter",
+            details={"center": [_("Unknown center %(code)s.") % {"code": center}]},
+        )
+    return found
+
+
+def _published() -> QuerySet[ServiceItemVersion]:
+    return ServiceItemVersion.objects.filter(item__published_version=F("pk"))
+
+
+def published_items(
+    *,
+    center: Center | str | None = None,
+    department_code: str | None = None,
+    theme_code: str | None = None,
+    handling_type: str | None = None,
+    q: str | None = None,
+) -> QuerySet[ServiceItemVersion]:
+    """The published version of every item, ordered by department position then code.
+
+    Filters left empty are not applied; an unknown department, theme or handling type raises
+    ValidationFailed (code "unknown_filter"). `q` is a Chinese-aware search: every jieba token
+    of the query must occur in the item's search text.
+    """
+    resolved = _center(center)
+    qs = _published().select_related("item", "department", "item__center", "window")
+    errors: dict[str, list[str]] = {}
+    if resolved is not None:
+        qs = qs.filter(item__center=resolved)
+    if department_code:
+        departments = Department.objects.filter(code=department_code)
+        if resolved is not None:
+            departments = departments.filter(center=resolved)
+        if not departments.exists():
+            errors["department"] = [_("Unknown department %(code)s.") % {"code": department_code}]
+        qs = qs.filter(department__code=department_code)
+    if theme_code:
+        if not Theme.objects.filter(code=theme_code).exists():
+            errors["theme"] = [_("Unknown theme %(code)s.") % {"code": theme_code}]
+        qs = qs.filter(themes__code=theme_code)
+    if handling_type:
+        if handling_type not in ServiceItemVersion.HandlingType.values:
+            errors["handling_type"] = [
+                _("Unknown handling type %(value)s: use one of %(choices)s.")
+                % {"value": handling_type, "choices": ", ".join(ServiceItemVersion.HandlingType.values)}
+            ]
+        qs = qs.filter(handling_type=handling_type)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationFailed(first, code="unknown_filter", details=errors)
+    for token in search.query_tokens(q):
+        # The name and code too, for versions written without the services (no search text).
+        qs = qs.filter(
+            Q(search_text__icontains=token) | Q(name__icontains=token) | Q(item__code__icontains=token)
+        )
+    return qs.order_by("department__position", "department__code", "item__code")
+
+
+def item_by_code(code: str, *, center: Center | str | None = None) -> ServiceItemVersion:
+    """The published version of the item `code`, with materials, steps (and their posts) and
+    themes prefetched. Raises NotFound when there is no such item or it is not published."""
+    qs = (
+        _published()
+        .filter(item__code=code)
+        .select_related("item", "department", "item__center", "window")
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("position")),
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("post").order_by("position")),
+            "themes",
+        )
+    )
+    resolved = _center(center)
+    if resolved is not None:
+        qs = qs.filter(item__center=resolved)
+    version = qs.order_by("item__center__code").first()
+    if version is None:
+        raise NotFound(_("No published service item with code %(code)s.") % {"code": code})
+    return version
+
+
+def item_for_edit(code: str, *, center: Center | str) -> ServiceItem:
+    """The item `code` of a center, published or not (for staff). Raises NotFound."""
+    resolved = _center(center)
+    item = (
+        ServiceItem.objects.select_related("published_version", "center")
+        .filter(center=resolved, code=code)
+        .first()
+    )
+    if item is None:
+        raise NotFound(_("No service item with code %(code)s.") % {"code": code})
+    return item
+
+
+def item_versions(item: ServiceItem) -> QuerySet[ServiceItemVersion]:
+    """Every version of `item`, newest first."""
+    return (
+        ServiceItemVersion.objects.filter(item=item)
+        .select_related("item", "department", "created_by", "published_by")
+        .order_by("-number")
+    )
+
+
+def item_draft(item: ServiceItem) -> ServiceItemVersion | None:
+    """The item's draft version, if it has one."""
+    return (
+        ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.DRAFT)
+        .prefetch_related("materials", "steps", "themes")
+        .first()
+    )
+
+
+def themes_with_counts(*, center: Center | str | None = None) -> list[tuple[Theme, int]]:
+    """Every theme with the number of published items (of `center`) under it, in theme order."""
+    published = _published()
+    resolved = _center(center)
+    if resolved is not None:
+        published = published.filter(item__center=resolved)
+    counts = dict(
+        published.filter(themes__isnull=False)
+        .values_list("themes")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("themes", "n")
+    )
+    return [(theme, counts.get(theme.pk, 0)) for theme in Theme.objects.order_by("position", "code")]
+
+
+def departments_with_counts(*, center: Center | str) -> list[tuple[Department, int]]:
+    """The active departments of `center` with their number of published items."""
+    resolved = _center(center)
+    departments = Department.objects.filter(center=resolved, active=True).annotate(
+        n=Count(
+            "item_versions",
+            filter=Q(item_versions__item__published_version=F("item_versions__pk")),
+            distinct=True,
+        )
+    )
+    return [(dept, dept.n) for dept in departments.order_by("position", "code")]
+
+
+@dataclass(frozen=True)
+class ItemCompression:
+    code: str
+    name: str
+    department_name: str
+    legal_limit: int
+    promised_limit: int
+    ratio: float | None
+
+
+@dataclass(frozen=True)
+class CatalogCompression:
+    """压缩率 over a center's published catalog. `ratio` is 1 − Σpromised ÷ Σlegal over the items
+    with a legal limit above 0; `mean_ratio` the plain mean of those items' ratios."""
+
+    items: list[ItemCompression]
+    total_legal: int
+    total_promised: int
+    ratio: float | None
+    mean_ratio: float | None
+
+
+def catalog_compression(*, center: Center | str) -> CatalogCompression:
+    rows = published_items(center=center)
+    items = [
+        ItemCompression(
+            code=v.item.code,
+            name=v.name,
+            department_name=v.department.name,
+            legal_limit=v.legal_limit,
+            promised_limit=v.promised_limit,
+            ratio=v.compression,
+        )
+        for v in rows
+    ]
+    counted = [i for i in items if i.legal_limit > 0]
+    total_legal = sum(i.legal_limit for i in counted)
+    total_promised = sum(i.promised_limit for i in counted)
+    ratios = [i.ratio for i in counted if i.ratio is not None]
+    return CatalogCompression(
+        items=items,
+        total_legal=total_legal,
+        total_promised=total_promised,
+        ratio=(1 - total_promised / total_legal) if total_legal else None,
+        mean_ratio=(sum(ratios) / len(ratios)) if ratios else None,
+    )
+
+
+def bundles(*, center: Center | str | None = None) -> QuerySet[Bundle]:
+    """The active bundles, with their lead department, ordered by code."""
+    qs = Bundle.objects.filter(active=True).select_related("lead_department", "center")
+    resolved = _center(center)
+    if resolved is not None:
+        qs = qs.filter(center=resolved)
+    return qs.annotate(item_count=Count("bundle_items", distinct=True)).order_by("center__code", "code")
+
+
+def _bundle_prefetches() -> list[Any]:
+    return [
+        "phases",
+        Prefetch(
+            "bundle_items",
+            queryset=BundleItem.objects.select_related(
+                "item", "item__published_version", "item__published_version__department", "phase"
+            ).order_by("position"),
+        ),
+        Prefetch(
+            "fields",
+            queryset=BundleField.objects.order_by("position").prefetch_related("mappings__item"),
+        ),
+        Prefetch(
+            "materials",
+            queryset=BundleMaterial.objects.order_by("position").prefetch_related("items"),
+        ),
+    ]
+
+
+def bundle_by_code(code: str, *, center: Center | str | None = None, active_only: bool = True) -> Bundle:
+    """The bundle `code` with phases, items, single-form fields with their mappings, and
+    materials prefetched. Raises NotFound."""
+    qs = Bundle.objects.filter(code=code).select_related("lead_department", "center")
+    if active_only:
+        qs = qs.filter(active=True)
+    resolved = _center(center)
+    if resolved is not None:
+        qs = qs.filter(center=resolved)
+    bundle = qs.prefetch_related(*_bundle_prefetches()).order_by("center__code").first()
+    if bundle is None:
+        raise NotFound(_("No bundle with code %(code)s.") % {"code": code})
+    return bundle
