@@ -1,0 +1,221 @@
+"""Writing notifications: message templates and the outbox.
+
+`message_enqueue` stores a message in the caller's transaction and schedules its delivery once
+that transaction commits; `outbox_deliver` sends what is due, with retries and backoff. A message
+is never lost (it is a row before it is sent) and never sent twice by two workers (each attempt
+is claimed with a compare-and-set update).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onewindow.core import audit, clock
+from onewindow.core.errors import ValidationFailed
+from onewindow.core.masking import mask_phone, mask_text
+from onewindow.notifications import channels, rendering
+from onewindow.notifications.models import Channel, MessageTemplate, OutboxMessage
+
+logger = logging.getLogger("onewindow.notifications")
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 60
+# How long a claimed attempt is reserved: if the worker dies mid-send, the message is retried after it.
+CLAIM_SECONDS = 300
+
+_RECIPIENT_RE = re.compile(r"^\+?\d{5,20}$")
+_CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
+
+
+def backoff_delay(attempts: int) -> dt.timedelta:
+    """The wait before the next try after `attempts` failed ones: 1, 2, 4, 8 ... minutes."""
+    return dt.timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def _normalise_recipient(recipient: str) -> str:
+    return re.sub(r"[\s\-()]", "", recipient or "")
+
+
+@transaction.atomic
+def message_enqueue(
+    *,
+    template_code: str,
+    recipient: str,
+    context: Mapping[str, Any],
+    related_type: str = "",
+    related_id: str = "",
+) -> OutboxMessage | None:
+    """Render `template_code` with `context` and store the message for `recipient`.
+
+    Runs inside the caller's transaction: the message exists only if the caller's change commits,
+    and delivery is scheduled after the commit. Returns None, storing nothing, when `recipient`
+    is empty or the template is switched off. A missing placeholder, an unknown template or a
+    malformed phone number raises ValidationFailed.
+    """
+    recipient = _normalise_recipient(recipient)
+    if not recipient:
+        return None
+    if not _RECIPIENT_RE.match(recipient):
+        raise ValidationFailed(
+            _("The phone number %(phone)s is not valid.") % {"phone": mask_phone(recipient)},
+            details={"recipient": [_("Digits only, with an optional leading +.")]},
+        )
+    template = MessageTemplate.objects.filter(code=template_code).first()
+    if template is None:
+        raise ValidationFailed(
+            _("There is no message template %(code)s.") % {"code": template_code},
+            code="unknown_template",
+            details={"template_code": [_("Unknown template.")]},
+        )
+    if not template.active:
+        logger.info(
+            "template %s is switched off: message to %s skipped", template_code, mask_phone(recipient)
+        )
+        return None
+    body = rendering.render(template.text, context)
+    now = clock.now()
+    message = OutboxMessage.objects.create(
+        created_at=now,
+        template_code=template.code,
+        channel=template.channel,
+        recipient=recipient,
+        body=body,
+        related_type=related_type[:64],
+        related_id=str(related_id)[:64],
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    message_id = message.pk
+    transaction.on_commit(lambda: _schedule_delivery(message_id), robust=True)
+    return message
+
+
+def _schedule_delivery(message_id: int) -> None:
+    from onewindow.notifications import tasks  # the task module imports this one
+
+    tasks.deliver_message(message_id)
+
+
+def _claim(message: OutboxMessage, now: dt.datetime) -> bool:
+    """Reserve one attempt at `message` (compare-and-set on status and attempts)."""
+    claimed = OutboxMessage.objects.filter(
+        pk=message.pk,
+        status=message.status,
+        attempts=message.attempts,
+        next_attempt_at__lte=now,
+    ).update(attempts=message.attempts + 1, next_attempt_at=now + dt.timedelta(seconds=CLAIM_SECONDS))
+    if claimed:
+        message.attempts += 1
+    return bool(claimed)
+
+
+def _attempt(message: OutboxMessage) -> bool:
+    """Claim and send one message; record the outcome. True when it was sent by this call."""
+    now = clock.now()
+    if message.status not in (OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED):
+        return False
+    if not _claim(message, now):
+        return False
+    attempts = message.attempts
+    mine = OutboxMessage.objects.filter(pk=message.pk, attempts=attempts)
+    try:
+        channels.get_channel(message.channel).send(recipient=message.recipient, body=message.body)
+    except Exception as exc:  # any failure of the channel is recorded and retried
+        error = mask_text(str(exc) or exc.__class__.__name__)[:500]
+        if attempts >= MAX_ATTEMPTS:
+            mine.update(status=OutboxMessage.Status.DEAD, last_error=error)
+            logger.error(
+                "message %s to %s given up after %s attempts: %s",
+                message.pk,
+                mask_phone(message.recipient),
+                attempts,
+                error,
+            )
+        else:
+            mine.update(
+                status=OutboxMessage.Status.FAILED,
+                last_error=error,
+                next_attempt_at=clock.now() + backoff_delay(attempts),
+            )
+            logger.warning(
+                "message %s to %s failed (attempt %s): %s",
+                message.pk,
+                mask_phone(message.recipient),
+                attempts,
+                error,
+            )
+        return False
+    mine.update(status=OutboxMessage.Status.SENT, sent_at=clock.now(), last_error="")
+    return True
+
+
+def outbox_deliver(*, limit: int = 100) -> int:
+    """Send up to `limit` due messages (pending, or failed and due for a retry); returns how many
+    were sent. Safe to run in several workers at once. Not atomic on purpose: each claim commits
+    before the message leaves, so no other worker can take it."""
+    now = clock.now()
+    due = list(
+        OutboxMessage.objects.filter(
+            status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED),
+            next_attempt_at__lte=now,
+        )
+        .order_by("next_attempt_at", "id")
+        .only("id", "status", "attempts", "channel", "recipient", "body")[:limit]
+    )
+    return sum(1 for message in due if _attempt(message))
+
+
+def outbox_deliver_message(*, message_id: int) -> bool:
+    """Send one message now if it is still due (what the on-commit task calls)."""
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    return message is not None and _attempt(message)
+
+
+@transaction.atomic
+def message_template_save(
+    *,
+    code: str,
+    text: str,
+    name: str = "",
+    channel: str = Channel.SMS,
+    active: bool = True,
+    actor: Any = None,
+) -> MessageTemplate:
+    """Create or update the template `code`; its placeholders must be plain names."""
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip()
+    if not _CODE_RE.match(code):
+        errors["code"] = [_("Lower-case letters, digits and underscores, starting with a letter.")]
+    if not (text or "").strip():
+        errors["text"] = [_("The text is required.")]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if errors:
+        raise ValidationFailed(_("The message template is not valid."), details=errors)
+    rendering.placeholders(text)
+    template = MessageTemplate.objects.select_for_update().filter(code=code).first()
+    before = audit.snapshot(template) if template is not None else None
+    if template is None:
+        template = MessageTemplate(code=code)
+    template.text = text
+    template.name = name
+    template.channel = channel
+    template.active = active
+    template.updated_at = clock.now()
+    template.save()
+    audit.record(
+        action="message_template.create" if before is None else "message_template.update",
+        obj=template,
+        before=before,
+        after=audit.snapshot(template),
+        actor=actor,
+    )
+    return template
