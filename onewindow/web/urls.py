@@ -1,3 +1,15 @@
+from django.urls import path
+
+from onewindow.web.views import accounts, calendar, catalog, home
+
 app_name = "web"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("catalog/", catalog.catalog, name="catalog"),
+    path("catalog/<str:code>/", catalog.item_detail, name="item"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/due-date/", calendar.due_date, name="calendar_due_date"),
+]

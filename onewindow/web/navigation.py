@@ -1,0 +1,78 @@
+"""The staff navigation registry: one list, one line per entry.
+
+An entry is shown to a user who holds its permission (`user.has_perm`); roles are never named
+here. A later app adds its page with one line in `NAV`, at the marked slot, e.g.
+
+    NavEntry("cases", _("Worklist"), "web:cases", "cases.view_case"),
+
+An entry whose URL does not resolve (its app is not installed yet) is left out silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str  # stable identifier; a page marks itself active with `nav_active = key`
+    label: Promise | str
+    url_name: str
+    permission: str | None = None  # "app_label.codename"; None: every signed-in user
+    staff_only: bool = False  # the Django admin needs `is_staff` as well as model permissions
+
+
+NAV: list[NavEntry] = [
+    NavEntry("home", _("Workbench"), "web:home"),
+    NavEntry("catalog", _("Service catalog"), "web:catalog", "catalog.view_serviceitem"),
+    # --- slot: cases worklist (cases.view_case) ------------------------------------------
+    # --- slot: supervision board (supervision.supervise) ---------------------------------
+    NavEntry("calendar", _("Working-day calendar"), "web:calendar", "calendar.view_calendaryear"),
+    # --- slot: statistics and reports ----------------------------------------------------
+    NavEntry("admin", _("System administration"), "admin:index", staff_only=True),
+    NavEntry("audit", _("Audit log"), "admin:core_auditentry_changelist", "core.view_auditentry"),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: str
+    url: str
+    active: bool
+
+
+def allowed(entry: NavEntry, user: Any) -> bool:
+    """Whether `user` may see `entry` (by permission, never by role name)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if entry.staff_only and not user.is_staff:
+        return False
+    return entry.permission is None or bool(user.has_perm(entry.permission))
+
+
+def nav_for(user: Any, *, active: str = "") -> list[NavLink]:
+    """The navigation links `user` may see, in registry order; `active` is the current page's key."""
+    links: list[NavLink] = []
+    for entry in NAV:
+        if not allowed(entry, user):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        links.append(NavLink(entry.key, str(entry.label), url, entry.key == active))
+    return links
+
+
+def entry(key: str) -> NavEntry:
+    """The registry entry with `key` (KeyError when unknown)."""
+    for candidate in NAV:
+        if candidate.key == key:
+            return candidate
+    raise KeyError(key)

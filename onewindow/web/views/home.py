@@ -1,0 +1,39 @@
+"""The staff home page (工作台): a welcome, what exists now, and where to go."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from onewindow.calendar import selectors as calendar_selectors
+from onewindow.catalog import selectors as catalog_selectors
+from onewindow.core import clock
+from onewindow.web import navigation
+from onewindow.web.access import staff_page
+
+
+def calendar_status() -> dict[str, object]:
+    """This year's and next year's schedule status, for the home page warning."""
+    year = clock.today().year
+    status = {row["year"]: row["confirmed"] for row in calendar_selectors.year_status(year, year + 1)}
+    return {
+        "this_year": year,
+        "this_year_confirmed": status[year],
+        "next_year": year + 1,
+        "next_year_confirmed": status[year + 1],
+    }
+
+
+@staff_page()
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {"nav_active": "home", "calendar": calendar_status()}
+    if user.center_id and navigation.allowed(navigation.entry("catalog"), user):
+        compression = catalog_selectors.catalog_compression(center=user.center)
+        context.update(
+            published_count=len(compression.items),
+            compression=compression,
+            bundle_count=catalog_selectors.bundles(center=user.center).count(),
+        )
+    context["links"] = [link for link in navigation.nav_for(user) if link.key != "home"]
+    return render(request, "web/home.html", context)
