@@ -1,0 +1,112 @@
+"""Case numbers and receipt numbers.
+
+    case number     = center code + acceptance date (YYYYMMDD) + 6-digit sequence + check character
+    receipt number  = "R" + center code + receipt date + 6-digit sequence + check character
+
+e.g. DEMO20260930000001 + check → ``DEMO20260930000001K``. The check character is ISO 7064
+MOD 37,36 (`onewindow.core.checksum`) over everything before it: one wrong character and two
+swapped adjacent characters are caught.
+
+Sequences are per center, kind and day. `next_sequence` increments the row with one
+``UPDATE … SET last = last + 1 … RETURNING last`` inside the caller's transaction: the row lock
+(PostgreSQL) or the write lock (SQLite, IMMEDIATE transactions) serialises concurrent intakes,
+and the first insert of a day is guarded against the race by a savepoint and a retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import IntegrityError, connection, transaction
+
+from onewindow.cases.models import CaseNumberSequence
+from onewindow.core import checksum
+from onewindow.core.errors import ValidationFailed
+
+SEQUENCE_DIGITS = 6
+RECEIPT_PREFIX = "R"
+_MAX_SEQUENCE = 10**SEQUENCE_DIGITS - 1
+_NUMBER_RE = re.compile(r"^(R?)([A-Z0-9]{1,12}?)(\d{8})(\d{6})([0-9A-Z])$")
+
+
+def format_number(center_code: str, day: dt.date, sequence: int, *, receipt: bool = False) -> str:
+    if not 1 <= sequence <= _MAX_SEQUENCE:
+        raise ValueError(f"sequence {sequence} out of range")
+    body = (
+        f"{RECEIPT_PREFIX if receipt else ''}{center_code.upper()}{day:%Y%m%d}{sequence:0{SEQUENCE_DIGITS}d}"
+    )
+    return body + checksum.check_character(body)
+
+
+def _update_returning(center_id: int, kind: str, day: dt.date) -> int | None:
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND kind = %s AND day = %s "  # noqa: S608
+            "RETURNING last",
+            [center_id, kind, day],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def next_sequence(*, center_id: int, kind: str, day: dt.date) -> int:
+    """The next sequence for (center, kind, day); call inside the transaction that uses it."""
+    value = _update_returning(center_id, kind, day)
+    if value is None:
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(center_id=center_id, kind=kind, day=day, last=1)
+            value = 1
+        except IntegrityError:  # another transaction created the day's row first
+            value = _update_returning(center_id, kind, day)
+            if value is None:  # pragma: no cover - the row exists by now
+                raise
+    if value > _MAX_SEQUENCE:
+        raise ValidationFailed(
+            "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
+        )
+    return value
+
+
+def next_case_number(*, center_id: int, center_code: str, day: dt.date) -> str:
+    seq = next_sequence(center_id=center_id, kind=CaseNumberSequence.Kind.CASE, day=day)
+    return format_number(center_code, day, seq)
+
+
+def next_receipt_number(*, center_id: int, center_code: str, day: dt.date) -> str:
+    seq = next_sequence(center_id=center_id, kind=CaseNumberSequence.Kind.RECEIPT, day=day)
+    return format_number(center_code, day, seq, receipt=True)
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[\s\-_]", "", str(text or "")).upper()
+
+
+def parse_case_number(text: str) -> str:
+    """The normalised case or receipt number (case and spaces ignored); ValidationFailed when it
+    is malformed or its check character is wrong."""
+    value = normalise(text)
+    match = _NUMBER_RE.match(value)
+    if not match:
+        raise ValidationFailed(
+            "This is not a case number: it should look like DEMO20260930000001K.",
+            code="bad_case_number",
+            details={"number": ["Expected center code, date (YYYYMMDD), 6 digits and a check character."]},
+        )
+    try:
+        dt.date(int(match.group(3)[:4]), int(match.group(3)[4:6]), int(match.group(3)[6:]))
+    except ValueError:
+        raise ValidationFailed(
+            "The date inside this case number does not exist.",
+            code="bad_case_number",
+            details={"number": ["The date part is not a real date."]},
+        ) from None
+    if not checksum.is_valid(value):
+        raise ValidationFailed(
+            "This case number has a typing error (its check character does not match).",
+            code="bad_case_number",
+            details={"number": ["Check the number: a character is wrong or two are swapped."]},
+        )
+    return value
