@@ -1,3 +1,21 @@
+from django.urls import path
+
+from onewindow.portal.views import files, guide
+
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", guide.home, name="home"),
+    path("search/", guide.search, name="search"),
+    path("search", guide.search),
+    path("departments/<str:code>/", guide.department, name="department"),
+    path("themes/<str:code>/", guide.theme, name="theme"),
+    path("items/<str:code>/", guide.item, name="item"),
+    path("items/<str:code>/print/", guide.item_print, name="item_print"),
+    path(
+        "items/<str:code>/materials/<int:position>/<str:kind>/",
+        files.material_file,
+        name="material_file",
+    ),
+    path("bundles/<str:code>/", guide.bundle, name="bundle"),
+]

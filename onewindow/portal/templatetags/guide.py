@@ -1,0 +1,23 @@
+"""Template helpers of the public service guide: `{% load guide %}`."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.5 -> "50%"; None -> "—"."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def with_query(url: str, query: str) -> str:
+    """Append the center query ("?center=CODE" or "") to a URL that may already have one."""
+    if not query:
+        return url
+    return f"{url}&{query[1:]}" if "?" in url else f"{url}{query}"
