@@ -16,14 +16,20 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Generic, TypeVar
 
 RANGE_START = dt.date(2000, 1, 1)
 RANGE_END = dt.date(2100, 12, 31)
 
 
+T = TypeVar("T", dt.date, int)
+
+
 @dataclass(frozen=True)
-class Result:
-    value: dt.date | int
+class Result(Generic[T]):
+    """A computed date or count, and whether every year it touched has a confirmed schedule."""
+
+    value: T
     confirmed: bool
 
 
@@ -90,11 +96,11 @@ class WorkingDayTable:
         """Working days after `start` up to and including `end` (negative when end < start)."""
         return self._cum[self._index(end)] - self._cum[self._index(start)]
 
-    def due_date(self, start: dt.date, days: int) -> Result:
+    def due_date(self, start: dt.date, days: int) -> Result[dt.date]:
         due = self.add_working_days(start, days)
         return Result(due, self._confirmed(start, due))
 
-    def working_days(self, start: dt.date, end: dt.date) -> Result:
+    def working_days(self, start: dt.date, end: dt.date) -> Result[int]:
         return Result(self.count_working_days(start, end), self._confirmed(start, end))
 
     def is_confirmed(self, year: int) -> bool:
