@@ -32,7 +32,7 @@ from onewindow.calendar.models import CalendarDay, CalendarYear
 from onewindow.calendar.services import SOURCE_MAX_LENGTH, calendar_set_year, parse_schedule_text
 from onewindow.calendar.workdays import RANGE_END, RANGE_START
 from onewindow.core import clock
-from onewindow.core.errors import ValidationFailed
+from onewindow.core.errors import DomainError
 
 CHANGE_PERMISSION = "calendar.change_calendaryear"
 
@@ -218,7 +218,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 source=data["source"],
                 actor=request.user,
             )
-        except ValidationFailed as exc:
+        except DomainError as exc:  # ValidationFailed (details per field) or Conflict
             details = exc.details if isinstance(exc.details, dict) else {}
             for field, problems in details.items():
                 target = field if field in ("year", "source") else "text"

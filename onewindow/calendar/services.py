@@ -1,18 +1,26 @@
 """Writing the holiday schedule. Every change goes through `calendar_set_year`.
 
 Deadlines already stored elsewhere (cases, steps) were computed from the schedule as it was.
-This module does not know about them (the calendar is below cases in the layers): the cases
-app wraps `calendar_set_year` in its own orchestrating service, which calls it and then
-recomputes the stored deadlines of open cases whose clock runs through the returned year.
+This module does not know about them (the calendar is below cases in the layers, and must not
+import it). Two ways for the cases app to keep them right, both explicit:
+
+- a caller that changes the schedule itself gets the changed `CalendarYear` back and can
+  recompute the deadlines of open cases whose clock runs through that year;
+- every change, including those made in the admin, calls the hooks registered with
+  `register_year_changed` (the cases app registers its recompute function in its
+  `AppConfig.ready()`), inside the same transaction, after the new days are written and the
+  cached table is forgotten, so a hook computes with the new schedule and a failing hook undoes
+  the whole change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from onewindow.calendar import selectors
@@ -20,13 +28,27 @@ from onewindow.calendar.models import CalendarDay, CalendarYear
 from onewindow.calendar.schedule_text import NAME_MAX_LENGTH, parse_schedule_text
 from onewindow.calendar.workdays import RANGE_END, RANGE_START
 from onewindow.core import audit
-from onewindow.core.errors import ValidationFailed
+from onewindow.core.errors import Conflict, ValidationFailed
 
-__all__ = ["calendar_set_year", "parse_schedule_text"]
+__all__ = ["calendar_set_year", "parse_schedule_text", "register_year_changed"]
 
 SOURCE_MAX_LENGTH = 200
 
 Entries = list[tuple[dt.date, str]]
+YearChangedHook = Callable[[CalendarYear], None]
+
+_year_changed_hooks: list[YearChangedHook] = []
+
+
+def register_year_changed(hook: YearChangedHook) -> None:
+    """Call `hook(year)` after every schedule change, inside its transaction (idempotent)."""
+    if hook not in _year_changed_hooks:
+        _year_changed_hooks.append(hook)
+
+
+def unregister_year_changed(hook: YearChangedHook) -> None:
+    if hook in _year_changed_hooks:
+        _year_changed_hooks.remove(hook)
 
 
 def _validate(
@@ -100,7 +122,6 @@ def _state(year: CalendarYear | None) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def calendar_set_year(
     *,
     year: int,
@@ -116,10 +137,34 @@ def calendar_set_year(
     working day must be a Saturday or Sunday; no date may appear twice or in both lists.
     A holiday may be a weekday or a weekend day (weekend days inside a holiday period are kept
     for naming). Raises ValidationFailed (details per field, each message naming the date).
-    Writes an audit entry with the schedule before and after, and makes every later
-    working-day computation use the new schedule. Returns the changed year; the caller is
-    responsible for recomputing deadlines that depend on it (see the module docstring).
+    Writes an audit entry with the schedule before and after, makes every later
+    working-day computation use the new schedule, and calls the `register_year_changed` hooks.
+    Returns the changed year (see the module docstring about stored deadlines).
     """
+    try:
+        return _set_year(
+            year=year,
+            holidays=holidays,
+            adjusted_workdays=adjusted_workdays,
+            confirmed=confirmed,
+            source=source,
+            actor=actor,
+        )
+    except BaseException:
+        selectors.invalidate()  # the table may have been rebuilt from rows now rolled back
+        raise
+
+
+@transaction.atomic
+def _set_year(
+    *,
+    year: int,
+    holidays: Entries,
+    adjusted_workdays: Entries,
+    confirmed: bool,
+    source: str,
+    actor: Any,
+) -> CalendarYear:
     holidays = [(day, (name or "").strip()) for day, name in holidays]
     adjusted_workdays = [(day, (name or "").strip()) for day, name in adjusted_workdays]
     source = (source or "").strip()
@@ -139,7 +184,14 @@ def calendar_set_year(
     row.confirmed = confirmed
     row.source = source
     row.updated_by = actor if getattr(actor, "pk", None) is not None else None
-    row.save()
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:  # another administrator created the year at the same moment
+        raise Conflict(
+            _("The %(year)d schedule was changed at the same time by someone else; reload and try again.")
+            % {"year": year}
+        ) from exc
     CalendarDay.objects.filter(year=row).delete()
     CalendarDay.objects.bulk_create(
         [CalendarDay(date=d, year=row, kind=CalendarDay.Kind.HOLIDAY, name=n) for d, n in holidays]
@@ -155,4 +207,6 @@ def calendar_set_year(
     # after commit; other processes notice the new revision within selectors.RECHECK_SECONDS.
     selectors.invalidate()
     transaction.on_commit(selectors.invalidate)
+    for hook in list(_year_changed_hooks):
+        hook(row)
     return row

@@ -150,3 +150,35 @@ def test_every_problem_is_reported():
     details = excinfo.value.details
     assert len(details["holidays"]) == 1
     assert len(details["adjusted_workdays"]) == 3  # two weekdays, one in both lists
+
+
+def test_registered_hooks_run_with_the_new_schedule_and_can_undo_it():
+    from onewindow.calendar.services import register_year_changed, unregister_year_changed
+
+    seen = []
+
+    def recompute(year):
+        # what a cases hook would do: recompute with the schedule as it now is
+        seen.append((year.year, selectors.add_working_days(D(2027, 2, 5), 1)))
+
+    register_year_changed(recompute)
+    register_year_changed(recompute)  # registering twice calls it once
+    try:
+        calendar_set_year(year=2027, holidays=SPRING_2027, adjusted_workdays=[], confirmed=True)
+    finally:
+        unregister_year_changed(recompute)
+    assert seen == [(2027, D(2027, 2, 15))]
+
+    def broken(year):
+        raise RuntimeError("recomputing failed")
+
+    register_year_changed(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            calendar_set_year(year=2027, holidays=[], adjusted_workdays=[], confirmed=False)
+    finally:
+        unregister_year_changed(broken)
+    # the failed change left nothing behind, and the cached table shows the schedule as it is
+    assert CalendarYear.objects.get(year=2027).confirmed is True
+    assert CalendarDay.objects.filter(year=2027).count() == 8
+    assert selectors.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 15)
