@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from onewindow.catalog.models import Material, ProcessStep, ServiceItemVersion
 from onewindow.core import audit, clock
 from onewindow.core.errors import (
     Conflict,
+    DomainError,
     InvalidTransition,
     NotFound,
     PermissionDenied,
@@ -197,7 +199,7 @@ def _clean_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
                 value = None
             else:
                 try:
-                    value = int(value)
+                    value = int(str(value))
                 except (TypeError, ValueError):
                     errors[name] = [_("Enter a whole number.")]
         elif spec.kind in ("items", "materials"):
@@ -225,13 +227,17 @@ class _VersionSnapshot:
     material_by_name: dict[str, Material]
 
 
-_snapshots: dict[int, _VersionSnapshot] = {}
+_snapshots: dict[tuple[int, str], _VersionSnapshot] = {}
 _snapshots_lock = threading.Lock()
+# Tests roll their transactions back, so a primary key may come back with other content.
+_CACHE_SNAPSHOTS = not getattr(settings, "TESTING", False)
 
 
 def _snapshot(version: ServiceItemVersion) -> _VersionSnapshot:
-    """Steps and materials of a published version: read once per process (they never change)."""
-    found = _snapshots.get(version.pk)
+    """Steps and materials of a published version: read once per process (published versions
+    never change). Keyed by id and creation time, so a rolled-back id reused later is not mixed up."""
+    key = (version.pk, version.created_at.isoformat() if version.created_at else "")
+    found = _snapshots.get(key)
     if found is not None:
         return found
     steps = tuple(ProcessStep.objects.filter(version_id=version.pk).order_by("position"))
@@ -243,9 +249,11 @@ def _snapshot(version: ServiceItemVersion) -> _VersionSnapshot:
         material_by_id={m.pk: m for m in materials},
         material_by_name={m.name: m for m in materials},
     )
-    if version.status != ServiceItemVersion.Status.DRAFT:
+    if _CACHE_SNAPSHOTS and version.status != ServiceItemVersion.Status.DRAFT:
         with _snapshots_lock:
-            _snapshots[version.pk] = snap
+            if len(_snapshots) > 5000:
+                _snapshots.clear()
+            _snapshots[key] = snap
     return snap
 
 
@@ -481,7 +489,7 @@ class _Work:
             _schedule_messages(case, self.messages)
 
 
-_NOTICE_CODES = {
+_NOTICE_CODES: dict[str, str] = {
     Notice.Kind.RECEIPT: "S",
     Notice.Kind.ACCEPTANCE: "A",
     Notice.Kind.CORRECTION: "B",
@@ -507,19 +515,23 @@ def _jsonable(value: Any) -> Any:
 
 
 def _message_context(case: Case) -> dict[str, Any]:
+    """The placeholders every case template may use (extra keys are ignored by the renderer)."""
+    center = case.center
+    window = case.window
     return {
-        "case_number": case.number or "",
+        "center_name": center.name,
+        "case_number": case.number or case.receipt_number,
         "receipt_number": case.receipt_number,
-        "number": case.number or case.receipt_number,
         "item_name": case.item_version.name,
         "applicant_name": case.applicant_name,
         "department": case.department.name,
         "due_date": case_clock.local_date(case.due_at).isoformat() if case.due_at else "",
+        "pickup_place": f"{center.name}{window.name}" if window is not None else center.name,
     }
 
 
 def _send_message(template_code: str, recipient: str, context: dict[str, Any], related_id: str) -> None:
-    from onewindow.notifications.services import message_enqueue  # written by the notifications app
+    from onewindow.notifications.services import message_enqueue
 
     message_enqueue(
         template_code=template_code,
@@ -531,18 +543,17 @@ def _send_message(template_code: str, recipient: str, context: dict[str, Any], r
 
 
 def _schedule_messages(case: Case, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Store the applicant's messages in the outbox, in this transaction: they exist only if the
+    change commits, and the outbox delivers them after the commit (transaction.on_commit). A
+    broken template never undoes a case action: it is logged and the action stands."""
     if not case.applicant_phone:
         return
     base = _message_context(case)
-    recipient = case.applicant_phone
-    related_id = str(case.pk)
     for template_code, extra in messages:
-        context = {**base, **_jsonable(extra)}
-
-        def send(code: str = template_code, ctx: dict[str, Any] = context) -> None:
-            _send_message(code, recipient, ctx, related_id)
-
-        transaction.on_commit(send, robust=True)
+        try:
+            _send_message(template_code, case.applicant_phone, {**base, **_jsonable(extra)}, str(case.pk))
+        except DomainError as exc:
+            logger.error("case %s: message %s not stored: %s", case.pk, template_code, exc.message)
 
 
 # --- materials and corrections -----------------------------------------------------------------
@@ -883,7 +894,7 @@ def _do_request_correction(work: _Work, snap: _VersionSnapshot, p: dict[str, Any
     )
     work.event(action, from_status, step=step, data=data)
     work.notice(Notice.Kind.CORRECTION, {"phase": phase, "items": items, "reason": reason})
-    work.message("case_correction_requested", items="；".join(i["name"] for i in items))
+    work.message("case_correction_requested", materials="；".join(i["name"] for i in items))
 
 
 def _do_refuse(work: _Work, p: dict[str, Any]) -> None:
@@ -969,6 +980,7 @@ def _close_open_pauses(work: _Work) -> None:
 
 def _apply(work: _Work, action: str, p: dict[str, Any]) -> None:
     case = work.case
+    data: dict[str, Any]
     from_status = case.status
     snap = _snapshot(case.item_version)
 
@@ -1008,7 +1020,7 @@ def _apply(work: _Work, action: str, p: dict[str, Any]) -> None:
         assert step is not None
         _finish(work, step, result=CaseStep.Result.PASS, opinion=p.get("opinion", ""))
         nxt = _next_step(work, step)
-        data: dict[str, Any] = {"step": step.name, "position": step.position}
+        data = {"step": step.name, "position": step.position}
         decided = case.status in (Status.DECIDED_GRANTED, Status.CERTIFICATE_ISSUED)
         if nxt is not None:
             _activate(work, nxt)
@@ -1332,12 +1344,17 @@ def _actor_may(
         T.REQUEST_PROCESSING_CORRECTION,
         T.REQUEST_EXTENSION,
     ):
+        # the handler of the active step (an acceptance step: a clerk allowed to accept the item)
+        active = next((s for s in steps if s.position == case.active_step_position), None)
+        if active is not None:
+            if can_handle_step(actor, case, active):
+                return None
+            if not _has_perm(actor, T.HANDLE_STEP) and active.kind != ProcessStep.Kind.ACCEPT:
+                return _("You need the permission %(perm)s.") % {"perm": T.HANDLE_STEP}
+            return _("Only a handler of the active step can do this.")
         if not _has_perm(actor, T.HANDLE_STEP):
             return _("You need the permission %(perm)s.") % {"perm": T.HANDLE_STEP}
-        active = next((s for s in steps if s.position == case.active_step_position), None)
-        if active is not None and not can_handle_step(actor, case, active):
-            return _("Only a handler of the active step can do this.")
-        if active is None and actor.department_id != case.department_id:
+        if actor.department_id != case.department_id:
             return _("Only the item's department can do this.")
         return None
     if transition.permission == T.ACCEPT_CASE:
@@ -1406,14 +1423,7 @@ def case_act(*, case: Case | str, action: str, version: int, actor: Any, **param
     `ACTION_PARAMS[action]`. Raises InvalidTransition (details: allowed actions), PermissionDenied,
     ValidationFailed, NotFound, Conflict.
     """
-    if action not in T.ACTIONS:
-        raise InvalidTransition(
-            _("Unknown action %(action)s.") % {"action": action},
-            details={"action": action, "allowed_actions": list(T.ACTIONS)},
-        )
     locked = _lock_case(case)
-    if actor is not None and not _sees_case(actor, locked):
-        raise NotFound(_("No such case."))
     if version is None or int(version) != locked.version:
         raise Conflict(
             _(
@@ -1796,7 +1806,7 @@ def case_reveal_applicant(*, case: Case | str, actor: Any, reason: str) -> dict[
             raise NotFound(_("No such case."))
         case = found
     if not _sees_case(actor, case):
-        raise NotFound(_("No such case."))
+        raise PermissionDenied(_("This case is outside your data scope."))
     audit.record(
         action="case.reveal_applicant",
         obj=case,
@@ -1822,7 +1832,7 @@ def case_file_add(
     if not (_has_perm(actor, T.ACCEPT_CASE) or _has_perm(actor, T.HANDLE_STEP)):
         raise PermissionDenied(_("You cannot add files to cases."))
     if not _sees_case(actor, case):
-        raise NotFound(_("No such case."))
+        raise PermissionDenied(_("This case is outside your data scope."))
     name = PurePosixPath(str(getattr(file, "name", "") or "")).name
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     errors: dict[str, list[str]] = {}

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.calendar.models import CalendarDay, CalendarYear
@@ -90,14 +89,149 @@ def act(case: Any, action: str, user: Any, **params: Any) -> Any:
     return services.case_act(case=case, action=action, version=case.version, actor=user, **params)
 
 
+# --- templates and a driver that walks a case to any status ------------------------------------
+
+FULL = [
+    ("受理", "accept", "accept", 1),
+    ("审查", "review", "review", 4),
+    ("审核", "approve", "approve", 2),
+    ("决定", "decide", "decide", 2),
+    ("制证", "certify", "certify", 1),
+]
+DECIDE_FIRST = [("决定", "decide", "decide", 2), ("制证", "certify", "certify", 1)]
+DECIDE_THEN_PUBLICITY = [
+    ("受理", "accept", "accept", 1),
+    ("决定", "decide", "decide", 2),
+    ("公示", "other", "review", 1),
+    ("制证", "certify", "certify", 1),
+]
+CERTIFY_THEN_DELIVERY = [
+    ("受理", "accept", "accept", 1),
+    ("决定", "decide", "decide", 2),
+    ("制证", "certify", "certify", 1),
+    ("送达", "other", "review", 1),
+]
+NO_CERTIFY = [("受理", "accept", "accept", 1), ("审查", "review", "review", 2), ("决定", "decide", "decide", 2)]
+
+HANDLER_BY_POST = {
+    "accept": "clerk",
+    "review": "scjg-reviewer",
+    "approve": "scjg-approver",
+    "decide": "scjg-approver",
+    "certify": "scjg-certifier",
+}
+
+
 @pytest.fixture
-def on_commit_now(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str, Any]]]:
-    """Run on_commit callbacks at once and capture the messages sent."""
-    sent: list[tuple[str, str, dict[str, Any]]] = []
+def cx(org: Any, calendar_2026: None) -> Any:
+    """The org fixture, the 2026 calendar, and a certificate clerk (制证岗) in SCJG."""
+    from tests.factories import make_user
 
-    def fake_send(template_code: str, recipient: str, context: dict[str, Any], related_id: str) -> None:
-        sent.append((template_code, recipient, context))
+    org.users["scjg-certifier"] = make_user(
+        "scjg-certifier",
+        center=org.center,
+        department=org.dept_a,
+        roles=("reviewer",),
+        posts=[org.posts["certify"]],
+    )
+    return org
 
-    monkeypatch.setattr(services, "_send_message", fake_send)
-    monkeypatch.setattr(transaction, "on_commit", lambda fn, using=None, robust=False: fn())
-    return sent
+
+def item(org: Any, steps: list[tuple[str, str, str, int]] | None = None, **kwargs: Any) -> Any:
+    from tests.factories import make_item
+
+    version = make_item(org, steps=steps or FULL, **kwargs)
+    version.online_allowed = True
+    version.green_channel_eligible = True
+    version.save(update_fields=["online_allowed", "green_channel_eligible"])
+    return version
+
+
+def handler(org: Any, case: Any) -> Any:
+    from onewindow.cases.models import CaseStep
+
+    case.refresh_from_db()
+    step = CaseStep.objects.select_related("post").get(case=case, position=case.active_step_position)
+    return org.user(HANDLER_BY_POST[step.post.code])
+
+
+def active_kind(case: Any) -> str:
+    from onewindow.cases.models import CaseStep
+
+    case.refresh_from_db()
+    return CaseStep.objects.get(case=case, position=case.active_step_position).kind
+
+
+def submit_online(org: Any, version: Any, **kwargs: Any) -> Any:
+    params: dict[str, Any] = {
+        "center": org.center,
+        "item_code": version.item.code,
+        "applicant": applicant(),
+        "materials": all_materials(version),
+    }
+    params.update(kwargs)
+    return services.case_submit_online(**params)
+
+
+def decide(org: Any, case: Any, action: str = "grant") -> Any:
+    """Pass every step up to the decision, then grant or deny."""
+    while True:
+        case.refresh_from_db()
+        if active_kind(case) == "decide":
+            params = {"reasons": "不符合条件"} if action == "deny" else {"opinion": "准予"}
+            return act(case, action, handler(org, case), **params)
+        case = act(case, "pass_step", handler(org, case), opinion="同意")
+
+
+CORRECTION_NOTE = "缺少签字"
+
+
+def items_of(version: Any, n: int = 1) -> list[dict[str, Any]]:
+    return [{"material": m.pk, "note": CORRECTION_NOTE} for m in list(version.materials.all())[:n]]
+
+
+def reach(org: Any, version: Any, status: str, *, extension_first: bool = False) -> Any:
+    """A case of `version` in `status`, driven there through the services."""
+    if status == "submitted":
+        return submit_online(org, version)
+    if status == "received":
+        case = submit_online(org, version)
+        return act(case, "pre_review_pass", org.user("clerk"))
+    if status == "correction_requested":
+        return intake(org, version, action="correct", correction_items=items_of(version))
+    if status == "refused":
+        return intake(org, version, action="refuse", note="不属于本中心受理范围")
+    case = intake(org, version)
+    if status == "accepted":
+        if extension_first:
+            case = act(case, "request_extension", handler(org, case), days=2, reason="需要核查")
+        return case
+    if status in ("withdrawn", "terminated"):
+        who = org.user("clerk") if status == "withdrawn" else org.user("scjg-chief")
+        return act(case, "withdraw" if status == "withdrawn" else "terminate", who, reason="申请人要求")
+    if status in ("in_progress", "suspended", "correction_in_progress"):
+        case = act(case, "pass_step", handler(org, case), opinion="同意")
+        if extension_first:
+            case = act(case, "request_extension", handler(org, case), days=2, reason="需要核查")
+        if status == "suspended":
+            case = act(
+                case, "start_special_procedure", handler(org, case), kind="hearing", reason="听证", expected_working_days=5
+            )
+        if status == "correction_in_progress":
+            case = act(case, "request_processing_correction", handler(org, case), items=items_of(version))
+        return case
+    if status == "decided_denied":
+        return decide(org, case, "deny")
+    case = decide(org, case, "grant")
+    if status == "decided_granted":
+        return case
+    if active_kind(case) != "certify":  # e.g. a publicity step between the decision and the certificate
+        case = act(case, "pass_step", handler(org, case))
+    case = act(case, "issue_certificate", handler(org, case), certificate_number="JY001")
+    if status == "certificate_issued":
+        return case
+    case = act(case, "complete", org.user("clerk"))
+    if status == "completed":
+        return case
+    assert status == "delivered"
+    return act(case, "deliver", org.user("clerk"), method="mail", tracking_number="SF1234567890")
