@@ -14,8 +14,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
+
+from onewindow.org.models import User
 
 View = Callable[..., HttpResponse]
+
+
+class StaffRequest(HttpRequest):
+    """The request a staff view sees: a signed-in account (checked by `staff_page`) and the
+    htmx details set by django-htmx's middleware."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 def forbidden(request: HttpRequest, *, reason: str = "") -> HttpResponse:

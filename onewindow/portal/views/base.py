@@ -7,13 +7,21 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from onewindow.core.errors import NotFound
 from onewindow.org.models import Center
 from onewindow.portal.centers import center_query, portal_center
 
-GuideView = Callable[..., HttpResponse]
+GuideView = Callable[..., HttpResponseBase]
+
+
+class GuideRequest(HttpRequest):
+    """A public request, with the htmx details set by django-htmx's middleware."""
+
+    htmx: HtmxDetails
 
 
 def guide_render(
@@ -32,7 +40,7 @@ def guide_page(view: GuideView) -> GuideView:
     has no center yet, and turn NotFound / Http404 into the guide's 404 page."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             center = portal_center(request)
         except Http404 as exc:

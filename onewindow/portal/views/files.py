@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from onewindow.catalog import selectors as catalog_selectors
@@ -35,7 +35,7 @@ def catalog_file_name(name: str, folder: str) -> str | None:
 
 
 @guide_page
-def material_file(request: HttpRequest, center: Center, code: str, position: int, kind: str) -> HttpResponse:
+def material_file(request: HttpRequest, center: Center, code: str, position: int, kind: str) -> FileResponse:
     if kind not in KINDS:
         raise Http404(_("No such file."))
     field_name, folder = KINDS[kind]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.errors import ValidationFailed
 from onewindow.org.models import Center
-from onewindow.portal.views.base import guide_page, guide_render
+from onewindow.portal.views.base import GuideRequest, guide_page, guide_render
 
 MAX_QUERY = 100
 
@@ -26,7 +26,7 @@ def home(request: HttpRequest, center: Center) -> HttpResponse:
 
 
 @guide_page
-def search(request: HttpRequest, center: Center) -> HttpResponse:
+def search(request: GuideRequest, center: Center) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY]
     items = list(catalog_selectors.published_items(center=center, q=q)) if q else []
     template = "portal/search.html"

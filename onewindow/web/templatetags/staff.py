@@ -18,7 +18,7 @@ def staff_nav(context: template.Context) -> dict[str, Any]:
     """The navigation of the signed-in user; the page marks its entry with `nav_active`."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"links": navigation.nav_for(user, active=context.get("nav_active", ""))}
+    return {"links": navigation.nav_for(user, active=context.get("nav_active") or "")}
 
 
 @register.simple_tag

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.core import clock
 from onewindow.core.errors import ValidationFailed
-from onewindow.web.access import staff_page
+from onewindow.web.access import StaffRequest, staff_page
 
 PERMISSION = "calendar.view_calendaryear"
 DEFAULT_DAYS = 20
@@ -55,7 +55,7 @@ def _calculate(params: Any) -> dict[str, Any]:
 
 
 @staff_page(PERMISSION)
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: StaffRequest) -> HttpResponse:
     today = clock.today()
     context = {
         "nav_active": "calendar",
@@ -67,7 +67,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(PERMISSION)
-def due_date(request: HttpRequest) -> HttpResponse:
+def due_date(request: StaffRequest) -> HttpResponse:
     """The calculator: an htmx request gets the result fragment, a plain one the whole page."""
     calc = _calculate(request.GET)
     status = 400 if calc["errors"] and not request.htmx else 200

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.core.errors import NotFound, ValidationFailed
-from onewindow.web.access import forbidden, staff_page
+from onewindow.web.access import StaffRequest, forbidden, staff_page
 
 PERMISSION = "catalog.view_serviceitem"
 
@@ -20,9 +20,9 @@ def _no_center(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(PERMISSION)
-def catalog(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.center_id:
+def catalog(request: StaffRequest) -> HttpResponse:
+    center = request.user.center
+    if center is None:
         return _no_center(request)
     filters = {
         "department_code": (request.GET.get("department") or "").strip(),
@@ -31,7 +31,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     }
     error = ""
     try:
-        items = list(catalog_selectors.published_items(center=user.center, **filters))
+        items = list(catalog_selectors.published_items(center=center, **filters))
     except ValidationFailed as exc:
         items, error = [], exc.message
     context = {
@@ -40,9 +40,9 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": any(filters.values()),
         "error": error,
-        "departments": catalog_selectors.departments_with_counts(center=user.center),
+        "departments": catalog_selectors.departments_with_counts(center=center),
         "handling_types": ServiceItemVersion.HandlingType.choices,
-        "compression": catalog_selectors.catalog_compression(center=user.center),
+        "compression": catalog_selectors.catalog_compression(center=center),
     }
     template = "web/catalog.html"
     if request.htmx and not request.htmx.boosted:
@@ -51,12 +51,12 @@ def catalog(request: HttpRequest) -> HttpResponse:
 
 
 @staff_page(PERMISSION)
-def item_detail(request: HttpRequest, code: str) -> HttpResponse:
-    user = request.user
-    if not user.center_id:
+def item_detail(request: StaffRequest, code: str) -> HttpResponse:
+    center = request.user.center
+    if center is None:
         return _no_center(request)
     try:
-        version = catalog_selectors.item_by_code(code, center=user.center)
+        version = catalog_selectors.item_by_code(code, center=center)
     except NotFound as exc:
         return render(request, "web/404.html", {"message": exc.message, "nav_active": "catalog"}, status=404)
     return render(request, "web/item_detail.html", {"nav_active": "catalog", "version": version})

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core import clock
 from onewindow.web import navigation
-from onewindow.web.access import staff_page
+from onewindow.web.access import StaffRequest, staff_page
 
 
 def calendar_status() -> dict[str, object]:
@@ -25,15 +25,16 @@ def calendar_status() -> dict[str, object]:
 
 
 @staff_page()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     user = request.user
+    center = user.center
     context: dict[str, object] = {"nav_active": "home", "calendar": calendar_status()}
-    if user.center_id and navigation.allowed(navigation.entry("catalog"), user):
-        compression = catalog_selectors.catalog_compression(center=user.center)
+    if center is not None and navigation.allowed(navigation.entry("catalog"), user):
+        compression = catalog_selectors.catalog_compression(center=center)
         context.update(
             published_count=len(compression.items),
             compression=compression,
-            bundle_count=catalog_selectors.bundles(center=user.center).count(),
+            bundle_count=catalog_selectors.bundles(center=center).count(),
         )
     context["links"] = [link for link in navigation.nav_for(user) if link.key != "home"]
     return render(request, "web/home.html", context)

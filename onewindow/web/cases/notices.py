@@ -1,0 +1,69 @@
+"""Printable notices: what each kind is called, and the QR code that opens the public progress
+page pre-filled with the case number.
+
+A notice is rendered from its stored `Notice.data` snapshot only (plus the center's name when the
+snapshot predates it), so printing it again gives the same page.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases.models import CasePause, Notice
+
+TITLES: dict[str, Promise] = {
+    Notice.Kind.RECEIPT: _("Receipt"),
+    Notice.Kind.ACCEPTANCE: _("Acceptance notice"),
+    Notice.Kind.CORRECTION: _("Correction notice (one-time notice)"),
+    Notice.Kind.REFUSAL: _("Refusal notice"),
+    Notice.Kind.SPECIAL_PROCEDURE: _("Special procedure notice"),
+    Notice.Kind.EXTENSION: _("Extension notice"),
+    Notice.Kind.TERMINATION: _("Termination notice"),
+}
+GRANTED_TITLE = _("Decision to grant the administrative license")
+DENIED_TITLE = _("Decision not to grant the administrative license")
+
+
+def title(notice: Notice) -> str:
+    if notice.kind == Notice.Kind.DECISION:
+        return str(DENIED_TITLE if notice.data.get("decision") == "denied" else GRANTED_TITLE)
+    return str(TITLES.get(notice.kind, notice.kind))
+
+
+def progress_url(number: str) -> str:
+    """The public progress page for `number`, as an absolute address (PUBLIC_BASE_URL)."""
+    base = str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return f"{base}{reverse('portal:progress')}?{urlencode({'number': number})}"
+
+
+@functools.lru_cache(maxsize=512)
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (segno) for `url`."""
+    return str(segno.make(url, error="m").svg_inline(scale=3, border=2, title=url))
+
+
+def context(notice: Notice, *, center_name: str) -> dict[str, Any]:
+    """What the notice template shows: the snapshot, its title and the QR code."""
+    data = dict(notice.data or {})
+    number = data.get("case_number") or data.get("receipt_number") or ""
+    url = progress_url(number)
+    kind_labels = dict(CasePause.Kind.choices)
+    return {
+        "notice": notice,
+        "data": data,
+        "title": title(notice),
+        "center_name": data.get("center_name") or center_name,
+        "display_number": number,
+        "progress_url": url,
+        "qr_svg": qr_svg(url),
+        "procedure_label": kind_labels.get(str(data.get("kind", "")), data.get("kind", "")),
+        "phase_during": data.get("phase") == "during_processing",
+    }
