@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.calendar.models import CalendarDay, CalendarYear
@@ -235,3 +237,15 @@ def reach(org: Any, version: Any, status: str, *, extension_first: bool = False)
         return case
     assert status == "delivered"
     return act(case, "deliver", org.user("clerk"), method="mail", tracking_number="SF1234567890")
+
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(moment: str) -> Any:
+    """Freeze the clock at a local (Asia/Shanghai) time, e.g. at("2026-09-30 10:00")."""
+    return time_machine.travel(dt.datetime.fromisoformat(moment).replace(tzinfo=SH), tick=False)
+
+
+def local(moment: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(moment).replace(tzinfo=SH)
