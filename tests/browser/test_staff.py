@@ -31,7 +31,9 @@ def test_failed_login_shows_a_message(page, guide_data, screenshot):
 def test_reviewer_navigation(page, guide_data, screenshot):
     login(page, "scjg-reviewer")
     page.wait_for_selector("[data-testid=user-name]")
-    assert nav(page) == ["home", "catalog"]
+    keys = nav(page)
+    assert keys[:2] == ["home", "catalog"]
+    assert not {"calendar", "admin", "audit"} & set(keys)
     assert "市场监督管理局" in page.inner_text(".header-tools")
     screenshot(page, "staff-home-reviewer")
     # a page the reviewer may not open answers with the 403 page
@@ -48,7 +50,7 @@ def test_centeradmin_navigation_and_logout(page, guide_data, screenshot):
     login(page, "centeradmin")
     page.wait_for_selector("[data-testid=user-name]")
     keys = nav(page)
-    assert keys[:3] == ["home", "catalog", "calendar"] and "admin" in keys
+    assert keys[:2] == ["home", "catalog"] and "calendar" in keys and "admin" in keys
     screenshot(page, "staff-home-centeradmin")
     page.click("text=退出登录")
     page.wait_for_selector("input[name=username]")
