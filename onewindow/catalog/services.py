@@ -85,8 +85,26 @@ def item_search_text(version: ServiceItemVersion, material_names: Iterable[str])
 
 
 # --- items ----------------------------------------------------------------
+FILE_KEYS = ("template_file", "sample_file")
+
+
+def _material_files(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The optional file keys of each material spec (a File to store, a stored name, or
+    None/False to clear); a material without them keeps the files of the material of the same
+    name in the draft it replaces or the published version it copies."""
+    return [
+        {k: m[k] for k in FILE_KEYS if k in m} if isinstance(m, Mapping) else {}
+        for m in spec.get("materials") or []
+    ]
+
+
 def _write_draft(
-    *, center: Center, spec: dict[str, Any], actor: Any, change_note: str
+    *,
+    center: Center,
+    spec: dict[str, Any],
+    actor: Any,
+    change_note: str,
+    files: list[dict[str, Any]] | None = None,
 ) -> tuple[ServiceItemVersion, bool]:
     """Create or replace the item's draft from a canonical, validated spec. Returns the draft and
     whether the item was created."""
@@ -134,6 +152,10 @@ def _write_draft(
             "valid_to",
         )
     }
+    source = draft if draft is not None else item.published_version
+    previous_files = (
+        {m.name: {k: getattr(m, k).name for k in FILE_KEYS} for m in source.materials.all()} if source else {}
+    )
     if draft is None:
         number = (ServiceItemVersion.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
         draft = ServiceItemVersion(item=item, number=number, status=ServiceItemVersion.Status.DRAFT)
@@ -148,9 +170,16 @@ def _write_draft(
     draft.change_note = change_note[:200]
     draft.search_text = item_search_text(draft, [m["name"] for m in spec["materials"]])
     draft.save()
-    Material.objects.bulk_create(
-        [Material(version=draft, position=i, **m) for i, m in enumerate(spec["materials"], start=1)]
-    )
+    materials = []
+    for i, m in enumerate(spec["materials"], start=1):
+        material = Material(version=draft, position=i, **m)
+        given = files[i - 1] if files and i <= len(files) else {}
+        for key in FILE_KEYS:
+            value = given[key] if key in given else previous_files.get(m["name"], {}).get(key, "")
+            setattr(material, key, value or "")
+        materials.append(material)
+    for material in materials:
+        material.save()  # one by one: a FileField stores an uploaded file on save
     posts = {p.code: p for p in Post.objects.filter(code__in={s["post_code"] for s in spec["steps"]})}
     ProcessStep.objects.bulk_create(
         [
@@ -194,6 +223,7 @@ def item_save_draft(
         spec=canonical_item(spec),
         actor=actor,
         change_note=change_note or spec.get("change_note") or "",
+        files=_material_files(spec),
     )
     return draft
 
