@@ -14,10 +14,3 @@ def percent(value: float | None, digits: int = 0) -> str:
         return "—"
     return f"{value * 100:.{int(digits)}f}%"
 
-
-@register.filter
-def with_query(url: str, query: str) -> str:
-    """Append the center query ("?center=CODE" or "") to a URL that may already have one."""
-    if not query:
-        return url
-    return f"{url}&{query[1:]}" if "?" in url else f"{url}{query}"
