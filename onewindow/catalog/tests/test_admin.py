@@ -308,3 +308,16 @@ def test_bundle_admin_saves_through_the_service(admin_client, org):
     ]
     assert AuditEntry.objects.filter(action="catalog.bundle.save").count() == 1
     assert bundle_spec()["code"] == bundle.code
+
+
+def test_admin_speaks_chinese_by_default(client, org):
+    user = org.user("centeradmin")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    response = client.post(
+        reverse("admin:catalog_serviceitemversion_add"), version_post(org, promised=25, step_days=(1, 2))
+    )
+    assert "承诺时限 25 超过了法定时限 20:承诺时限不得超过法定时限。" in response.content.decode()
+    response = client.get(reverse(ITEMS))
+    assert "下载事项目录工作簿" in response.content.decode()
