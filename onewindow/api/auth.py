@@ -1,3 +1,9 @@
+"""POST /api/v1/auth/token: a username and password for a bearer token.
+
+Attempts are limited per username and address (TOKEN_ATTEMPTS per TOKEN_WINDOW_SECONDS), so a
+password cannot be guessed by trying many in a row; the limit answers 429 rate_limited.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,10 +12,15 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from onewindow.core.errors import DomainError
+from onewindow.core import ratelimit
+from onewindow.core.errors import NotAuthenticated, RateLimited
+from onewindow.core.middleware import client_ip
 from onewindow.org.services import api_token_issue
 
 router = Router()
+
+TOKEN_ATTEMPTS = 10
+TOKEN_WINDOW_SECONDS = 300
 
 
 class TokenRequest(Schema):
@@ -28,14 +39,31 @@ class ErrorResponse(Schema):
     details: object | None = None
 
 
-class InvalidCredentials(DomainError):
-    status = 401
+class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
 
 
-@router.post("/token", response={200: TokenResponse, 401: ErrorResponse}, auth=None)
+def token_rate_key(request: HttpRequest, username: str) -> str:
+    return f"api.token:{username.strip().lower()[:150]}:{client_ip(request)}"
+
+
+@router.post(
+    "/token",
+    response={200: TokenResponse, 401: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse},
+    auth=None,
+)
 def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
     """Exchange a username and password for a bearer token (send it as `Authorization: Bearer <token>`)."""
+    if not ratelimit.check_rate(
+        key=token_rate_key(request, payload.username),
+        limit=TOKEN_ATTEMPTS,
+        window_seconds=TOKEN_WINDOW_SECONDS,
+    ):
+        raise RateLimited(
+            f"Too many attempts for this account from your address. Wait {TOKEN_WINDOW_SECONDS // 60} "
+            "minutes and try again.",
+            details={"retry_after_seconds": TOKEN_WINDOW_SECONDS},
+        )
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise InvalidCredentials("Wrong username or password, or the account is disabled.")

@@ -1,4 +1,7 @@
-"""Bearer-token authentication for the API (`Authorization: Bearer <token>`)."""
+"""Bearer-token authentication for the API (`Authorization: Bearer <token>`).
+
+A missing, unknown, expired or revoked token, or one of a disabled account, is refused with a
+401 JSON error (onewindow.api.errors)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ class BearerToken(HttpBearer):
             return None
         request.user = user
         ctx = context.current()
+        # Audit entries written during this request name the token's owner. The middleware
+        # restores the previous context when the request ends.
         context.set_current(
             context.RequestContext(user_id=user.pk, username=user.username, ip=ctx.ip, channel="api")
         )

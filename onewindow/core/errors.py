@@ -50,3 +50,17 @@ class InvalidTransition(DomainError):
 
     status = 422
     code = "invalid_transition"
+
+
+class NotAuthenticated(DomainError):
+    """No valid credentials: sign in or send a valid token."""
+
+    status = 401
+    code = "not_authenticated"
+
+
+class RateLimited(DomainError):
+    """Too many attempts in a short time; `details` may say when to retry."""
+
+    status = 429
+    code = "rate_limited"

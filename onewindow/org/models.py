@@ -170,7 +170,6 @@ class User(AbstractUser):
         ),
     )
 
-
     class Meta:
         verbose_name = _("staff account")
         verbose_name_plural = _("staff accounts")

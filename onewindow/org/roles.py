@@ -7,6 +7,7 @@ account, and no account holds every right.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -80,6 +81,7 @@ ROLES: tuple[Role, ...] = (
         (
             "org.manage_organisation",
             "org.view_center",
+            "org.change_center",
             "org.add_department",
             "org.change_department",
             "org.view_department",
@@ -143,3 +145,11 @@ ROLE_BY_CODE = {role.code: role for role in ROLES}
 
 # 三员分立: at most one of these on one account.
 EXCLUSIVE_ADMIN_ROLES = frozenset({"system_admin", "security_admin", "auditor"})
+
+# Roles whose work is done in the admin site: their accounts get Django's `is_staff` flag
+# (set by the account services, never by hand). Everyone else works in the staff pages only.
+ADMIN_SITE_ROLES = frozenset({"center_admin", "system_admin", "security_admin", "auditor"})
+
+
+def needs_admin_site(role_codes: Iterable[str]) -> bool:
+    return bool(set(role_codes) & ADMIN_SITE_ROLES)

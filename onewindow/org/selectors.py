@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
-from onewindow.org.models import Department, User
+from onewindow.org.models import Center, Department, User, Window
 
 M = TypeVar("M", bound=Model)
 
 
+def _active_account(user: Any) -> bool:
+    return bool(
+        user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+    )
+
+
 def visible_department_ids(user: Any) -> set[int] | None:
     """The ids of the departments whose data `user` may see; None means every department of
-    the user's center. Computed only from the account itself: never from request parameters."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    the user's center. Computed only from the account itself: never from request parameters.
+
+    An inactive or anonymous account, or one without a center, sees no department. Selected
+    departments outside the user's own center are ignored.
+    """
+    if not _active_account(user) or not user.center_id:
         return set()
     if user.data_scope == User.Scope.CENTER:
         return None
@@ -22,8 +32,17 @@ def visible_department_ids(user: Any) -> set[int] | None:
     if user.department_id:
         ids.add(user.department_id)
     if user.data_scope == User.Scope.DEPARTMENTS:
-        ids.update(user.scope_departments.values_list("id", flat=True))
+        ids.update(
+            Department.objects.filter(
+                pk__in=user.scope_departments.all(), center_id=user.center_id
+            ).values_list("id", flat=True)
+        )
     return ids
+
+
+def _center_lookup(center_field: str) -> str:
+    # "center" → "center_id" (no join); a path such as "case__center" is used as it is.
+    return center_field if "__" in center_field else f"{center_field}_id"
 
 
 def scope_queryset(
@@ -36,23 +55,26 @@ def scope_queryset(
     """Limit `queryset` to the rows `user` may see.
 
     `department_field` is the lookup path from the model to its department; `center_field`
-    the path to its center (None when the model has none). A user without a center sees nothing.
+    the path to its center (None when the model has none: rows are then limited through the
+    department, which belongs to a center). A user without a center sees nothing; an account
+    limited to departments does not see rows without a department. Filters from request
+    parameters may only narrow the result further (apply them to the returned query set).
     """
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if not _active_account(user) or not user.center_id:
         return queryset.none()
-    if not user.center_id:
-        return queryset.none()
-    if center_field is not None:
-        queryset = queryset.filter(
-            **{f"{center_field}_id" if "__" not in center_field else center_field: user.center_id}
-        )
     ids = visible_department_ids(user)
+    if center_field is not None:
+        queryset = queryset.filter(**{_center_lookup(center_field): user.center_id})
+    elif ids is None:
+        # No center path on the model: "the whole center" means the departments of the center.
+        queryset = queryset.filter(**{f"{department_field}__center_id": user.center_id})
     if ids is None:
         return queryset
-    return queryset.filter(Q(**{f"{department_field}__in": ids}))
+    return queryset.filter(**{f"{department_field}__in": sorted(ids)})
 
 
 def departments_for(user: Any) -> QuerySet[Department]:
+    """The departments `user` may see."""
     return scope_queryset(Department.objects.all(), user, department_field="id")
 
 
@@ -60,3 +82,58 @@ def role_codes(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(user.groups.values_list("name", flat=True))
+
+
+def permission_names(user: Any) -> list[str]:
+    """Every permission of an active account, as sorted "app_label.codename" names."""
+    if not _active_account(user):
+        return []
+    return sorted(user.get_all_permissions())
+
+
+def center_subtree_ids(center_id: int) -> set[int]:
+    """`center_id` and the ids of every center below it in the hierarchy."""
+    found = {center_id}
+    frontier = {center_id}
+    while frontier:
+        frontier = set(Center.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def center_by_code(code: str) -> Center | None:
+    return Center.objects.filter(code=(code or "").strip().upper()).first()
+
+
+def centers_list() -> QuerySet[Center]:
+    """Every center, parents first within the code order (public information)."""
+    return Center.objects.select_related("parent").order_by("code")
+
+
+def departments_list(*, center: Center | None = None) -> QuerySet[Department]:
+    """Active departments (public information), of one center when given."""
+    qs = Department.objects.filter(active=True).select_related("center")
+    if center is not None:
+        qs = qs.filter(center=center)
+    return qs.order_by("center__code", "position", "code")
+
+
+def windows_list(*, center: Center | None = None) -> QuerySet[Window]:
+    """Active windows (public information), of one center when given."""
+    qs = Window.objects.filter(active=True).select_related("center", "department")
+    if center is not None:
+        qs = qs.filter(center=center)
+    return qs.order_by("center__code", "code")
+
+
+def staff_for(user: Any, *, department_code: str | None = None) -> QuerySet[User]:
+    """The active staff accounts `user` may see (their data scope), optionally narrowed to one
+    department by its code. The narrowing can never widen the scope."""
+    qs = scope_queryset(User.objects.filter(is_active=True), user)
+    if department_code:
+        qs = qs.filter(department__code=department_code.strip().upper())
+    return (
+        qs.select_related("center", "department", "window")
+        .prefetch_related(Prefetch("groups"), Prefetch("posts"))
+        .order_by("department__code", "username")
+    )

@@ -1,0 +1,67 @@
+"""The audit trail in the admin: read-only, for accounts with core.view_auditentry (the auditor)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.models import AuditEntry
+
+
+def _pretty(value: Any) -> str:
+    if value is None:
+        return "-"
+    return format_html("<pre>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_name", "ip", "action", "object_type", "object_id", "object_repr"]
+    list_filter = [
+        "action",
+        "object_type",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["object_repr", "object_id", "actor_name", "action", "ip"]
+    date_hierarchy = "at"
+    list_per_page = 50
+    show_full_result_count = False
+    fields = (
+        "at",
+        "actor",
+        "actor_name",
+        "ip",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before_pretty",
+        "after_pretty",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("before"))
+    def before_pretty(self, obj: AuditEntry) -> str:
+        return _pretty(obj.before)
+
+    @admin.display(description=_("after"))
+    def after_pretty(self, obj: AuditEntry) -> str:
+        return _pretty(obj.after)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("core.view_auditentry")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
