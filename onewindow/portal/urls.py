@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from onewindow.portal.views import files, guide
 
@@ -18,4 +18,5 @@ urlpatterns = [
         name="material_file",
     ),
     path("bundles/<str:code>/", guide.bundle, name="bundle"),
+    path("progress/", include("onewindow.portal.progress.urls")),
 ]

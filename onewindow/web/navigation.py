@@ -31,6 +31,9 @@ NAV: list[NavEntry] = [
     NavEntry("home", _("Workbench"), "web:home"),
     NavEntry("catalog", _("Service catalog"), "web:catalog", "catalog.view_serviceitem"),
     # --- slot: cases worklist (cases.view_case) ------------------------------------------
+    NavEntry("worklist", _("Worklist"), "web:worklist", "cases.view_case"),
+    NavEntry("cases", _("Case search"), "web:cases", "cases.view_case"),
+    NavEntry("intake", _("Window intake"), "web:intake", "cases.accept_case"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("calendar", _("Working-day calendar"), "web:calendar", "calendar.view_calendaryear"),
     # --- slot: statistics and reports ----------------------------------------------------

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from onewindow.web.views import accounts, calendar, catalog, home
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("catalog/<str:code>/", catalog.item_detail, name="item"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/due-date/", calendar.due_date, name="calendar_due_date"),
+    path("cases/", include("onewindow.web.cases.urls")),
 ]

@@ -19,6 +19,7 @@ from onewindow.cases import transitions as T
 from onewindow.cases.models import Case, CasePause, CaseStep
 from onewindow.cases.services import ACTION_PARAMS, Param
 from onewindow.catalog.models import Material
+from onewindow.org.models import User
 
 ACTION_LABELS: dict[str, Promise] = {
     T.PRE_REVIEW_PASS: _("Pass pre-review"),
@@ -101,6 +102,11 @@ def _add(form: forms.Form, field: str | None, messages: list[str]) -> None:
 # --- intake ----------------------------------------------------------------------------------
 
 
+class HandlerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
 class IntakeForm(forms.Form):
     """The window's intake form for one item version (its materials become checklist rows)."""
 
@@ -128,8 +134,8 @@ class IntakeForm(forms.Form):
     agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
     agent_phone = forms.CharField(label=_("Agent's mobile phone"), max_length=20, required=False)
     green_channel = forms.BooleanField(label=_("Green channel"), required=False)
-    green_channel_handler = forms.ModelChoiceField(
-        label=_("Named handler (green channel)"), queryset=None, required=False
+    green_channel_handler = HandlerChoiceField(
+        label=_("Named handler (green channel)"), queryset=User.objects.none(), required=False
     )
     delivery_method = forms.ChoiceField(
         label=_("Result delivery"), choices=Case.DeliveryMethod.choices, initial=Case.DeliveryMethod.PICKUP
@@ -139,9 +145,7 @@ class IntakeForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_(
-            "Refusing: the reason (required). Accepting with a required material missing: why."
-        ),
+        help_text=_("Refusing: the reason (required). Accepting with a required material missing: why."),
     )
 
     def __init__(self, *args: Any, materials: list[Material], handlers: Any, **kwargs: Any) -> None:
@@ -150,7 +154,6 @@ class IntakeForm(forms.Form):
         field = self.fields["green_channel_handler"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = handlers
-        field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign]
         for m in materials:
             self.fields[f"m{m.pk}_received"] = forms.BooleanField(
                 label=_("received"), required=False, initial=False
@@ -223,10 +226,12 @@ class IntakeForm(forms.Form):
     def correction_items(self) -> list[dict[str, Any]]:
         d = self.cleaned_data
         return [
-            {"material": m.pk, "note": d.get(f"c{m.pk}_note", "")} for m in self.materials if d.get(f"c{m.pk}")
+            {"material": m.pk, "note": d.get(f"c{m.pk}_note", "")}
+            for m in self.materials
+            if d.get(f"c{m.pk}")
         ]
 
-    def files(self) -> list[tuple[Material, Any]]:
+    def uploads(self) -> list[tuple[Material, Any]]:
         return [
             (m, self.cleaned_data[f"m{m.pk}_file"])
             for m in self.materials
@@ -306,14 +311,15 @@ class ActionForm(forms.Form):
                 self.fields[param.name] = self._field(param, steps, active_position)
 
     def _field(self, param: Param, steps: list[CaseStep], active_position: int | None) -> forms.Field:
-        label = PARAM_LABELS.get(param.name, param.name)
-        help_text = PARAM_HELP.get(param.name, "")
+        label: Any = PARAM_LABELS.get(param.name, param.name)
+        help_text: Any = PARAM_HELP.get(param.name, "")
         required = param.required
         if param.name == "to_position":
             choices = [
                 (s.position, f"{s.position}. {s.name}")
                 for s in steps
-                if s.status == CaseStep.Status.DONE and (active_position is None or s.position < active_position)
+                if s.status == CaseStep.Status.DONE
+                and (active_position is None or s.position < active_position)
             ]
             return forms.TypedChoiceField(label=label, choices=choices, coerce=int, required=required)
         if param.kind == "materials":

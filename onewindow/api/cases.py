@@ -1,0 +1,1047 @@
+"""Cases API: intake at the window, the case list and detail, every action of the state table,
+material files, the worklist, and the public progress lookup.
+
+Token required (Authorization: Bearer <token>):
+
+POST /api/v1/cases                      intake: receive and, in the same call, accept, ask for a
+                                        correction or refuse → 201 {number, receipt_number, status,
+                                        version, due_at, notice_url, url}
+GET  /api/v1/cases                      the caller's data scope; ?status=&item=&department=&overdue=
+                                        &q=&page=&page_size= (applicant masked)
+GET  /api/v1/cases/{number}             case number or receipt number: steps, materials, events,
+                                        notices, clock, allowed actions (applicant masked)
+POST /api/v1/cases/{number}/actions     {"action": ..., "version": ..., <its parameters>}: one schema
+                                        per action, built from cases.services.ACTION_PARAMS
+POST /api/v1/cases/{number}/files       multipart: file (+ material: the case material id)
+GET  /api/v1/cases/{number}/files/{id}  download a file
+GET  /api/v1/worklist                   the caller's active steps, most urgent first
+
+Public (no token, rate-limited per address):
+
+GET  /api/v1/public/progress?number=…&code=…   code: the last four characters of the applicant's
+                                               phone or ID number. Any wrong input (unknown
+                                               number, wrong code, a number with a typing error)
+                                               gets the same 404, so numbers cannot be probed.
+
+Errors are JSON {"code", "message", "details"}: 403 permission_denied, 404 not_found,
+409 conflict (stale version or a concurrent action), 422 validation_failed /
+invalid_transition (details.allowed: what the caller can do now), 429 rate_limited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Body, File, Form, Query, Router, Schema
+from ninja import Status as Answer
+from ninja.files import UploadedFile
+from pydantic import Field, create_model
+
+from onewindow.api.security import bearer
+from onewindow.calendar import selectors as calendar_selectors
+from onewindow.cases import clock as case_clock
+from onewindow.cases import numbers, selectors, services
+from onewindow.cases import transitions as T
+from onewindow.cases.models import Case, CaseFile, CaseMaterial, Notice, Status
+from onewindow.core import clock, ratelimit
+from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from onewindow.core.masking import mask_id_number, mask_phone
+from onewindow.core.middleware import client_ip
+from onewindow.org.models import Department, User
+from onewindow.org.selectors import center_by_code
+
+router = Router(auth=bearer)
+public_router = Router(auth=None)
+
+VIEW_CASE = "cases.view_case"
+MAX_PAGE_SIZE = 100
+# Shared with the public progress page (onewindow.portal.progress): one budget per address.
+PROGRESS_RATE_KEY = "progress:{ip}"
+PROGRESS_WINDOW_SECONDS = 60
+
+
+def progress_lookups_per_minute() -> int:
+    return int(getattr(settings, "PROGRESS_LOOKUPS_PER_MINUTE", 30))
+
+
+# --- schemas: errors and input -----------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: object | None = None
+
+
+class CaseApplicantIn(Schema):
+    kind: str = Field(description="person | enterprise", examples=["person"])
+    name: str = Field(examples=["张三"])
+    id_type: str = Field(
+        description="resident_id | uscc | passport | hk_macao_permit | other", examples=["resident_id"]
+    )
+    id_number: str = Field(description="Checked: resident ID and USCC check characters.")
+    phone: str = Field(description="Mainland mobile number.", examples=["13812345678"])
+    address: str = ""
+
+
+class CaseAgentIn(Schema):
+    name: str
+    id_type: str = "resident_id"
+    id_number: str
+    phone: str
+
+
+class CaseMaterialIn(Schema):
+    material: int | str | None = Field(
+        None, description="The id (or exact name) of one of the item's materials; empty for an extra one."
+    )
+    name: str | None = Field(None, description="The name of an extra material (not on the item's list).")
+    received: bool = True
+    form: str = Field("", description="original | copy | original_and_copy | electronic")
+    copies: int = 1
+    note: str = ""
+
+
+class CaseCorrectionItemIn(Schema):
+    material: int | str = Field(description="The id (or exact name) of one of the item's materials.")
+    note: str = Field(description="What is missing or wrong.")
+
+
+class IntakeIn(Schema):
+    item_code: str = Field(examples=["SC001"])
+    center: str | None = Field(None, description="Center code; default: the caller's center.")
+    applicant: CaseApplicantIn
+    agent: CaseAgentIn | None = Field(
+        None, description="代办: the agent's details (needed for channel agent)."
+    )
+    channel: str = Field("window", description="window | online | appointment | agent | mail")
+    materials: list[CaseMaterialIn] = Field(default_factory=list, description="The materials checked.")
+    action: str = Field(
+        description="accept (受理) | correct (补正: one-time notice) | refuse (不予受理, note = reason)",
+        examples=["accept"],
+    )
+    note: str = Field("", description="Refusal reason; or why a case is accepted with a material missing.")
+    correction_items: list[CaseCorrectionItemIn] = Field(
+        default_factory=list, description="For action correct: everything to correct, in one go."
+    )
+    green_channel: bool = False
+    green_channel_handler: str | None = Field(
+        None, description="Username of the named handler of a green channel case."
+    )
+    delivery_method: str = Field("pickup", description="pickup | mail")
+
+
+# --- schemas: output -------------------------------------------------------------------------
+
+
+class CaseRefOut(Schema):
+    code: str
+    name: str
+
+
+class CaseItemOut(Schema):
+    code: str
+    name: str
+    version: int
+
+
+class CaseApplicantOut(Schema):
+    kind: str
+    name: str
+    id_type: str
+    id_number: str = Field(description="Masked, e.g. 110***********1234.")
+    phone: str = Field(description="Masked, e.g. 138****5678.")
+    address: str
+
+
+class CaseAgentOut(Schema):
+    name: str
+    id_number: str
+    phone: str
+
+
+class IntakeOut(Schema):
+    number: str | None = Field(description="The case number; null unless accepted.")
+    receipt_number: str
+    status: str
+    version: int
+    due_at: dt.datetime | None = Field(
+        description="Promised deadline (local time with offset); null unless accepted."
+    )
+    notice_url: str | None = Field(description="The printable notice (acceptance, correction or refusal).")
+    url: str = Field(description="This case in the API.")
+
+
+class CaseStepRefOut(Schema):
+    position: int
+    name: str
+    due_at: dt.datetime | None
+
+
+class CaseActionOut(Schema):
+    number: str | None
+    receipt_number: str
+    status: str
+    status_label: str
+    version: int
+    decision: str
+    due_at: dt.datetime | None
+    active_step: CaseStepRefOut | None
+
+
+class CaseStepOut(Schema):
+    position: int
+    name: str
+    kind: str
+    status: str
+    post: str
+    limit_days: int
+    on_site: bool
+    started_at: dt.datetime | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    handler: str | None
+    opinion: str
+    result: str
+
+
+class CaseFileOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    material: int | None = Field(description="The case material id.")
+    uploaded_at: dt.datetime
+    download_url: str
+
+
+class CaseMaterialOut(Schema):
+    id: int
+    material: int | None = Field(description="The catalog material id; null for an extra material.")
+    name: str
+    received: bool
+    form: str
+    copies: int
+    note: str
+    files: list[CaseFileOut]
+
+
+class CaseEventOut(Schema):
+    seq: int
+    at: dt.datetime
+    action: str
+    from_status: str
+    to_status: str
+    actor: str
+    step: str | None
+    opinion: str
+    data: dict[str, Any]
+
+
+class CaseNoticeOut(Schema):
+    number: str
+    kind: str
+    issued_at: dt.datetime
+    url: str
+
+
+class CaseClockEventOut(Schema):
+    kind: str
+    on: dt.date
+    until: dt.date | None
+    days: int
+    detail: str
+
+
+class CaseStepClockOut(Schema):
+    position: int
+    name: str
+    limit: int
+    started_on: dt.date
+    days_used: int
+    days_paused: int
+    extension_days: int
+    days_left: int
+    due_at: dt.datetime
+    confirmed: bool
+    overdue: bool
+
+
+class CaseClockOut(Schema):
+    limit: int
+    legal_limit: int
+    accepted_on: dt.date
+    days_used: int
+    days_paused: int
+    extension_days: int
+    days_left: int
+    due_at: dt.datetime
+    legal_due_at: dt.datetime
+    confirmed: bool
+    running: bool
+    paused: bool
+    overdue: bool
+    events: list[CaseClockEventOut]
+    step: CaseStepClockOut | None
+
+
+class CaseDetailOut(Schema):
+    number: str | None
+    receipt_number: str
+    status: str
+    status_label: str
+    version: int
+    channel: str
+    center: CaseRefOut
+    department: CaseRefOut
+    item: CaseItemOut
+    applicant: CaseApplicantOut
+    agent: CaseAgentOut | None
+    green_channel: bool
+    green_channel_handler: str | None
+    delivery_method: str
+    tracking_number: str
+    received_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    accepted_on: dt.date | None
+    due_at: dt.datetime | None
+    legal_due_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    decision: str
+    completed_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    correction_count: int
+    deemed_accepted: bool
+    is_instant: bool
+    active_step_position: int | None
+    steps: list[CaseStepOut]
+    materials: list[CaseMaterialOut]
+    events: list[CaseEventOut]
+    notices: list[CaseNoticeOut]
+    clock: CaseClockOut | None
+    allowed_actions: list[str] = Field(description="The actions the caller can perform now.")
+
+
+class CaseListItemOut(Schema):
+    number: str | None
+    receipt_number: str
+    status: str
+    status_label: str
+    item: CaseRefOut
+    department: CaseRefOut
+    applicant: CaseApplicantOut
+    channel: str
+    green_channel: bool
+    received_at: dt.datetime | None
+    accepted_on: dt.date | None
+    due_at: dt.datetime | None
+    overdue: bool
+    url: str
+
+
+class CaseListOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[CaseListItemOut]
+
+
+class CaseFilter(Schema):
+    status: str | None = Field(None, description="One status, or several separated by commas.")
+    item: str | None = Field(None, description="Service item code.")
+    department: str | None = Field(None, description="Department code (narrows the data scope).")
+    overdue: bool | None = Field(None, description="true: open and past the deadline.")
+    q: str | None = Field(None, description="Case or receipt number, whole or its beginning.")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class WorklistFilter(Schema):
+    scope: Literal["post", "mine", "department"] = Field(
+        "post",
+        description="post: the steps you can handle; mine: assigned to you or green channel cases you "
+        "follow; department: every active step in your data scope.",
+    )
+    overdue: bool | None = None
+    limit: int = Field(100, ge=1, le=500)
+
+
+class WorklistItemOut(Schema):
+    number: str
+    item: CaseRefOut
+    step: CaseStepRefOut
+    status: str
+    green_channel: bool
+    days_left: int | None = Field(description="Working days after today up to the step's due date.")
+    overdue: bool
+    case_due_at: dt.datetime | None
+    url: str
+
+
+class PublicStepOut(Schema):
+    name: str
+    status: str
+    started_on: dt.date | None
+    finished_on: dt.date | None
+
+
+class PublicPauseOut(Schema):
+    kind: str
+    kind_label: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class PublicCorrectionOut(Schema):
+    name: str
+    note: str
+
+
+class PublicEventOut(Schema):
+    at: dt.datetime
+    action: str
+    status: str
+
+
+class PublicProgressOut(Schema):
+    number: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    received_on: dt.date | None
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    completed_on: dt.date | None
+    steps: list[PublicStepOut]
+    pauses: list[PublicPauseOut]
+    corrections: list[PublicCorrectionOut]
+    events: list[PublicEventOut]
+
+
+# --- the action schemas, built from ACTION_PARAMS -------------------------------------------
+
+ACTION_HELP: dict[str, str] = {
+    T.PRE_REVIEW_PASS: "网上预审通过: an online application becomes received.",
+    T.ACCEPT: "受理: accept a received application (case number, clock starts).",
+    T.REQUEST_CORRECTION: "补正: the one-time notice listing everything to correct.",
+    T.RECEIVE_CORRECTION: "补正材料已收: the corrected materials came in.",
+    T.REFUSE: "不予受理: refuse, with the reason.",
+    T.PASS_STEP: "通过: pass the active step with an opinion.",
+    T.RETURN_STEP: "退回: return to an earlier, completed step.",
+    T.GRANT: "准予: grant, on the decision step.",
+    T.DENY: "不予: deny with reasons and the applicant's rights (第38条).",
+    T.START_SPECIAL_PROCEDURE: "特别程序: hearing, testing, expert review… pauses the clock (第45条).",
+    T.END_SPECIAL_PROCEDURE: "End the special procedure: the clock runs again.",
+    T.REQUEST_PROCESSING_CORRECTION: "Correction during processing: pauses the clock.",
+    T.RECEIVE_PROCESSING_CORRECTION: "The corrected materials came in: the clock runs again.",
+    T.REQUEST_EXTENSION: "延期: ask for more working days (第42条).",
+    T.APPROVE_EXTENSION: "Approve the pending extension request.",
+    T.REJECT_EXTENSION: "Reject the pending extension request.",
+    T.ISSUE_CERTIFICATE: "制证: issue the certificate.",
+    T.COMPLETE: "办结: the result is ready.",
+    T.DELIVER: "取件 / 送达: picked up at the window or mailed.",
+    T.WITHDRAW: "撤回: the applicant withdraws.",
+    T.TERMINATE: "终止: terminate (e.g. the applicant died, the enterprise dissolved).",
+    T.DEEM_ACCEPT: "System action (第32条, deemed acceptance): always refused for staff.",
+}
+
+
+def _permission_of(action: str) -> str | None:
+    for (_status, name), transition in T.TABLE.items():
+        if name == action:
+            return transition.permission
+    return None
+
+
+def _param_field(param: services.Param) -> tuple[Any, Any]:
+    kind: Any
+    if param.kind == "int":
+        kind = int
+    elif param.kind == "items":
+        kind = list[CaseCorrectionItemIn]
+    elif param.kind == "materials":
+        kind = list[int | str]
+    elif param.choices:
+        kind = Literal[param.choices]  # type: ignore[valid-type]
+    else:
+        kind = str
+    description = param.help + (" (required)" if param.required else "")
+    if param.required:
+        return kind, Field(..., description=description)
+    return kind | None, Field(None, description=description)
+
+
+def _camel(action: str) -> str:
+    return "".join(part.capitalize() for part in action.split("_")) + "Action"
+
+
+def _action_models() -> list[type[Schema]]:
+    models: list[type[Schema]] = []
+    for action in T.ACTIONS:
+        permission = _permission_of(action)
+        doc = ACTION_HELP.get(action, action) + (
+            f" Permission: {permission}." if permission else " System only."
+        )
+        fields: dict[str, Any] = {
+            "action": (Literal[action], Field(..., description="The action.")),  # type: ignore[valid-type]
+            "version": (int, Field(..., description="The case version you saw (stale → 409 conflict).")),
+        }
+        for param in services.ACTION_PARAMS.get(action, ()):
+            fields[param.name] = _param_field(param)
+        models.append(create_model(_camel(action), __base__=Schema, __doc__=doc, **fields))
+    return models
+
+
+ACTION_MODELS = _action_models()
+if TYPE_CHECKING:
+    ActionIn = Any
+else:  # one schema per action, told apart by "action" (OpenAPI: oneOf with a discriminator)
+    ActionIn = Annotated[Union[tuple(ACTION_MODELS)], Field(discriminator="action")]  # noqa: UP007
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    """Aware datetimes are answered in the center's time zone (ISO 8601 with its offset)."""
+    return timezone.localtime(value) if value is not None else None
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _require_view(user: Any) -> None:
+    if not user.has_perm(VIEW_CASE):
+        raise PermissionDenied(f"You need the permission {VIEW_CASE}.")
+
+
+def _case_url(case: Case) -> str:
+    return reverse("api:case_detail", args=[case.display_number])
+
+
+def _notice_url(request: HttpRequest, case: Case, notice_number: str) -> str:
+    return request.build_absolute_uri(reverse("web:case_notice", args=[case.display_number, notice_number]))
+
+
+def _file_url(case: Case, file_id: int) -> str:
+    return reverse("api:case_file_download", args=[case.display_number, file_id])
+
+
+def _applicant(case: Case) -> dict[str, Any]:
+    return {
+        "kind": case.applicant_kind,
+        "name": case.applicant_name,
+        "id_type": case.applicant_id_type,
+        "id_number": mask_id_number(case.applicant_id_number),
+        "phone": mask_phone(case.applicant_phone),
+        "address": case.applicant_address,
+    }
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def _scoped_case(request: HttpRequest, number: str) -> Case:
+    """The case in the caller's data scope (outside it: 404, as if absent)."""
+    return selectors.case_by_number(number, user=_user(request))
+
+
+def _days_left(due_at: dt.datetime | None, today: dt.date) -> int | None:
+    if due_at is None:
+        return None
+    try:
+        return calendar_selectors.count_working_days(today, case_clock.local_date(due_at))
+    except ValidationFailed:  # outside the calendar's range
+        return None
+
+
+def _file_out(case: Case, row: CaseFile) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "name": row.original_name,
+        "size": row.size,
+        "content_type": row.content_type,
+        "material": row.case_material_id,
+        "uploaded_at": _local(row.uploaded_at),
+        "download_url": _file_url(case, row.pk),
+    }
+
+
+# --- endpoints ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases",
+    response={201: IntakeOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
+    """Register an application at the window and answer it in the same call: `accept` (an
+    instant item is completed too), `correct` (one-time notice of `correction_items`) or `refuse`
+    (`note` is the reason). Needs cases.accept_case at a general window or a window of the item's
+    department."""
+    user = _user(request)
+    center = user.center
+    if payload.center:
+        center = center_by_code(payload.center)
+        if center is None:
+            raise ValidationFailed(
+                f"There is no center with the code {payload.center}.", details={"center": ["Unknown center."]}
+            )
+    if center is None:
+        raise PermissionDenied("Your account is not attached to a service center.")
+    handler = None
+    if payload.green_channel_handler:
+        handler = User.objects.filter(
+            username=payload.green_channel_handler, center_id=center.pk, is_active=True
+        ).first()
+        if handler is None:
+            raise ValidationFailed(
+                "The green channel handler is not an active account of this center.",
+                details={"green_channel_handler": ["Unknown account."]},
+            )
+    case = services.case_intake(
+        actor=user,
+        item_code=payload.item_code,
+        center=center,
+        applicant=payload.applicant.model_dump(),
+        agent=payload.agent.model_dump() if payload.agent else None,
+        channel=payload.channel,
+        materials=[m.model_dump(exclude_none=True) for m in payload.materials],
+        action=payload.action,
+        note=payload.note,
+        correction_items=[c.model_dump() for c in payload.correction_items],
+        green_channel=payload.green_channel,
+        green_channel_handler=handler,
+        delivery_method=payload.delivery_method,
+    )
+    notice = Notice.objects.filter(case_id=case.pk).order_by("-issued_at", "-id").only("number").first()
+    return Answer(
+        201,
+        {
+            "number": case.number,
+            "receipt_number": case.receipt_number,
+            "status": case.status,
+            "version": case.version,
+            "due_at": _local(case.due_at),
+            "notice_url": _notice_url(request, case, notice.number) if notice else None,
+            "url": _case_url(case),
+        },
+    )
+
+
+@router.get("/cases", response={200: CaseListOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    """Cases in the caller's data scope, newest first. Filters only narrow the scope."""
+    user = _user(request)
+    _require_view(user)
+    criteria: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if filters.status:
+        statuses = [s.strip() for s in filters.status.split(",") if s.strip()]
+        unknown = [s for s in statuses if s not in Status.values]
+        if unknown:
+            errors["status"] = [f"Unknown status: {', '.join(unknown)}."]
+        criteria["status"] = statuses
+    if filters.item:
+        criteria["item_code"] = filters.item.strip()
+    if filters.department:
+        department = Department.objects.filter(
+            center_id=user.center_id, code=filters.department.strip().upper()
+        ).first()
+        if department is None:
+            errors["department"] = [f"Unknown department {filters.department}."]
+        else:
+            criteria["department"] = department.pk
+    if filters.overdue is not None:
+        criteria["overdue"] = filters.overdue
+    if errors:
+        raise ValidationFailed("Check the filters.", details=errors)
+    qs = selectors.cases_for(user, criteria)
+    if filters.q:
+        value = numbers.normalise(filters.q)[:32]
+        qs = qs.filter(Q(number__startswith=value) | Q(receipt_number__startswith=value))
+    page = Paginator(qs.order_by("-created_at", "-id"), filters.page_size).get_page(filters.page)
+    now = clock.now()
+    open_clock = {Status.ACCEPTED, Status.IN_PROGRESS}
+    items = [
+        {
+            "number": case.number,
+            "receipt_number": case.receipt_number,
+            "status": case.status,
+            "status_label": _status_label(case.status),
+            "item": {"code": case.item_version.item.code, "name": case.item_version.name},
+            "department": {"code": case.department.code, "name": case.department.name},
+            "applicant": _applicant(case),
+            "channel": case.channel,
+            "green_channel": case.green_channel,
+            "received_at": _local(case.received_at),
+            "accepted_on": case.accepted_on,
+            "due_at": _local(case.due_at),
+            "overdue": bool(case.due_at and case.status in open_clock and case.due_at < now),
+            "url": _case_url(case),
+        }
+        for case in page.object_list
+    ]
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "page_size": filters.page_size,
+        "items": items,
+    }
+
+
+@router.get(
+    "/cases/{number}",
+    response={200: CaseDetailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    url_name="case_detail",
+)
+def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    """One case by its case number or receipt number (within the caller's data scope)."""
+    user = _user(request)
+    _require_view(user)
+    case = _scoped_case(request, number)
+    return case_detail_data(request, case, user)
+
+
+def case_detail_data(request: HttpRequest, case: Case, user: Any) -> dict[str, Any]:
+    steps = list(selectors.case_steps(case))
+    materials = list(
+        CaseMaterial.objects.filter(case=case).prefetch_related("files").order_by("position", "id")
+    )
+    events = list(selectors.case_history(case))
+    notices = list(Notice.objects.filter(case=case).order_by("issued_at", "id"))
+    summary = case_clock.clock_summary(case)
+    handler = case.green_channel_handler
+    return {
+        "number": case.number,
+        "receipt_number": case.receipt_number,
+        "status": case.status,
+        "status_label": _status_label(case.status),
+        "version": case.version,
+        "channel": case.channel,
+        "center": {"code": case.center.code, "name": case.center.name},
+        "department": {"code": case.department.code, "name": case.department.name},
+        "item": {
+            "code": case.item_version.item.code,
+            "name": case.item_version.name,
+            "version": case.item_version.number,
+        },
+        "applicant": _applicant(case),
+        "agent": (
+            {
+                "name": case.agent_name,
+                "id_number": mask_id_number(case.agent_id_number),
+                "phone": mask_phone(case.agent_phone),
+            }
+            if case.agent_name
+            else None
+        ),
+        "green_channel": case.green_channel,
+        "green_channel_handler": handler.display_name if handler is not None else None,
+        "delivery_method": case.delivery_method,
+        "tracking_number": case.tracking_number,
+        "received_at": _local(case.received_at),
+        "accepted_at": _local(case.accepted_at),
+        "accepted_on": case.accepted_on,
+        "due_at": _local(case.due_at),
+        "legal_due_at": _local(case.legal_due_at),
+        "decided_at": _local(case.decided_at),
+        "decision": case.decision,
+        "completed_at": _local(case.completed_at),
+        "delivered_at": _local(case.delivered_at),
+        "closed_at": _local(case.closed_at),
+        "correction_count": case.correction_count,
+        "deemed_accepted": case.deemed_accepted,
+        "is_instant": case.is_instant,
+        "active_step_position": case.active_step_position,
+        "steps": [
+            {
+                "position": s.position,
+                "name": s.name,
+                "kind": s.kind,
+                "status": s.status,
+                "post": s.post.name,
+                "limit_days": s.limit_days,
+                "on_site": s.on_site,
+                "started_at": _local(s.started_at),
+                "due_at": _local(s.due_at),
+                "finished_at": _local(s.finished_at),
+                "handler": s.handler.display_name if s.handler is not None else None,
+                "opinion": s.opinion,
+                "result": s.result,
+            }
+            for s in steps
+        ],
+        "materials": [
+            {
+                "id": m.pk,
+                "material": m.material_id,
+                "name": m.name,
+                "received": m.received,
+                "form": m.form,
+                "copies": m.copies,
+                "note": m.note,
+                "files": [_file_out(case, f) for f in m.files.all()],
+            }
+            for m in materials
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "at": _local(e.at),
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": e.actor_name,
+                "step": e.step.name if e.step is not None else None,
+                "opinion": e.opinion,
+                "data": e.data,
+            }
+            for e in events
+        ],
+        "notices": [
+            {
+                "number": n.number,
+                "kind": n.kind,
+                "issued_at": _local(n.issued_at),
+                "url": _notice_url(request, case, n.number),
+            }
+            for n in notices
+        ],
+        "clock": _clock_out(summary),
+        "allowed_actions": services.case_allowed_actions(case, user),
+    }
+
+
+def _clock_out(summary: case_clock.ClockSummary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    step = summary.step
+    return {
+        "limit": summary.limit,
+        "legal_limit": summary.legal_limit,
+        "accepted_on": summary.accepted_on,
+        "days_used": summary.days_used,
+        "days_paused": summary.days_paused,
+        "extension_days": summary.extension_days,
+        "days_left": summary.days_left,
+        "due_at": _local(summary.due_at),
+        "legal_due_at": _local(summary.legal_due_at),
+        "confirmed": summary.confirmed,
+        "running": summary.running,
+        "paused": summary.paused,
+        "overdue": summary.overdue,
+        "events": [
+            {"kind": e.kind, "on": e.on, "until": e.until, "days": e.days, "detail": e.detail}
+            for e in summary.events
+        ],
+        "step": (
+            {
+                "position": step.position,
+                "name": step.name,
+                "limit": step.limit,
+                "started_on": step.started_on,
+                "days_used": step.days_used,
+                "days_paused": step.days_paused,
+                "extension_days": step.extension_days,
+                "days_left": step.days_left,
+                "due_at": _local(step.due_at),
+                "confirmed": step.confirmed,
+                "overdue": step.overdue,
+            }
+            if step is not None
+            else None
+        ),
+    }
+
+
+@router.post(
+    "/cases/{number}/actions",
+    response={200: CaseActionOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def case_action(request: HttpRequest, number: str, payload: Annotated[ActionIn, Body()]) -> dict[str, Any]:
+    """Perform one action of the state table. Send the `version` you last saw: when someone else
+    changed the case since (or acts at the same moment), the answer is 409 conflict and nothing
+    changes. An action that is not possible now answers 422 invalid_transition with
+    `details.allowed`, the actions you can perform."""
+    user = _user(request)
+    case = _scoped_case(request, number)
+    data = payload.model_dump(exclude={"action", "version"}, exclude_none=True)
+    try:
+        case = services.case_act(
+            case=case, action=payload.action, version=payload.version, actor=user, **data
+        )
+    except InvalidTransition as exc:
+        details = dict(exc.details) if isinstance(exc.details, dict) else {}
+        case.refresh_from_db()
+        details["allowed"] = services.case_allowed_actions(case, user)
+        raise InvalidTransition(exc.message, details=details) from exc
+    step = None
+    if case.active_step_position is not None:
+        step = (
+            case.steps.filter(position=case.active_step_position).only("position", "name", "due_at").first()
+        )
+    return {
+        "number": case.number,
+        "receipt_number": case.receipt_number,
+        "status": case.status,
+        "status_label": _status_label(case.status),
+        "version": case.version,
+        "decision": case.decision,
+        "due_at": _local(case.due_at),
+        "active_step": (
+            {"position": step.position, "name": step.name, "due_at": _local(step.due_at)} if step else None
+        ),
+    }
+
+
+@router.post(
+    "/cases/{number}/files",
+    response={201: CaseFileOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def upload_file(
+    request: HttpRequest,
+    number: str,
+    file: UploadedFile = File(..., description="pdf, jpg, png, ofd, doc(x), xls(x); at most 20 MB."),  # noqa: B008
+    material: int | None = Form(None, description="The case material id (from the case's materials)."),
+) -> Answer[dict[str, Any]]:
+    """Attach a material file to a case (multipart/form-data)."""
+    user = _user(request)
+    case = _scoped_case(request, number)
+    case_material = None
+    if material is not None:
+        case_material = CaseMaterial.objects.filter(pk=material, case=case).first()
+        if case_material is None:
+            raise ValidationFailed(
+                "This material is not one of the case's.", details={"material": ["Unknown material."]}
+            )
+    row = services.case_file_add(case=case, actor=user, file=file, case_material=case_material)
+    return Answer(201, _file_out(case, row))
+
+
+@router.get(
+    "/cases/{number}/files/{file_id}",
+    response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    url_name="case_file_download",
+)
+def download_file(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+    """Download a file of a case (cases.view_case, within the data scope)."""
+    user = _user(request)
+    _require_view(user)
+    case = _scoped_case(request, number)
+    row = CaseFile.objects.filter(pk=file_id, case=case).first()
+    if row is None:
+        raise NotFound("No such file on this case.")
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name)
+
+
+@router.get("/worklist", response={200: list[WorklistItemOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def my_worklist(request: HttpRequest, filters: Query[WorklistFilter]) -> list[dict[str, Any]]:
+    """The caller's active steps, most urgent first (green channel first, then the step's deadline)."""
+    user = _user(request)
+    _require_view(user)
+    steps = selectors.worklist(user=user, scope=filters.scope, overdue=filters.overdue, limit=filters.limit)
+    now = clock.now()
+    today = clock.today()
+    result = []
+    for step in steps:
+        case = step.case
+        result.append(
+            {
+                "number": case.display_number,
+                "item": {"code": case.item_version.item.code, "name": case.item_version.name},
+                "step": {"position": step.position, "name": step.name, "due_at": _local(step.due_at)},
+                "status": case.status,
+                "green_channel": case.green_channel,
+                "days_left": _days_left(step.due_at, today),
+                "overdue": bool(step.due_at and step.due_at < now),
+                "case_due_at": _local(case.due_at),
+                "url": _case_url(case),
+            }
+        )
+    return result
+
+
+# --- public ------------------------------------------------------------------------------------
+
+NOT_FOUND_MESSAGE = (
+    "No case matches this number and code. Check the case number on your notice and the last four "
+    "characters of the phone number or ID number given in the application."
+)
+
+
+@public_router.get(
+    "/progress",
+    response={200: PublicProgressOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    auth=None,
+)
+def public_progress(
+    request: HttpRequest,
+    number: Annotated[str, Query(description="Case number or receipt number.")],
+    code: Annotated[
+        str, Query(description="The last four characters of the applicant's phone or ID number.")
+    ],
+) -> Any:
+    """What anyone may see of a case: item, status, public steps with dates, the due date,
+    pauses and their kind, the correction list. No staff names, no internal opinions, no
+    personal data. Every failure (unknown number, wrong code, typing error in the number)
+    answers the same 404."""
+    ip = client_ip(request)
+    if not ratelimit.check_rate(
+        key=PROGRESS_RATE_KEY.format(ip=ip),
+        limit=progress_lookups_per_minute(),
+        window_seconds=PROGRESS_WINDOW_SECONDS,
+    ):
+        return Answer(
+            429,
+            {
+                "code": "rate_limited",
+                "message": "Too many lookups from your address. Wait a minute and try again.",
+                "details": {"retry_after_seconds": PROGRESS_WINDOW_SECONDS},
+            },
+        )
+    found = selectors.public_progress(number[:64], code[:16])
+    if found is None:
+        return Answer(404, {"code": "not_found", "message": NOT_FOUND_MESSAGE, "details": None})
+    return Answer(
+        200,
+        {
+            "number": found.number,
+            "item_name": found.item_name,
+            "department": found.department,
+            "status": found.status,
+            "status_label": found.status_label,
+            "received_on": found.received_on,
+            "accepted_on": found.accepted_on,
+            "due_date": found.due_date,
+            "completed_on": found.completed_on,
+            "steps": [
+                {"name": s.name, "status": s.status, "started_on": s.started_on, "finished_on": s.finished_on}
+                for s in found.steps
+            ],
+            "pauses": [
+                {
+                    "kind": p.kind,
+                    "kind_label": p.kind_label,
+                    "started_on": p.started_on,
+                    "ended_on": p.ended_on,
+                }
+                for p in found.pauses
+            ],
+            "corrections": [{"name": c.name, "note": c.note} for c in found.corrections],
+            "events": [
+                {"at": _local(at), "action": action, "status": status} for at, action, status in found.events
+            ],
+        },
+    )
