@@ -54,11 +54,15 @@ def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespons
     )
 
 
-def _json_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Ninja answers a wrong method with a plain-text 405: answer it in JSON, keeping Allow."""
+def _json_fallbacks(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Ninja answers a wrong method with a plain-text 405, and its root URL raises Http404 for
+    Django's HTML page: answer both in JSON (keeping the Allow header)."""
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return unknown_path(request)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):
@@ -80,7 +84,7 @@ def _json_method_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
 def _wrap_patterns(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = _json_method_not_allowed(pattern.callback)
+            pattern.callback = _json_fallbacks(pattern.callback)
     return patterns
 
 

@@ -67,7 +67,10 @@ def scope_queryset(
         queryset = queryset.filter(**{_center_lookup(center_field): user.center_id})
     elif ids is None:
         # No center path on the model: "the whole center" means the departments of the center.
-        queryset = queryset.filter(**{f"{department_field}__center_id": user.center_id})
+        own = department_field in ("id", "pk")  # the rows are departments themselves
+        queryset = queryset.filter(
+            **{"center_id" if own else f"{department_field}__center_id": user.center_id}
+        )
     if ids is None:
         return queryset
     return queryset.filter(**{f"{department_field}__in": sorted(ids)})

@@ -48,11 +48,15 @@ def test_creates_three_separate_administrators(tmp_path):
 @pytest.mark.django_db
 def test_center_option(tmp_path):
     center = Center.objects.create(code="SZ", name="市中心", level="city")
-    call_command("create_admins", "--center=sz", f"--password-file={write(tmp_path, STRONG)}", stdout=io.StringIO())
+    call_command(
+        "create_admins", "--center=sz", f"--password-file={write(tmp_path, STRONG)}", stdout=io.StringIO()
+    )
     assert set(User.objects.values_list("center__code", flat=True)) == {"SZ"}
     assert center.staff.count() == 3
     with pytest.raises(CommandError, match="no center"):
-        call_command("create_admins", "--center=NOPE", "--system-admin=a", "--security-admin=b", "--auditor=c")
+        call_command(
+            "create_admins", "--center=NOPE", "--system-admin=a", "--security-admin=b", "--auditor=c"
+        )
 
 
 @pytest.mark.django_db
@@ -89,7 +93,9 @@ def test_bad_password_files(tmp_path, lines, message):
 @pytest.mark.django_db
 def test_a_weak_password_creates_nothing_and_says_why(tmp_path):
     with pytest.raises(CommandError) as info:
-        call_command("create_admins", f"--password-file={write(tmp_path, [STRONG[0], STRONG[1], 'password'])}")
+        call_command(
+            "create_admins", f"--password-file={write(tmp_path, [STRONG[0], STRONG[1], 'password'])}"
+        )
     assert "password" in str(info.value)
     assert not User.objects.exists()  # the first two were rolled back too
 

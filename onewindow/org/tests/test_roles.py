@@ -17,7 +17,9 @@ def test_roles_exist_after_migrate_without_any_call():
     assert set(groups) >= {role.code for role in ROLES}
     auditor = {f"{p.content_type.app_label}.{p.codename}" for p in groups["auditor"].permissions.all()}
     assert auditor == {"core.view_auditentry"}
-    security = {f"{p.content_type.app_label}.{p.codename}" for p in groups["security_admin"].permissions.all()}
+    security = {
+        f"{p.content_type.app_label}.{p.codename}" for p in groups["security_admin"].permissions.all()
+    }
     assert "org.manage_accounts" in security
 
 
@@ -32,7 +34,10 @@ def test_every_declared_permission_of_an_installed_app_exists():
     org_sync_roles()
     for role in ROLES:
         group = Group.objects.get(name=role.code)
-        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
         installed = {"core", "calendar", "notifications", "org", "catalog", "auth"}
         expected = {name for name in role.permissions if name.split(".")[0] in installed}
         assert expected <= granted, (role.code, expected - granted)

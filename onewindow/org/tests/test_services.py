@@ -21,7 +21,9 @@ def audit_of(action):
 @pytest.mark.django_db
 def test_center_create_normalises_the_code_and_is_audited(org):
     sysadmin = org.user("sysadmin")
-    child = services.center_save(code=" qx01 ", name="区政务服务中心", level="county", parent=org.center, actor=sysadmin)
+    child = services.center_save(
+        code=" qx01 ", name="区政务服务中心", level="county", parent=org.center, actor=sysadmin
+    )
     assert child.code == "QX01"
     assert child.parent == org.center
     [entry] = audit_of("center.create")
@@ -31,11 +33,18 @@ def test_center_create_normalises_the_code_and_is_audited(org):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("code", "fragment"),
-    [("", "required"), ("QX-1", "upper-case letters and digits"), ("ABCDEFGHIJKLM", "At most"), ("DEMO", "already")],
+    [
+        ("", "required"),
+        ("QX-1", "upper-case letters and digits"),
+        ("ABCDEFGHIJKLM", "At most"),
+        ("DEMO", "already"),
+    ],
 )
 def test_center_code_rules(org, code, fragment):
     with pytest.raises(ValidationFailed) as info:
-        services.center_save(code=code, name="x", level="county", parent=org.center, actor=org.user("sysadmin"))
+        services.center_save(
+            code=code, name="x", level="county", parent=org.center, actor=org.user("sysadmin")
+        )
     assert any(fragment in m for m in info.value.details["code"])
     assert not audit_of("center.create")
 
@@ -65,7 +74,12 @@ def test_center_code_is_fixed_once_created(org):
 @pytest.mark.django_db
 def test_center_update_records_before_and_after(org):
     services.center_save(
-        center=org.center, code="DEMO", name="新名称", level="city", opening_hours="9:00-17:00", actor=org.user("centeradmin")
+        center=org.center,
+        code="DEMO",
+        name="新名称",
+        level="city",
+        opening_hours="9:00-17:00",
+        actor=org.user("centeradmin"),
     )
     [entry] = audit_of("center.update")
     assert entry.before["name"] == "测试市政务服务中心" and entry.after["name"] == "新名称"
@@ -107,7 +121,9 @@ def test_department_rules(org):
         services.department_save(center=org.center, code="X1", name="x", actor=org.user("scjg-reviewer"))
     with pytest.raises(PermissionDenied):
         services.department_save(center=other, code="X1", name="x", actor=admin)
-    services.department_save(department=dept, center=org.center, code="GT", name="自然资源和规划局", active=False, actor=admin)
+    services.department_save(
+        department=dept, center=org.center, code="GT", name="自然资源和规划局", active=False, actor=admin
+    )
     dept.refresh_from_db()
     assert dept.name == "自然资源和规划局" and not dept.active
     assert [e.action for e in AuditEntry.objects.filter(object_type="org.department").order_by("id")] == [
@@ -182,7 +198,14 @@ def test_user_create(org):
 
 @pytest.mark.django_db
 def test_admin_roles_get_the_staff_flag(org):
-    user = create(org, username="admin2", roles=["center_admin"], data_scope=User.Scope.CENTER, department=None, window=None)
+    user = create(
+        org,
+        username="admin2",
+        roles=["center_admin"],
+        data_scope=User.Scope.CENTER,
+        department=None,
+        window=None,
+    )
     assert user.is_staff
     services.user_set_roles(user=user, roles=["supervisor"], actor=org.user("secadmin"))
     user.refresh_from_db()
@@ -213,7 +236,11 @@ def test_user_create_validation(org, overrides, field):
         create(org, **overrides)
     assert field in info.value.details, info.value.details
     assert all(isinstance(m, str) and m for m in info.value.details[field])
-    assert not User.objects.filter(username=overrides.get("username", "newclerk")).exclude(username="clerk").exists()
+    assert (
+        not User.objects.filter(username=overrides.get("username", "newclerk"))
+        .exclude(username="clerk")
+        .exists()
+    )
 
 
 @pytest.mark.django_db
@@ -239,7 +266,9 @@ def test_separation_of_duties_on_create_and_set_roles(org):
     assert "三员分立" in info.value.message
     assert not User.objects.filter(username="boss").exists()
     with pytest.raises(ValidationFailed):
-        services.user_set_roles(user=org.user("auditor"), roles=["auditor", "security_admin"], actor=org.user("secadmin"))
+        services.user_set_roles(
+            user=org.user("auditor"), roles=["auditor", "security_admin"], actor=org.user("secadmin")
+        )
     assert role_codes(org.user("auditor")) == {"auditor"}
     with pytest.raises(ValidationFailed) as info:
         create(org, roles=["no_such_role"])
@@ -296,7 +325,9 @@ def test_user_update_roles_and_scope(org):
     assert user.is_staff
     assert list(user.scope_departments.all()) == [org.dept_b]
     with pytest.raises(ValidationFailed):
-        services.user_update(user=user, window=org.general_window, department=org.dept_b, center=None, actor=None)
+        services.user_update(
+            user=user, window=org.general_window, department=org.dept_b, center=None, actor=None
+        )
     user.refresh_from_db()
     assert user.center == org.center
 
