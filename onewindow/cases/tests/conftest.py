@@ -113,7 +113,11 @@ CERTIFY_THEN_DELIVERY = [
     ("制证", "certify", "certify", 1),
     ("送达", "other", "review", 1),
 ]
-NO_CERTIFY = [("受理", "accept", "accept", 1), ("审查", "review", "review", 2), ("决定", "decide", "decide", 2)]
+NO_CERTIFY = [
+    ("受理", "accept", "accept", 1),
+    ("审查", "review", "review", 2),
+    ("决定", "decide", "decide", 2),
+]
 
 HANDLER_BY_POST = {
     "accept": "clerk",
@@ -217,7 +221,12 @@ def reach(org: Any, version: Any, status: str, *, extension_first: bool = False)
             case = act(case, "request_extension", handler(org, case), days=2, reason="需要核查")
         if status == "suspended":
             case = act(
-                case, "start_special_procedure", handler(org, case), kind="hearing", reason="听证", expected_working_days=5
+                case,
+                "start_special_procedure",
+                handler(org, case),
+                kind="hearing",
+                reason="听证",
+                expected_working_days=5,
             )
         if status == "correction_in_progress":
             case = act(case, "request_processing_correction", handler(org, case), items=items_of(version))

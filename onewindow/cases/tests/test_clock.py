@@ -110,8 +110,14 @@ def test_pause_and_extension_move_the_case_and_its_step(cx: Any) -> None:
     assert review.due_at == local("2026-09-07 23:59:59")  # 4 working days after 09-01
     assert case.due_at == local("2026-09-15 23:59:59")
     with at("2026-09-03 11:00"):
-        case = act(case, "start_special_procedure", handler(cx, case), kind="hearing", reason="听证",
-                   expected_working_days=3)
+        case = act(
+            case,
+            "start_special_procedure",
+            handler(cx, case),
+            kind="hearing",
+            reason="听证",
+            expected_working_days=3,
+        )
     pause = CasePause.objects.get(case=case)
     assert pause.expected_end == D("2026-09-08")
     with at("2026-09-04 09:00"):  # during the pause the clock does not move
@@ -155,9 +161,8 @@ def test_pause_and_extension_move_the_case_and_its_step(cx: Any) -> None:
     assert summary.step.due_at == review.due_at
 
     # only 5 extension days are left for a legal limit of 20
-    with at("2026-09-11 10:00"):
-        with pytest.raises(ValidationFailed):
-            act(case, "request_extension", handler(cx, case), days=6, reason="还需时间")
+    with at("2026-09-11 10:00"), pytest.raises(ValidationFailed):
+        act(case, "request_extension", handler(cx, case), days=6, reason="还需时间")
 
 
 @pytest.mark.django_db
@@ -180,7 +185,10 @@ def test_correction_during_processing_pauses_the_clock(cx: Any) -> None:
         case = act(case, "pass_step", cx.user("clerk"))
     with at("2026-09-02 10:00"):
         case = act(
-            case, "request_processing_correction", handler(cx, case), items=[{"material": material.pk, "note": "模糊"}]
+            case,
+            "request_processing_correction",
+            handler(cx, case),
+            items=[{"material": material.pk, "note": "模糊"}],
         )
     assert case.status == "correction_in_progress"
     with at("2026-09-09 10:00"):
@@ -192,7 +200,11 @@ def test_correction_during_processing_pauses_the_clock(cx: Any) -> None:
 
 @pytest.mark.django_db
 def test_certificate_step_due_within_ten_working_days_of_the_decision(cx: Any) -> None:
-    steps = [("受理", "accept", "accept", 1), ("决定", "decide", "decide", 2), ("制证", "certify", "certify", 15)]
+    steps = [
+        ("受理", "accept", "accept", 1),
+        ("决定", "decide", "decide", 2),
+        ("制证", "certify", "certify", 15),
+    ]
     version = item(cx, steps, promised_limit=15, legal_limit=20)
     with at("2026-09-28 10:00"):
         case = intake(cx, version)

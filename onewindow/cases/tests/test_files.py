@@ -28,7 +28,9 @@ def test_file_rules(cx: Any, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     case = intake(cx, item(cx))
     clerk = cx.user("clerk")
-    row = services.case_file_add(case=case, actor=clerk, file=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 test"))
+    row = services.case_file_add(
+        case=case, actor=clerk, file=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 test")
+    )
     assert row.file.name == f"cases/{case.number}/申请书.pdf"
     assert (tmp_path / row.file.name).exists() and row.size == 13
     with pytest.raises(ValidationFailed):
@@ -40,5 +42,7 @@ def test_file_rules(cx: Any, settings: Any, tmp_path: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.case_file_add(case=case, actor=cx.user("auditor"), file=SimpleUploadedFile("a.pdf", b"x"))
     with pytest.raises(PermissionDenied):
-        services.case_file_add(case=case, actor=cx.user("sw-reviewer"), file=SimpleUploadedFile("a.pdf", b"x"))
+        services.case_file_add(
+            case=case, actor=cx.user("sw-reviewer"), file=SimpleUploadedFile("a.pdf", b"x")
+        )
     assert CaseFile.objects.count() == 1

@@ -8,7 +8,15 @@ import pytest
 
 from onewindow.cases import services
 from onewindow.cases.applicants import is_valid_resident_id, is_valid_uscc, uscc_check
-from onewindow.cases.models import Case, CaseEvent, CaseMaterial, CaseNumberSequence, CaseStep, CorrectionRequest, Notice
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseNumberSequence,
+    CaseStep,
+    CorrectionRequest,
+    Notice,
+)
 from onewindow.cases.tests.conftest import (
     act,
     all_materials,
@@ -46,7 +54,9 @@ def test_accept_registers_numbers_steps_materials_notice_and_message(cx: Any) ->
     with at("2026-09-30 10:00"):
         case = intake(cx, version, window=cx.general_window)
     assert case.status == "accepted" and case.version == 2
-    assert case.number.startswith("DEMO20260930000001") and case.receipt_number.startswith("RDEMO20260930000001")
+    assert case.number.startswith("DEMO20260930000001") and case.receipt_number.startswith(
+        "RDEMO20260930000001"
+    )
     assert case.window == cx.general_window and case.department == cx.dept_a
     assert (case.promised_limit, case.legal_limit) == (version.promised_limit, version.legal_limit)
     events = list(case.events.order_by("seq").values_list("seq", "action", "from_status", "to_status"))
@@ -87,7 +97,12 @@ def test_correction_notice_lists_every_item_from_the_items_own_list(cx: Any) -> 
         intake(cx, version, action="correct", correction_items=[])
     assert "correction_items" in exc.value.details
     with pytest.raises(ValidationFailed) as exc:
-        intake(cx, version, action="correct", correction_items=[{"material": other.materials.first().pk, "note": "x"}])
+        intake(
+            cx,
+            version,
+            action="correct",
+            correction_items=[{"material": other.materials.first().pk, "note": "x"}],
+        )
     assert "correction_items.0.material" in exc.value.details
     with pytest.raises(ValidationFailed) as exc:
         intake(cx, version, action="correct", correction_items=[{"material": version.materials.first().pk}])
@@ -97,7 +112,10 @@ def test_correction_notice_lists_every_item_from_the_items_own_list(cx: Any) -> 
     case = intake(cx, version, action="correct", correction_items=items_of(version, 2))
     assert case.status == "correction_requested" and case.number is None and case.correction_count == 1
     request = CorrectionRequest.objects.get(case=case)
-    assert request.phase == "before_acceptance" and [i["name"] for i in request.items] == ["申请书", "营业执照"]
+    assert request.phase == "before_acceptance" and [i["name"] for i in request.items] == [
+        "申请书",
+        "营业执照",
+    ]
     assert Notice.objects.get(case=case).kind == "correction"
     assert messages(case) == ["case_correction_requested"]
     assert "申请书" in OutboxMessage.objects.get(related_id=str(case.pk)).body
@@ -111,7 +129,13 @@ def test_second_correction_needs_a_reason_and_is_flagged(cx: Any) -> None:
     with pytest.raises(ValidationFailed) as exc:
         act(case, "request_correction", cx.user("clerk"), items=items_of(version))
     assert exc.value.code == "reason_required"
-    case = act(case, "request_correction", cx.user("clerk"), items=items_of(version), reason="复印件不清晰,首次未发现")
+    case = act(
+        case,
+        "request_correction",
+        cx.user("clerk"),
+        items=items_of(version),
+        reason="复印件不清晰,首次未发现",
+    )
     assert case.correction_count == 2
     event = case.events.order_by("-seq").first()
     assert event.data["repeat_correction"] is True and event.data["correction_number"] == 2
@@ -155,7 +179,12 @@ def test_applicant_validation(cx: Any) -> None:
     bad = applicant(id_number="110101199003071230", phone="12345", kind="alien", address="x" * 201)
     with pytest.raises(ValidationFailed) as exc:
         intake(cx, version, applicant=bad)
-    assert set(exc.value.details) == {"applicant.kind", "applicant.id_number", "applicant.phone", "applicant.address"}
+    assert set(exc.value.details) == {
+        "applicant.kind",
+        "applicant.id_number",
+        "applicant.phone",
+        "applicant.address",
+    }
     with pytest.raises(ValidationFailed) as exc:
         intake(cx, version, applicant=applicant(id_number="110101199003071230"))
     assert set(exc.value.details) == {"applicant.id_number"}
@@ -166,7 +195,9 @@ def test_applicant_validation(cx: Any) -> None:
     body = "91350100M000100Y4"[:17]
     code = body + uscc_check(body)
     assert is_valid_uscc(code) and not is_valid_uscc(body + ("0" if code[-1] != "0" else "1"))
-    case = intake(cx, version, applicant=applicant(kind="enterprise", id_type="uscc", id_number=code, name="某某公司"))
+    case = intake(
+        cx, version, applicant=applicant(kind="enterprise", id_type="uscc", id_number=code, name="某某公司")
+    )
     assert case.applicant_id_number == code
     case = intake(cx, version, applicant=applicant(phone="+86 138-1234-5678"))
     assert case.applicant_phone == "13812345678"
@@ -217,9 +248,18 @@ def test_unknown_item_channel_agent_and_green_channel(cx: Any) -> None:
     nothing_written()
     agent = {"name": "李四", "id_number": "11010519491231002X", "phone": "13900001111"}
     case = intake(
-        cx, version, channel="agent", agent=agent, green_channel=True, green_channel_handler=cx.user("scjg-chief")
+        cx,
+        version,
+        channel="agent",
+        agent=agent,
+        green_channel=True,
+        green_channel_handler=cx.user("scjg-chief"),
     )
-    assert case.agent_name == "李四" and case.green_channel and case.green_channel_handler == cx.user("scjg-chief")
+    assert (
+        case.agent_name == "李四"
+        and case.green_channel
+        and case.green_channel_handler == cx.user("scjg-chief")
+    )
     plain = make_item(cx)
     with pytest.raises(ValidationFailed) as exc:
         intake(cx, plain, green_channel=True, green_channel_handler=cx.user("scjg-chief"))

@@ -49,7 +49,9 @@ def test_every_swap_of_two_adjacent_characters_is_caught() -> None:
     assert swaps > 5
 
 
-@pytest.mark.parametrize("text", ["", "DEMO", "DEMO2026093000000", "DEMO20261340000001X", "DEMO2026-09-30-1", "案件123"])
+@pytest.mark.parametrize(
+    "text", ["", "DEMO", "DEMO2026093000000", "DEMO20261340000001X", "DEMO2026-09-30-1", "案件123"]
+)
 def test_malformed_numbers_are_rejected(text: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
         parse_case_number(text)

@@ -56,7 +56,11 @@ def test_decision_needs_decide_case(cx: Any) -> None:
         case = act(case, "pass_step", handler(cx, case))
     # the decision post without the decide permission
     reviewer_with_post = make_user(
-        "scjg-decider", center=cx.center, department=cx.dept_a, roles=("reviewer",), posts=[cx.posts["decide"]]
+        "scjg-decider",
+        center=cx.center,
+        department=cx.dept_a,
+        roles=("reviewer",),
+        posts=[cx.posts["decide"]],
     )
     with pytest.raises(PermissionDenied):
         act(case, "grant", reviewer_with_post)
