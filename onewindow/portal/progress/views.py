@@ -34,7 +34,7 @@ EVENT_LABELS = {
     T.SUBMIT: gettext_lazy("Submitted online"),
     T.RECEIVE: gettext_lazy("Received at the window"),
     T.PRE_REVIEW_PASS: gettext_lazy("Online pre-review passed"),
-    T.ACCEPT: gettext_lazy("Accepted"),
+    T.ACCEPT: gettext_lazy("Application accepted"),
     T.DEEM_ACCEPT: gettext_lazy("Deemed accepted (5 working days passed)"),
     T.REQUEST_CORRECTION: gettext_lazy("Correction of materials requested"),
     T.RECEIVE_CORRECTION: gettext_lazy("Corrected materials received"),

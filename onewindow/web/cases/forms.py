@@ -156,7 +156,7 @@ class IntakeForm(forms.Form):
         field.queryset = handlers
         for m in materials:
             self.fields[f"m{m.pk}_received"] = forms.BooleanField(
-                label=_("received"), required=False, initial=False
+                label=_("handed in"), required=False, initial=False
             )
             self.fields[f"m{m.pk}_form"] = forms.ChoiceField(
                 label=_("form"), choices=Material.Form.choices, initial=m.form

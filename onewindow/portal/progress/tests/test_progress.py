@@ -69,7 +69,7 @@ def test_the_qr_link_opens_the_form_pre_filled(client, org, food):
     response = client.get(reverse("portal:progress"), {"number": case.number})
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'value="{case.number}"' in body
+    assert f'value="{case.number}"' in body and "办件进度查询" in body
     assert 'data-testid="progress-result"' not in body  # the number alone shows nothing
 
 
@@ -126,6 +126,7 @@ def test_every_wrong_input_gets_the_same_answer(client, org, food):
         answers.append(body.split('data-testid="progress-message">')[1].split("</div>")[0])
         assert 'data-testid="progress-result"' not in body
     assert len(set(answers)) == 1
+    assert "未查到" in answers[0]
 
 
 @override_settings(PROGRESS_LOOKUPS_PER_MINUTE=2)

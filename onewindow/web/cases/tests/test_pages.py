@@ -271,7 +271,7 @@ def test_a_stale_form_shows_the_conflict_and_changes_nothing(client, cx, food):
     response = post_action(client, case, "withdraw", version=stale, reason="申请人撤回")
     assert response.status_code == 409
     body = response.content.decode()
-    assert 'data-testid="case-error"' in body
+    assert 'data-testid="case-error"' in body and "该办件已被他人修改，页面已重新加载" in body
     case.refresh_from_db()
     assert case.status == "in_progress"
     assert CaseEvent.objects.filter(case=case, action="withdraw").count() == 0
@@ -432,8 +432,8 @@ def test_case_search_is_scoped_and_masked(client, cx, food, tax):
 def test_nav_shows_the_case_pages_by_permission(client, cx):
     client.force_login(cx.user("clerk"))
     body = client.get(reverse("web:home")).content.decode()
-    for key in ("worklist", "cases", "intake"):
-        assert f'data-nav="{key}"' in body
+    for key, label in (("worklist", "待办"), ("cases", "办件查询"), ("intake", "窗口收件")):
+        assert f'data-nav="{key}"' in body and f">{label}</a>" in body
     client.force_login(cx.user("scjg-reviewer"))
     body = client.get(reverse("web:home")).content.decode()
     assert 'data-nav="worklist"' in body and 'data-nav="intake"' not in body
