@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ def sync_roles_after_migrate(sender: AppConfig, using: str = "default", **kwargs
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if not with_models or sender.label != with_models[-1].label:
         return
+    if "auth_group" not in connections[using].introspection.table_names():
+        return  # migrated backwards past the auth tables
     from onewindow.org.services import org_sync_roles
 
     org_sync_roles()

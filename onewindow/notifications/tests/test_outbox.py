@@ -278,3 +278,16 @@ def test_template_save_is_validated_and_audited(org):
         services.message_template_save(code="Bad Code", text="", actor=admin)
     assert set(info.value.details) == {"code", "text"}
     assert MessageTemplate.objects.get(code="case_accepted").text == "您的办件{case_number}已受理。"
+
+
+@pytest.mark.django_db
+def test_missing_default_templates_come_back_after_migrate_without_overwriting_edits():
+    from django.apps import apps
+
+    from onewindow.notifications.apps import default_templates_after_migrate
+
+    MessageTemplate.objects.filter(code="reminder").delete()
+    MessageTemplate.objects.filter(code="case_completed").update(text="改过的{case_number}")
+    default_templates_after_migrate(apps.get_app_config("notifications"))
+    assert MessageTemplate.objects.filter(code="reminder").exists()
+    assert MessageTemplate.objects.get(code="case_completed").text == "改过的{case_number}"
