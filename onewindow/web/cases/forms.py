@@ -45,7 +45,7 @@ ACTION_LABELS: dict[str, Promise] = {
     T.TERMINATE: _("Terminate"),
     T.DEEM_ACCEPT: _("Deemed acceptance"),
     T.SUBMIT: _("Submitted online"),
-    T.RECEIVE: _("Received"),
+    T.RECEIVE: _("Received at the window"),
 }
 
 # Actions that end or refuse something: shown with a warning style.

@@ -1,0 +1,132 @@
+"""A case from the window to the public lookup, in a real browser: a clerk accepts it and prints
+the acceptance notice, a reviewer passes, an approver passes and grants, the certificate clerk
+issues the certificate, the clerk completes it and records the pickup, and the applicant looks
+it up on the public progress page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from onewindow.cases.applicants import resident_id_check
+from onewindow.catalog.models import Material
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+ID_NUMBER = "11010119900307123" + resident_id_check("11010119900307123")
+PHONE = "13912345678"
+
+
+def login(page, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/staff/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=user-name]")
+
+
+def do_action(page, number: str, action: str, **fields: str) -> None:
+    page.goto(f"/staff/cases/{number}/")
+    details = page.locator(f"details[data-action={action}]")
+    if not details.evaluate("element => element.open"):
+        details.locator("summary").click()
+    form = page.locator(f"form[data-testid=action-{action}]")
+    for name, value in fields.items():
+        control = form.locator(f"[name='{action}-{name}']")
+        if control.evaluate("element => element.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages .notice-ok")
+
+
+def test_a_case_from_the_window_to_the_public_lookup(page, guide_data, screenshot):
+    make_user(
+        "scjg-certifier",
+        center=guide_data.center,
+        department=guide_data.dept_a,
+        roles=("reviewer",),
+        posts=[guide_data.posts["certify"]],
+        full_name="制证员",
+    )
+    materials = list(Material.objects.filter(version__item__code="SC001").order_by("position"))
+
+    # the clerk finds the item, checks the materials, enters the applicant and accepts
+    login(page, "clerk")
+    page.click(".main-nav a[data-nav=intake]")
+    page.fill("#item-q", "食品")
+    page.wait_for_selector("tr[data-item=SC001]", timeout=60_000)  # the first search loads jieba
+    screenshot(page, "case-intake-search")
+    page.click("tr[data-item=SC001] a")
+    page.wait_for_selector("[data-testid=materials-checklist]")
+    page.fill("#id_applicant_name", "王小明")
+    page.fill("#id_applicant_id_number", ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1"))
+    page.fill("#id_applicant_phone", PHONE)
+    for m in materials:
+        page.check(f"input[name=m{m.pk}_received]")
+    page.click("[data-testid=do-accept]")
+    # a wrong check character in the ID number is caught next to the field
+    page.wait_for_selector("[data-testid=error-applicant_id_number]")
+    screenshot(page, "case-intake-error")
+    page.fill("#id_applicant_id_number", ID_NUMBER)
+    for m in materials:
+        page.check(f"input[name=m{m.pk}_received]")
+    screenshot(page, "case-intake-form")
+    page.click("[data-testid=do-accept]")
+
+    # the printable acceptance notice
+    page.wait_for_selector("[data-testid=notice]")
+    assert page.inner_text("[data-testid=notice-title]") == "受理通知书"
+    number = page.inner_text("[data-testid=notice-case-number]").strip()
+    assert re.fullmatch(r"DEMO\d{14}[0-9A-Z]", number)
+    assert "王小明" in page.inner_text("[data-testid=notice]")
+    assert ID_NUMBER not in page.content()
+    assert page.locator("[data-testid=notice-qr] svg").count() == 1
+    assert "承诺" in page.inner_text("[data-testid=promised-date]")
+    screenshot(page, "case-acceptance-notice")
+    page.emulate_media(media="print")
+    assert not page.locator(".notice-toolbar").is_visible()
+    assert page.pdf(format="A4").startswith(b"%PDF")
+    page.emulate_media(media="screen")
+
+    # the acceptance step is the clerk's; then the worklists move on
+    do_action(page, number, "pass_step", opinion="材料齐全，符合法定形式")
+    login(page, "scjg-reviewer")
+    page.click(".main-nav a[data-nav=worklist]")
+    page.wait_for_selector(f"tr[data-case='{number}']")
+    screenshot(page, "case-worklist-reviewer")
+    do_action(page, number, "pass_step", opinion="经审查，符合条件")
+    screenshot(page, "case-page-after-review")
+
+    login(page, "scjg-approver")
+    do_action(page, number, "pass_step", opinion="同意")
+    do_action(page, number, "grant", opinion="准予许可")
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "decided_granted"
+
+    login(page, "scjg-certifier")
+    do_action(page, number, "issue_certificate", certificate_number="JY13301020000001")
+
+    login(page, "clerk")
+    do_action(page, number, "complete")
+    do_action(page, number, "deliver", method="pickup")
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "delivered"
+    assert page.locator("[data-testid=history] tr[data-event=deliver]").count() == 1
+    assert page.locator("[data-testid=notices] li[data-notice-kind=decision]").count() == 1
+    screenshot(page, "case-page-delivered")
+
+    # the applicant's lookup (the QR code's address opens it pre-filled)
+    page.context.clear_cookies()
+    page.goto(f"/progress/?number={number}")
+    assert page.input_value("#progress-number") == number
+    page.fill("#progress-code", PHONE[-4:])
+    page.click("[data-testid=progress-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=progress-result]")
+    assert page.get_attribute("[data-testid=progress-status]", "data-status") == "delivered"
+    text = page.inner_text("main")
+    for secret in ("王小明", PHONE, ID_NUMBER, "scjg-reviewer", "经审查，符合条件"):
+        assert secret not in text, secret
+    screenshot(page, "case-public-progress")
