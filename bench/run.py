@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = {
     "calendar": "bench/bench_calendar.py",
     "intake": "bench/bench_intake.py",
+    "http": "bench/bench_http.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 
