@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from onewindow.calendar.selectors import table as calendar_table
@@ -43,7 +44,7 @@ from onewindow.cases.models import (
     Notice,
     Status,
 )
-from onewindow.catalog.models import Material, ProcessStep, ServiceItemVersion
+from onewindow.catalog.models import Material, ProcessStep, ServiceItem, ServiceItemVersion
 from onewindow.core import audit, clock
 from onewindow.core.errors import (
     Conflict,
@@ -257,18 +258,43 @@ def _snapshot(version: ServiceItemVersion) -> _VersionSnapshot:
     return snap
 
 
-def _published_version(center: Center | int, item_code: str) -> ServiceItemVersion:
-    center_id = center if isinstance(center, int) else center.pk
-    version = (
-        ServiceItemVersion.objects.select_related("item", "item__center", "department")
-        .filter(
-            item__center_id=center_id,
-            item__code=str(item_code or "").strip(),
-            status=ServiceItemVersion.Status.PUBLISHED,
+_versions: dict[int, tuple[float, ServiceItemVersion]] = {}
+VERSION_CACHE_SECONDS = 60.0  # published versions never change; names of related rows rarely do
+
+
+def _published_version_id(center_id: int, code: str) -> int | None:
+    """One indexed lookup, without the ORM's query building (it runs on every intake)."""
+    table = connection.ops.quote_name(ServiceItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT published_version_id FROM {table} WHERE center_id = %s AND code = %s",  # noqa: S608
+            [center_id, code],
         )
-        .order_by("-number")
-        .first()
-    )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
+def _published_version(center: Center | int, item_code: str) -> ServiceItemVersion:
+    """The item's current published version. One small query finds its id; the version itself
+    (immutable once published) is cached per process for a minute."""
+    center_id = center if isinstance(center, int) else center.pk
+    version_id = _published_version_id(center_id, str(item_code or "").strip())
+    version = None
+    if version_id is not None:
+        cached = _versions.get(version_id) if _CACHE_SNAPSHOTS else None
+        if cached is not None and time.monotonic() - cached[0] < VERSION_CACHE_SECONDS:
+            version = cached[1]
+        else:
+            version = (
+                ServiceItemVersion.objects.select_related("item", "item__center", "department")
+                .filter(pk=version_id, status=ServiceItemVersion.Status.PUBLISHED)
+                .first()
+            )
+            if version is not None and _CACHE_SNAPSHOTS:
+                with _snapshots_lock:
+                    if len(_versions) > 5000:
+                        _versions.clear()
+                    _versions[version_id] = (time.monotonic(), version)
     if version is None:
         raise NotFound(
             _("No published service item with code %(code)s at this center.") % {"code": item_code},
@@ -473,9 +499,8 @@ class _Work:
             event.case = case
             event.step = step
             events.append(event)
-        try:
-            with transaction.atomic():
-                CaseEvent.objects.bulk_create(events)
+        try:  # no savepoint needed: on error the whole transaction is rolled back
+            CaseEvent.objects.bulk_create(events)
         except IntegrityError as exc:  # a concurrent transition wrote the same sequence
             raise Conflict(
                 _("The case was changed by someone else; reload it and try again."),
@@ -791,24 +816,30 @@ def _applicant_public(case: Case) -> dict[str, str]:
 # --- the actions --------------------------------------------------------------------------------
 
 
+def _check_missing_required(snap: _VersionSnapshot, rows: Iterable[CaseMaterial], note: str) -> list[str]:
+    """The required materials not received; ValidationFailed unless `note` explains them."""
+    missing = _missing_required(snap, rows)
+    if missing and not note:
+        raise ValidationFailed(
+            _(
+                "Required materials are missing: %(names)s. Ask for a correction, "
+                "or explain in the note why the case is accepted without them."
+            )
+            % {"names": "、".join(missing)},
+            code="missing_required_material",
+            details={"materials": missing, "note": [_("Explain why the case is accepted anyway.")]},
+        )
+    return missing
+
+
 def _do_accept(work: _Work, snap: _VersionSnapshot, p: dict[str, Any], *, deemed: bool = False) -> None:
     case = work.case
     from_status = case.status
     data: dict[str, Any] = {}
     if not deemed:
         rows = work.materials if work.new_case else list(CaseMaterial.objects.filter(case=case))
-        missing = _missing_required(snap, rows)
         note = p.get("note", "")
-        if missing and not note:
-            raise ValidationFailed(
-                _(
-                    "Required materials are missing: %(names)s. Ask for a correction, "
-                    "or explain in the note why the case is accepted without them."
-                )
-                % {"names": "、".join(missing)},
-                code="missing_required_material",
-                details={"materials": missing, "note": [_("Explain why the case is accepted anyway.")]},
-            )
+        missing = _check_missing_required(snap, rows, note)
         if missing:
             data["missing_required"] = missing
             data["note"] = note
@@ -1554,7 +1585,6 @@ def _validate_common(
         raise ValidationFailed(_("Check the application."), details=errors)
 
 
-@transaction.atomic
 def case_intake(
     *,
     actor: Any,
@@ -1626,6 +1656,41 @@ def case_intake(
     case.received_at = received_at
     received_on = case_clock.local_date(received_at)
     case.answer_due_at = case_clock.answer_due_at(table, received_on=received_on)
+    if action == "accept":
+        _check_missing_required(snap, material_rows, note)
+    elif action == "correct":
+        _correction_items(snap, correction_items, field_name="correction_items")
+    # Everything above only reads; the transaction (and SQLite's write lock) starts here.
+    with transaction.atomic():
+        return _intake_write(
+            case=case,
+            actor=actor,
+            now=now,
+            table=table,
+            snap=snap,
+            material_rows=material_rows,
+            received_on=received_on,
+            agent_data=agent_data,
+            action=action,
+            note=note,
+            correction_items=correction_items,
+        )
+
+
+def _intake_write(
+    *,
+    case: Case,
+    actor: Any,
+    now: dt.datetime,
+    table: WorkingDayTable,
+    snap: _VersionSnapshot,
+    material_rows: list[CaseMaterial],
+    received_on: dt.date,
+    agent_data: dict[str, str] | None,
+    action: str,
+    note: str,
+    correction_items: Iterable[dict[str, Any]],
+) -> Case:
     case.receipt_number = numbers.next_receipt_number(
         center_id=case.center_id, center_code=case.center.code, day=received_on
     )
@@ -1635,11 +1700,11 @@ def case_intake(
         T.RECEIVE,
         "",
         data={
-            "channel": channel,
+            "channel": case.channel,
             "applicant": _applicant_public(case),
             "agent": agent_data["name"] if agent_data else "",
             "materials": [m.name for m in material_rows if m.received],
-            "green_channel": green_channel,
+            "green_channel": case.green_channel,
         },
     )
     if action == "accept":
