@@ -28,13 +28,23 @@ def _base() -> QuerySet[Case]:
     return Case.objects.select_related("center", "department", "window", "item_version__item")
 
 
+VIEW_CASE = "cases.view_case"
+
+
+def _scoped(qs: QuerySet[Case], user: Any) -> QuerySet[Case]:
+    """The cases `user` may see: cases.view_case, within the user's data scope."""
+    if user is None or not getattr(user, "is_active", False) or not user.has_perm(VIEW_CASE):
+        return qs.none()
+    return scope_queryset(qs, user, department_field="department")
+
+
 def case_by_number(number: str, *, user: Any = None) -> Case:
     """The case with this case number or receipt number (typing errors → ValidationFailed);
     with `user`, only within the user's data scope (outside it: NotFound, as if absent)."""
     value = numbers.parse_case_number(number)
     qs = _base()
     if user is not None:
-        qs = scope_queryset(qs, user, department_field="department")
+        qs = _scoped(qs, user)
     found = qs.filter(number=value).first() or qs.filter(receipt_number=value).first()
     if found is None:
         raise NotFound(_("No case with the number %(number)s.") % {"number": value})
@@ -64,6 +74,8 @@ def worklist(
         "case", "case__item_version__item", "case__department", "post", "department"
     )
     qs = qs.exclude(case__status__in=(Status.WITHDRAWN, Status.TERMINATED, Status.REFUSED))
+    if not getattr(user, "is_active", False) or not user.has_perm(VIEW_CASE):
+        return qs.none()
     qs = scope_queryset(qs, user, department_field="department", center_field="case__center")
     if scope in ("post", "mine"):
         post_ids = list(user.posts.values_list("id", flat=True)) if user.is_authenticated else []
@@ -102,7 +114,7 @@ def cases_for(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case
     green_channel (bool), overdue (bool: open and past due_at), accepted_from / accepted_to (dates),
     received_from / received_to (dates), open (bool: accepted and not completed/closed)."""
     filters = dict(filters or {})
-    qs = scope_queryset(_base(), user, department_field="department")
+    qs = _scoped(_base(), user)
     status = filters.get("status")
     if status:
         qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
@@ -157,6 +169,8 @@ def case_steps(case: Case) -> QuerySet[CaseStep]:
 def case_visible_to(case: Case, user: Any) -> bool:
     """Whether `user` may see `case` (its center and data scope)."""
     if user is None or not getattr(user, "is_authenticated", False) or user.center_id != case.center_id:
+        return False
+    if not user.has_perm(VIEW_CASE):
         return False
     ids = visible_department_ids(user)
     return ids is None or case.department_id in ids

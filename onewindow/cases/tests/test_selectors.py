@@ -66,6 +66,10 @@ def test_cases_for_is_scoped_and_filtered(cx: Any) -> None:
     assert list(selectors.cases_for(cx.user("clerk"), {"status": ["refused"]})) == []
     assert selectors.cases_for(cx.user("clerk"), {"applicant": "张"}).count() == 2
     assert selectors.cases_for(None).count() == 0
+    assert selectors.cases_for(cx.user("centeradmin")).count() == 0  # whole center, but no cases.view_case
+    assert selectors.case_visible_to(scjg, cx.user("scjg-reviewer"))
+    assert not selectors.case_visible_to(scjg, cx.user("sw-reviewer"))
+    assert not selectors.case_visible_to(scjg, cx.user("auditor"))
 
 
 @pytest.mark.django_db
