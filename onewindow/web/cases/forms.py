@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.cases import transitions as T
 from onewindow.cases.models import Case, CasePause, CaseStep
@@ -46,6 +47,33 @@ ACTION_LABELS: dict[str, Promise] = {
     T.DEEM_ACCEPT: _("Deemed acceptance"),
     T.SUBMIT: _("Submitted online"),
     T.RECEIVE: _("Received at the window"),
+}
+
+# Labels of the case and step statuses on these pages (a context keeps them apart from other
+# apps' words such as "pending" or "active").
+STATUS_LABELS: dict[str, Promise] = {
+    "submitted": pgettext_lazy("case status", "submitted online, awaiting pre-review"),
+    "received": pgettext_lazy("case status", "received"),
+    "correction_requested": pgettext_lazy("case status", "correction requested"),
+    "refused": pgettext_lazy("case status", "refused"),
+    "accepted": pgettext_lazy("case status", "accepted"),
+    "in_progress": pgettext_lazy("case status", "in progress"),
+    "suspended": pgettext_lazy("case status", "special procedure"),
+    "correction_in_progress": pgettext_lazy("case status", "awaiting corrected materials"),
+    "decided_granted": pgettext_lazy("case status", "granted"),
+    "decided_denied": pgettext_lazy("case status", "denied"),
+    "certificate_issued": pgettext_lazy("case status", "certificate issued"),
+    "completed": pgettext_lazy("case status", "completed"),
+    "delivered": pgettext_lazy("case status", "delivered"),
+    "withdrawn": pgettext_lazy("case status", "withdrawn"),
+    "terminated": pgettext_lazy("case status", "terminated"),
+}
+STEP_STATUS_LABELS: dict[str, Promise] = {
+    "pending": pgettext_lazy("case step", "pending"),
+    "active": pgettext_lazy("case step", "in hand"),
+    "done": pgettext_lazy("case step", "done"),
+    "returned": pgettext_lazy("case step", "returned"),
+    "skipped": pgettext_lazy("case step", "skipped"),
 }
 
 # Actions that end or refuse something: shown with a warning style.

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
 from onewindow.cases import numbers, selectors, services
-from onewindow.cases.models import Case, CaseFile, CaseMaterial, CasePause, CaseStep, Notice, Status
+from onewindow.cases.models import Case, CaseFile, CaseMaterial, CasePause, Notice, Status
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core import clock
@@ -33,6 +33,8 @@ from onewindow.web.access import forbidden, staff_page
 from onewindow.web.cases import notices as notice_pages
 from onewindow.web.cases.forms import (
     ACTION_LABELS,
+    STATUS_LABELS,
+    STEP_STATUS_LABELS,
     ActionForm,
     FileUploadForm,
     IntakeForm,
@@ -43,8 +45,6 @@ VIEW_CASE = "cases.view_case"
 ACCEPT_CASE = "cases.accept_case"
 PAGE_SIZE = 30
 WORKLIST_LIMIT = 300
-STATUS_LABELS = dict(Status.choices)
-STEP_STATUS_LABELS = dict(CaseStep.Status.choices)
 PAUSE_LABELS = dict(CasePause.Kind.choices)
 OPEN_CLOCK = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
 
@@ -175,7 +175,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": any(filters.values()),
         "departments": departments,
-        "statuses": Status.choices,
+        "statuses": [(value, STATUS_LABELS.get(value, label)) for value, label in Status.choices],
         "query": query.urlencode(),
     }
     template = "web/cases/list.html"
