@@ -231,8 +231,14 @@ def item_save_draft(
 def _publish(
     version: ServiceItemVersion, actor: Any, codes: rules.CatalogCodes | None = None
 ) -> ServiceItemVersion:
-    item = ServiceItem.objects.select_for_update().select_related("center").get(pk=version.item_id)
-    version = ServiceItemVersion.objects.select_for_update().select_related("department").get(pk=version.pk)
+    item = (
+        ServiceItem.objects.select_for_update(of=("self",)).select_related("center").get(pk=version.item_id)
+    )
+    version = (
+        ServiceItemVersion.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=version.pk)
+    )
     version.item = item
     if version.status != ServiceItemVersion.Status.DRAFT:
         raise InvalidTransition(
@@ -298,7 +304,7 @@ def item_discard_draft(*, version: ServiceItemVersion, actor: Any = None) -> Non
 def item_new_draft(*, item: ServiceItem, actor: Any = None, change_note: str = "") -> ServiceItemVersion:
     """A new draft that copies the published version (the way to edit a published item)."""
     _require(actor, "catalog.change_serviceitem")
-    item = ServiceItem.objects.select_for_update().select_related("center").get(pk=item.pk)
+    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("center").get(pk=item.pk)
     if ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.DRAFT).exists():
         raise Conflict(
             _("Item %(code)s already has a draft: edit or discard that draft.") % {"code": item.code}
