@@ -72,6 +72,7 @@ PUBLIC_ACTIONS = frozenset(
         T.PRE_REVIEW_PASS,
         T.ACCEPT,
         T.DEEM_ACCEPT,
+        T.DEEM_APPROVE_STEP,
         T.REQUEST_CORRECTION,
         T.RECEIVE_CORRECTION,
         T.REFUSE,
@@ -175,7 +176,10 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     T.WITHDRAW: (Param("reason", required=True, help="Why the applicant withdraws."),),
     T.TERMINATE: (Param("reason", required=True, help="Why the case is terminated (终止)."),),
     T.DEEM_ACCEPT: (),
+    T.DEEM_APPROVE_STEP: (),
 }
+
+DEEMED_OPINION = "超期默认"
 
 
 def _clean_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -1066,6 +1070,33 @@ def _apply(work: _Work, action: str, p: dict[str, Any]) -> None:
                 case.decided_at = work.now
                 data["decided"] = True
         work.event(action, from_status, step=step, opinion=p.get("opinion", ""), data=data)
+    elif action == T.DEEM_APPROVE_STEP:
+        step = work.active_step()
+        assert step is not None
+        decision_pos = _decision_step_position(work.load_steps())
+        deciding = step.position == decision_pos or (
+            decision_pos is None and step.position == work.load_steps()[-1].position
+        )
+        _finish(work, step, result=CaseStep.Result.DEEMED, opinion=DEEMED_OPINION)
+        data = {"step": step.name, "position": step.position, "due_at": step.due_at, "deemed": True}
+        nxt = _next_step(work, step)
+        if nxt is not None:
+            _activate(work, nxt)
+        else:
+            case.active_step_position = None
+        if deciding:
+            case.status = Status.DECIDED_GRANTED
+            case.decision = Case.Decision.GRANTED
+            case.decided_at = work.now
+            data["decision"] = "granted"
+        else:
+            case.status = Status.IN_PROGRESS
+        work.event(action, from_status, step=step, opinion=DEEMED_OPINION, data=data)
+        if deciding:
+            work.notice(
+                Notice.Kind.DECISION, {"decision": "granted", "deemed": True, "decided_on": work.today}
+            )
+            work.message("case_deemed_approved")
     elif action == T.RETURN_STEP:
         step = work.active_step()
         assert step is not None
@@ -1297,6 +1328,12 @@ def _apply(work: _Work, action: str, p: dict[str, Any]) -> None:
 # --- guards: context conditions beyond the table ------------------------------------------------
 
 
+def _deemed_approval_at(due_at: dt.datetime, days: int) -> dt.datetime:
+    """The end of the `days`-th working day after a step's due date: past it, the step is deemed
+    approved (超期默认)."""
+    return case_clock.end_of_nth_working_day(calendar_table(), case_clock.local_date(due_at), days)
+
+
 def _guard(case: Case, action: str, steps: list[CaseStep], now: dt.datetime) -> str | None:
     """Why `action` cannot be performed now (None: it can). Only reads."""
     active = next((s for s in steps if s.position == case.active_step_position), None)
@@ -1339,6 +1376,14 @@ def _guard(case: Case, action: str, steps: list[CaseStep], now: dt.datetime) -> 
             return _("The case has used every extension day the law allows.")
     if action == T.DEEM_ACCEPT and (case.answer_due_at is None or case.answer_due_at >= now):
         return _("The five working days to answer have not passed.")
+    if action == T.DEEM_APPROVE_STEP:
+        days = case.item_version.deemed_approval_days
+        if days is None:
+            return _("This item has no deemed approval.")
+        if active is None or active.due_at is None:
+            return _("There is no active step.")
+        if now <= _deemed_approval_at(active.due_at, days):
+            return _("The step is not overdue long enough for deemed approval.")
     return None
 
 
@@ -1853,6 +1898,39 @@ def case_deem_accept_overdue(*, now: dt.datetime | None = None) -> int:
     return done
 
 
+def case_deem_approve_overdue_steps(*, now: dt.datetime | None = None) -> int:
+    """超期默认: every active step of an item that allows deemed approval, overdue by the item's
+    `deemed_approval_days` working days, passes as a system action (the decision step grants
+    the case). Scans the step deadline index; safe to run twice or in two workers at once."""
+    now = now or clock.now()
+    candidates = list(
+        CaseStep.objects.filter(
+            status=CaseStep.Status.ACTIVE,
+            due_at__lt=now,
+            case__status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+            case__item_version__deemed_approval_days__isnull=False,
+        )
+        .order_by("due_at")
+        .values_list("case_id", flat=True)[:1000]
+    )
+    done = 0
+    for pk in dict.fromkeys(candidates):
+        with transaction.atomic():
+            case = _lock_case(pk)
+            if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+                continue
+            steps = list(CaseStep.objects.filter(case=case).order_by("position"))
+            if _guard(case, T.DEEM_APPROVE_STEP, steps, now) is not None:
+                continue
+            work = _Work(case=case, actor=None, now=now, table=calendar_table(), steps=steps)
+            before = {"status": case.status, "version": case.version}
+            _apply(work, T.DEEM_APPROVE_STEP, {})
+            work.flush()
+            _audit(work, T.DEEM_APPROVE_STEP, before)
+            done += 1
+    return done
+
+
 @transaction.atomic
 def case_reveal_applicant(*, case: Case | str, actor: Any, reason: str) -> dict[str, str]:
     """The applicant's and agent's full ID numbers and phones, for someone who needs them; the
@@ -1934,6 +2012,7 @@ __all__ = [
     "case_act",
     "case_allowed_actions",
     "case_deem_accept_overdue",
+    "case_deem_approve_overdue_steps",
     "case_file_add",
     "case_intake",
     "case_reveal_applicant",

@@ -10,7 +10,9 @@ Three rules the table cannot express alone, applied by `allowed_actions` and the
 * Step actions (`pass_step`, `return_step`, `grant`, `deny`, `issue_certificate`) also need the
   actor to hold the active step's post in the step's department (`services.can_handle_step`);
   the step of kind `accept` (受理) is handled with `cases.accept_case` by a window clerk.
-* `deem_accept` is a system action (actor None): no user may perform it.
+* `deem_accept` (the 5-day rule) and `deem_approve_step` (超期默认: an overdue step of an item
+  that allows deemed approval passes, or on the decision step the case is granted) are system
+  actions (actor None): no user may perform them.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ DELIVER = "deliver"
 WITHDRAW = "withdraw"
 TERMINATE = "terminate"
 DEEM_ACCEPT = "deem_accept"
+DEEM_APPROVE_STEP = "deem_approve_step"
 
 # Not actions on an existing case: the events that create one.
 SUBMIT = "submit"
@@ -72,6 +75,7 @@ ACTIONS: tuple[str, ...] = (
     WITHDRAW,
     TERMINATE,
     DEEM_ACCEPT,
+    DEEM_APPROVE_STEP,
 )
 
 SYSTEM = None  # permission of a system action: no user may perform it
@@ -110,6 +114,7 @@ _ROWS: list[tuple[tuple[str, ...], str, tuple[str, ...], str | None]] = [
     ((S.CORRECTION_REQUESTED,), RECEIVE_CORRECTION, (S.RECEIVED,), ACCEPT_CASE),
     ((S.SUBMITTED, S.RECEIVED, S.CORRECTION_REQUESTED), REFUSE, (S.REFUSED,), ACCEPT_CASE),
     ((S.RECEIVED,), DEEM_ACCEPT, (S.ACCEPTED,), SYSTEM),
+    (_OPEN_PROCESSING, DEEM_APPROVE_STEP, (S.IN_PROGRESS, S.DECIDED_GRANTED), SYSTEM),
     ((S.ACCEPTED, S.IN_PROGRESS), PASS_STEP, (S.IN_PROGRESS, S.DECIDED_GRANTED), HANDLE_STEP),
     ((S.DECIDED_GRANTED,), PASS_STEP, (S.DECIDED_GRANTED,), HANDLE_STEP),
     ((S.CERTIFICATE_ISSUED,), PASS_STEP, (S.CERTIFICATE_ISSUED,), HANDLE_STEP),

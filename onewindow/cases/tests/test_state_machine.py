@@ -113,7 +113,7 @@ class CaseMachine(RuleBasedStateMachine):
 
     def right_actor(self, action: str) -> Any:
         assert self.case is not None
-        if action == T.DEEM_ACCEPT:
+        if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP):
             return None
         if action in CLERK:
             return self.org.user("clerk")
@@ -167,7 +167,8 @@ class CaseMachine(RuleBasedStateMachine):
     def perform_allowed(self, data: Any, days: int, flag: bool, *, endings: bool) -> None:
         assert self.case is not None
         self.case.refresh_from_db()
-        skip = {T.DEEM_ACCEPT} if endings else {T.DEEM_ACCEPT, T.WITHDRAW, T.TERMINATE, T.REFUSE}
+        system = {T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP}
+        skip = system if endings else system | {T.WITHDRAW, T.TERMINATE, T.REFUSE}
         allowed = [a for a in T.allowed_actions(self.case) if a not in skip]
         if allowed:
             self.perform(data.draw(st.sampled_from(allowed)), "right", days, flag)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from onewindow.cases import transitions as T
-from onewindow.cases.models import Case, CaseEvent, Status
+from onewindow.cases.models import Case, CaseEvent, CaseStep, Status
 from onewindow.cases.tests.conftest import (
     CERTIFY_THEN_DELIVERY,
     DECIDE_FIRST,
@@ -20,6 +20,7 @@ from onewindow.cases.tests.conftest import (
     handler,
     item,
     items_of,
+    local,
     reach,
 )
 from onewindow.core.errors import InvalidTransition
@@ -47,6 +48,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     T.WITHDRAW: {"reason": "申请人撤回"},
     T.TERMINATE: {"reason": "企业已注销"},
     T.DEEM_ACCEPT: {},
+    T.DEEM_APPROVE_STEP: {},
 }
 
 CLERK_ACTIONS = {
@@ -76,7 +78,7 @@ def template_for(status: str, action: str) -> list[tuple[str, str, str, int]]:
 
 
 def actor_for(org: Any, case: Case, action: str) -> Any:
-    if action == T.DEEM_ACCEPT:
+    if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP):
         return None
     if action in CLERK_ACTIONS:
         return org.user("clerk")
@@ -92,7 +94,7 @@ FORBIDDEN = sorted(
 
 
 def check_allowed(cx: Any, status: str, action: str) -> None:
-    version = item(cx, template_for(status, action))
+    version = item(cx, template_for(status, action), deemed_approval_days=2)
     case = reach(cx, version, status, extension_first=action in (T.APPROVE_EXTENSION, T.REJECT_EXTENSION))
     if action == T.RETURN_STEP:  # return from a later step to the first one
         case = act(case, T.PASS_STEP, handler(cx, case))
@@ -100,13 +102,15 @@ def check_allowed(cx: Any, status: str, action: str) -> None:
         case = act(case, T.PASS_STEP, handler(cx, case))
     if action == T.DEEM_ACCEPT:
         Case.objects.filter(pk=case.pk).update(answer_due_at=case.answer_due_at.replace(year=2000))
+    if action == T.DEEM_APPROVE_STEP:  # the active step is long overdue
+        CaseStep.objects.filter(case=case, status="active").update(due_at=local("2000-01-03 23:59:59"))
     case.refresh_from_db()
     assert case.status == status
     before_version = case.version
     before_events = CaseEvent.objects.filter(case=case).count()
     params = {k: (items_of(version) if v == "ITEMS" else v) for k, v in PARAMS[action].items()}
     actor = actor_for(cx, case, action)
-    assert action in T.allowed_actions(case, actor) or action == T.DEEM_ACCEPT
+    assert action in T.allowed_actions(case, actor) or actor is None
     assert action in T.allowed_actions(case)
 
     result = act(case, action, actor, **params)
