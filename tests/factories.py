@@ -9,6 +9,7 @@ from typing import Any
 from onewindow.catalog.models import Material, ProcessStep, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.org.models import Center, Department, Post, User, Window
+from onewindow.org.roles import needs_admin_site
 from onewindow.org.services import org_sync_roles
 
 PASSWORD = "test-pass-123"
@@ -54,6 +55,7 @@ def make_user(
         department=department,
         window=window,
         full_name=extra.pop("full_name", username),
+        is_staff=needs_admin_site(roles),
         **extra,
     )
     if roles:
