@@ -452,6 +452,7 @@ ACTION_HELP: dict[str, str] = {
     T.WITHDRAW: "撤回: the applicant withdraws.",
     T.TERMINATE: "终止: terminate (e.g. the applicant died, the enterprise dissolved).",
     T.DEEM_ACCEPT: "System action (第32条, deemed acceptance): always refused for staff.",
+    T.DEEM_APPROVE_STEP: "System action (超期默认, overdue step deemed approved): refused for staff.",
 }
 
 

@@ -39,6 +39,7 @@ EVENT_LABELS = {
     T.RECEIVE_CORRECTION: gettext_lazy("Corrected materials received"),
     T.REFUSE: gettext_lazy("Not accepted"),
     T.PASS_STEP: gettext_lazy("Step completed"),
+    T.DEEM_APPROVE_STEP: gettext_lazy("Step completed (deemed approval on timeout)"),
     T.GRANT: gettext_lazy("Granted"),
     T.DENY: gettext_lazy("Not granted"),
     T.START_SPECIAL_PROCEDURE: gettext_lazy("Special procedure started (clock paused)"),

@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, Promise] = {
     T.WITHDRAW: _("Withdraw"),
     T.TERMINATE: _("Terminate"),
     T.DEEM_ACCEPT: _("Deemed acceptance"),
+    T.DEEM_APPROVE_STEP: _("Deemed approval (overdue step)"),
     T.SUBMIT: _("Submitted online"),
     T.RECEIVE: _("Received at the window"),
 }
