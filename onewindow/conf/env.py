@@ -107,6 +107,11 @@ _declare(
 )
 _declare("SMS_GATEWAY_TOKEN", "", "Bearer token sent to the SMS gateway.")
 _declare(
+    "PROGRESS_LOOKUPS_PER_MINUTE",
+    "30",
+    "Public progress lookups allowed per client address per minute (page and API together).",
+)
+_declare(
     "PUBLIC_BASE_URL",
     "http://127.0.0.1:8000",
     "Public address of the portal, used in QR codes and SMS links.",
