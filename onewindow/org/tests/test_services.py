@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.core.models import AuditEntry
@@ -41,7 +42,7 @@ def test_center_create_normalises_the_code_and_is_audited(org):
     ],
 )
 def test_center_code_rules(org, code, fragment):
-    with pytest.raises(ValidationFailed) as info:
+    with pytest.raises(ValidationFailed) as info, translation.override("en"):
         services.center_save(
             code=code, name="x", level="county", parent=org.center, actor=org.user("sysadmin")
         )
@@ -66,9 +67,12 @@ def test_center_cannot_sit_under_itself_or_a_descendant(org):
 
 @pytest.mark.django_db
 def test_center_code_is_fixed_once_created(org):
-    with pytest.raises(ValidationFailed) as info:
+    with pytest.raises(ValidationFailed) as info, translation.override("en"):
         services.center_save(center=org.center, code="NEW", name="x", level="city", actor=None)
     assert "case number" in info.value.details["code"][0]
+    with pytest.raises(ValidationFailed) as info:
+        services.center_save(center=org.center, code="NEW", name="x", level="city", actor=None)
+    assert "办件编号" in info.value.details["code"][0]  # the default language is Chinese
 
 
 @pytest.mark.django_db
