@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "onewindow.org",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.supervision",
     "onewindow.web",
     "onewindow.portal",
     "onewindow.api",
@@ -163,7 +164,9 @@ else:
 if _redis_url and not TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onewindow"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onewindow"}
+    }
 
 # --- security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
