@@ -97,7 +97,7 @@ def build_org(code: str = "DEMO") -> OrgFixture:
             center=center,
             department=dept,
             roles=("approver",),
-            posts=[posts["approve"], posts["decide"]],
+            posts=[posts["approve"], posts["decide"], posts["certify"]],
         )
         fx.users[f"{low}-chief"] = make_user(
             f"{low}-chief",
