@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "onewindow.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from onewindow.calendar.services import register_year_changed
+        from onewindow.cases.services import _recompute_after_calendar_change
+
+        register_year_changed(_recompute_after_calendar_change)

@@ -24,6 +24,7 @@ Rules (docs/domain/cases.md, "The clock"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,3 +247,78 @@ def clock_summary(
         events=tuple(events),
         step=step_clock,
     )
+
+
+# --- the yellow threshold (预警) -------------------------------------------------------------
+#
+# Thresholds are centre policy data owned by the supervision app (`SupervisionRule`). The cases
+# app must not import supervision, so supervision registers a provider here from its
+# `AppConfig.ready()` (docs/adr/0008-supervision-levels.md); without one the defaults apply.
+
+DEFAULT_YELLOW_DAYS = 1
+DEFAULT_YELLOW_PERCENT = 20
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Yellow when at most `yellow_days` working days or at most `yellow_percent` % of the limit
+    are left, whichever comes first."""
+
+    yellow_days: int = DEFAULT_YELLOW_DAYS
+    yellow_percent: int = DEFAULT_YELLOW_PERCENT
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+ThresholdProvider = Callable[[int, int | None], Thresholds]
+_threshold_provider: list[ThresholdProvider] = []
+
+
+def register_threshold_provider(provider: ThresholdProvider) -> None:
+    """Install `provider(center_id, item_id) -> Thresholds` (replaces an earlier one)."""
+    _threshold_provider[:] = [provider]
+
+
+def unregister_threshold_provider() -> None:
+    _threshold_provider.clear()
+
+
+def thresholds_for(center_id: int, item_id: int | None) -> Thresholds:
+    """The yellow thresholds of a centre and item: from the registered provider, else the defaults."""
+    if _threshold_provider:
+        return _threshold_provider[0](center_id, item_id)
+    return DEFAULT_THRESHOLDS
+
+
+def warn_at(
+    table: WorkingDayTable,
+    *,
+    started_at: dt.datetime,
+    start_on: dt.date,
+    total_days: int,
+    limit_days: int,
+    thresholds: Thresholds,
+) -> dt.datetime:
+    """The moment the remaining time of a deadline (end of the `total_days`-th working day after
+    `start_on`) becomes ≤ the yellow threshold: at most `yellow_days` working days left, or at most
+    `yellow_percent` % of `limit_days` left (whole working days, rounded down), whichever comes
+    first. That is local midnight after the (total − k)-th working day, k = the larger of the two;
+    when k ≥ total the deadline is yellow from its start (`started_at`)."""
+    k = max(thresholds.yellow_days, (limit_days * thresholds.yellow_percent) // 100)
+    if k >= total_days:
+        return started_at
+    last_green_day = table.add_working_days(start_on, total_days - k)
+    moment = timezone.make_aware(dt.datetime.combine(last_green_day + dt.timedelta(days=1), dt.time.min))
+    return max(moment, started_at)
+
+
+def level_after_move(
+    level: int, *, now: dt.datetime, warn: dt.datetime | None, due: dt.datetime | None
+) -> int:
+    """The level of a row whose deadline was just recomputed: back to 0 (green) when its current
+    level is no longer justified (the sweep raises it again, with a new flag, if needed)."""
+    if level >= 2 and (due is None or due >= now):
+        return 0
+    if level == 1 and (warn is None or warn > now):
+        return 0
+    return level

@@ -38,6 +38,20 @@ class Status(models.TextChoices):
     TERMINATED = "terminated", _("terminated")
 
 
+class Level(models.IntegerChoices):
+    """The supervision level of a case or step deadline (set by the supervision sweep)."""
+
+    GREEN = 0, _("green")
+    YELLOW = 1, _("yellow")
+    RED = 2, _("red")
+
+
+# Statuses in which the case clock runs (the supervision sweep watches these cases).
+CASE_CLOCK_RUNNING = (Status.ACCEPTED, Status.IN_PROGRESS)
+# Statuses in which an active step's clock is stopped (a pause).
+CASE_PAUSED = (Status.SUSPENDED, Status.CORRECTION_IN_PROGRESS)
+
+
 class Case(models.Model):
     """One application (办件) for one service item version.
 
@@ -151,6 +165,16 @@ class Case(models.Model):
     legal_limit = models.PositiveSmallIntegerField(_("legal limit (working days)"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     legal_due_at = models.DateTimeField(_("legal due at"), null=True, blank=True, db_index=True)
+    warn_at = models.DateTimeField(
+        _("warning at"),
+        null=True,
+        blank=True,
+        help_text=_("When the remaining time becomes at most the yellow threshold."),
+    )
+    level = models.PositiveSmallIntegerField(_("supervision level"), choices=Level.choices, default=Level.GREEN)
+    legal_level = models.PositiveSmallIntegerField(
+        _("legal limit passed"), default=0, help_text=_("1 once the legal limit has passed.")
+    )
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
     extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
     correction_count = models.PositiveSmallIntegerField(_("correction requests"), default=0)
@@ -178,6 +202,21 @@ class Case(models.Model):
             models.Index(fields=["status", "due_at"], name="case_status_due_idx"),
             models.Index(fields=["status", "answer_due_at"], name="case_answer_due_idx"),
             models.Index(fields=["center", "accepted_on"], name="case_center_accepted_idx"),
+            models.Index(
+                fields=["level", "warn_at"],
+                name="case_level_warn_idx",
+                condition=models.Q(status__in=CASE_CLOCK_RUNNING),
+            ),
+            models.Index(
+                fields=["level", "due_at"],
+                name="case_level_due_idx",
+                condition=models.Q(status__in=CASE_CLOCK_RUNNING),
+            ),
+            models.Index(
+                fields=["legal_level", "legal_due_at"],
+                name="case_legal_level_due_idx",
+                condition=models.Q(status__in=CASE_CLOCK_RUNNING),
+            ),
         ]
         permissions = [
             ("accept_case", _("Can receive and accept cases at a window")),
@@ -318,6 +357,13 @@ class CaseStep(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    warn_at = models.DateTimeField(
+        _("warning at"),
+        null=True,
+        blank=True,
+        help_text=_("When the remaining time becomes at most the yellow threshold."),
+    )
+    level = models.PositiveSmallIntegerField(_("supervision level"), choices=Level.choices, default=Level.GREEN)
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
     extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -346,7 +392,15 @@ class CaseStep(models.Model):
         verbose_name_plural = _("case steps")
         ordering = ["case", "position"]
         constraints = [models.UniqueConstraint(fields=["case", "position"], name="case_step_position_unique")]
-        indexes = [models.Index(fields=["status", "post", "department", "due_at"], name="case_step_work_idx")]
+        indexes = [
+            models.Index(fields=["status", "post", "department", "due_at"], name="case_step_work_idx"),
+            models.Index(
+                fields=["level", "warn_at"], name="case_step_level_warn_idx", condition=models.Q(status="active")
+            ),
+            models.Index(
+                fields=["level", "due_at"], name="case_step_level_due_idx", condition=models.Q(status="active")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"

@@ -735,6 +735,8 @@ def _activate(work: _Work, step: CaseStep, *, assignee: Any = None) -> None:
         limit_days=step.limit_days,
         certificate=step.kind == ProcessStep.Kind.CERTIFY,
     )
+    step.level = 0
+    _set_step_warn_at(work.table, work.case, step)
     work.case.active_step_position = step.position
     work.touch(step)
 
@@ -791,6 +793,7 @@ def _recompute_due(work: _Work) -> None:
         paused_working_days=case.paused_working_days,
         extension_days=case.extension_days,
     )
+    _set_case_warn_at(work.table, case, now=work.now)
 
 
 def _recompute_step_due(work: _Work, step: CaseStep) -> None:
@@ -804,7 +807,71 @@ def _recompute_step_due(work: _Work, step: CaseStep) -> None:
         extension_days=step.extension_days,
         certificate=step.kind == ProcessStep.Kind.CERTIFY,
     )
+    _set_step_warn_at(work.table, work.case, step, now=work.now)
     work.touch(step)
+
+
+# --- the yellow threshold and the supervision level (docs/adr/0008-supervision-levels.md) -------
+
+
+def _item_id(case: Case) -> int | None:
+    version = case.item_version
+    return version.item_id if version is not None else None
+
+
+def _set_case_warn_at(
+    table: WorkingDayTable,
+    case: Case,
+    *,
+    now: dt.datetime | None = None,
+    thresholds: case_clock.Thresholds | None = None,
+) -> None:
+    """Compute `warn_at` of the case from its (already computed) `due_at`; with `now`, put the
+    levels back to green when the moved deadlines no longer justify them."""
+    if case.accepted_on is None or case.due_at is None:
+        case.warn_at = None
+        return
+    thresholds = thresholds or case_clock.thresholds_for(case.center_id, _item_id(case))
+    case.warn_at = case_clock.warn_at(
+        table,
+        started_at=case.accepted_at or case.due_at,
+        start_on=case.accepted_on,
+        total_days=case.promised_limit + case.paused_working_days + case.extension_days,
+        limit_days=case.promised_limit + case.extension_days,
+        thresholds=thresholds,
+    )
+    if now is not None:
+        case.level = case_clock.level_after_move(case.level, now=now, warn=case.warn_at, due=case.due_at)
+        if case.legal_level and case.legal_due_at is not None and case.legal_due_at >= now:
+            case.legal_level = 0
+
+
+def _set_step_warn_at(
+    table: WorkingDayTable,
+    case: Case,
+    step: CaseStep,
+    *,
+    now: dt.datetime | None = None,
+    thresholds: case_clock.Thresholds | None = None,
+) -> None:
+    """Compute `warn_at` of an active step from its `due_at` (see `_set_case_warn_at`)."""
+    if step.started_at is None or step.due_at is None:
+        step.warn_at = None
+        return
+    thresholds = thresholds or case_clock.thresholds_for(case.center_id, _item_id(case))
+    limit = step.limit_days
+    if step.kind == ProcessStep.Kind.CERTIFY:
+        limit = min(limit, case_clock.CERTIFICATE_DAYS)
+    step.warn_at = case_clock.warn_at(
+        table,
+        started_at=step.started_at,
+        start_on=case_clock.local_date(step.started_at),
+        total_days=limit + step.paused_working_days + step.extension_days,
+        limit_days=limit + step.extension_days,
+        thresholds=thresholds,
+    )
+    if now is not None:
+        step.level = case_clock.level_after_move(step.level, now=now, warn=step.warn_at, due=step.due_at)
 
 
 def _applicant_public(case: Case) -> dict[str, str]:
@@ -1931,6 +1998,123 @@ def case_deem_approve_overdue_steps(*, now: dt.datetime | None = None) -> int:
     return done
 
 
+# Statuses whose deadlines still matter: accepted and not yet completed, closed or delivered.
+_DEADLINE_STATUSES = (
+    Status.ACCEPTED,
+    Status.IN_PROGRESS,
+    Status.SUSPENDED,
+    Status.CORRECTION_IN_PROGRESS,
+    Status.DECIDED_GRANTED,
+    Status.DECIDED_DENIED,
+    Status.CERTIFICATE_ISSUED,
+)
+RECOMPUTE_BATCH = 500
+
+
+@transaction.atomic
+def case_recompute_deadlines(
+    *, case_ids: Iterable[int] | None = None, center_id: int | None = None, batch_size: int = RECOMPUTE_BATCH
+) -> int:
+    """Recompute due_at, legal_due_at and warn_at of open cases and their active step with the
+    current calendar and yellow thresholds (after a calendar edit or a threshold change); levels
+    that the moved deadlines no longer justify go back to green. Idempotent: returns the number
+    of cases whose case or step row changed. Works in batches of ids, each row locked."""
+    now = clock.now()
+    table = calendar_table()
+    base = Case.objects.filter(status__in=_DEADLINE_STATUSES, accepted_on__isnull=False)
+    if center_id is not None:
+        base = base.filter(center_id=center_id)
+    wanted = sorted(set(case_ids)) if case_ids is not None else None
+    thresholds: dict[tuple[int, int | None], case_clock.Thresholds] = {}
+    changed = 0
+    last = 0
+    case_fields = ("due_at", "legal_due_at", "warn_at", "level", "legal_level")
+    step_fields = ("due_at", "warn_at", "level")
+    while True:
+        qs = base.filter(pk__gt=last).order_by("pk")
+        if wanted is not None:
+            chunk = [i for i in wanted if i > last][:batch_size]
+            if not chunk:
+                break
+            qs = qs.filter(pk__in=chunk)
+            last = chunk[-1]
+        ids = list(qs.values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            if wanted is None:
+                break
+            continue
+        if wanted is None:
+            last = ids[-1]
+        cases = list(
+            Case.objects.select_for_update(of=("self",))
+            .select_related("item_version")
+            .filter(pk__in=ids, status__in=_DEADLINE_STATUSES)
+        )
+        steps = {
+            s.case_id: s
+            for s in CaseStep.objects.select_for_update().filter(
+                case_id__in=ids, status=CaseStep.Status.ACTIVE
+            )
+        }
+        dirty_cases: list[Case] = []
+        dirty_steps: list[CaseStep] = []
+        for case in cases:
+            key = (case.center_id, _item_id(case))
+            if key not in thresholds:
+                thresholds[key] = case_clock.thresholds_for(*key)
+            before = tuple(getattr(case, f) for f in case_fields)
+            case.due_at = case_clock.case_due_at(
+                table,
+                accepted_on=case.accepted_on,  # type: ignore[arg-type]
+                limit=case.promised_limit,
+                paused_working_days=case.paused_working_days,
+                extension_days=case.extension_days,
+            )
+            case.legal_due_at = case_clock.case_due_at(
+                table,
+                accepted_on=case.accepted_on,  # type: ignore[arg-type]
+                limit=case.legal_limit,
+                paused_working_days=case.paused_working_days,
+                extension_days=case.extension_days,
+            )
+            _set_case_warn_at(table, case, now=now, thresholds=thresholds[key])
+            row_changed = tuple(getattr(case, f) for f in case_fields) != before
+            if row_changed:
+                dirty_cases.append(case)
+            step = steps.get(case.pk)
+            if step is not None and step.started_at is not None:
+                step_before = tuple(getattr(step, f) for f in step_fields)
+                step.due_at = case_clock.step_due_at(
+                    table,
+                    started_on=case_clock.local_date(step.started_at),
+                    limit_days=step.limit_days,
+                    paused_working_days=step.paused_working_days,
+                    extension_days=step.extension_days,
+                    certificate=step.kind == ProcessStep.Kind.CERTIFY,
+                )
+                _set_step_warn_at(table, case, step, now=now, thresholds=thresholds[key])
+                if tuple(getattr(step, f) for f in step_fields) != step_before:
+                    dirty_steps.append(step)
+                    row_changed = True
+            changed += row_changed
+        if dirty_cases:
+            Case.objects.bulk_update(dirty_cases, case_fields)
+        if dirty_steps:
+            CaseStep.objects.bulk_update(dirty_steps, step_fields)
+    if changed:
+        audit.record(
+            action="case.recompute_deadlines",
+            object_type="cases.case",
+            after={"changed": changed, "center_id": center_id, "case_ids": len(wanted) if wanted else None},
+        )
+    return changed
+
+
+def _recompute_after_calendar_change(year: Any) -> None:
+    """Hook for `onewindow.calendar.services.register_year_changed`."""
+    case_recompute_deadlines()
+
+
 @transaction.atomic
 def case_reveal_applicant(*, case: Case | str, actor: Any, reason: str) -> dict[str, str]:
     """The applicant's and agent's full ID numbers and phones, for someone who needs them; the
@@ -2015,6 +2199,7 @@ __all__ = [
     "case_deem_approve_overdue_steps",
     "case_file_add",
     "case_intake",
+    "case_recompute_deadlines",
     "case_reveal_applicant",
     "case_submit_online",
 ]
