@@ -62,6 +62,7 @@ ROLES: tuple[Role, ...] = (
             "cases.handle_step",
             "cases.decide_case",
             "cases.approve_extension",
+            "supervision.appeal_accountability",
         ),
     ),
     Role(
