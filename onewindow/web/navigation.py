@@ -36,7 +36,12 @@ NAV: list[NavEntry] = [
     NavEntry("intake", _("Window intake"), "web:intake", "cases.accept_case"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
-    NavEntry("supervision_mine", _("Orders and accountability"), "web:supervision_mine", "supervision.appeal_accountability"),
+    NavEntry(
+        "supervision_mine",
+        _("Orders and accountability"),
+        "web:supervision_mine",
+        "supervision.appeal_accountability",
+    ),
     NavEntry("calendar", _("Working-day calendar"), "web:calendar", "calendar.view_calendaryear"),
     # --- slot: statistics and reports ----------------------------------------------------
     NavEntry("admin", _("System administration"), "admin:index", staff_only=True),
