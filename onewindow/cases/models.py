@@ -171,7 +171,9 @@ class Case(models.Model):
         blank=True,
         help_text=_("When the remaining time becomes at most the yellow threshold."),
     )
-    level = models.PositiveSmallIntegerField(_("supervision level"), choices=Level.choices, default=Level.GREEN)
+    level = models.PositiveSmallIntegerField(
+        _("supervision level"), choices=Level.choices, default=Level.GREEN
+    )
     legal_level = models.PositiveSmallIntegerField(
         _("legal limit passed"), default=0, help_text=_("1 once the legal limit has passed.")
     )
@@ -363,7 +365,9 @@ class CaseStep(models.Model):
         blank=True,
         help_text=_("When the remaining time becomes at most the yellow threshold."),
     )
-    level = models.PositiveSmallIntegerField(_("supervision level"), choices=Level.choices, default=Level.GREEN)
+    level = models.PositiveSmallIntegerField(
+        _("supervision level"), choices=Level.choices, default=Level.GREEN
+    )
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
     extension_days = models.PositiveIntegerField(_("extension (working days)"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -395,10 +399,14 @@ class CaseStep(models.Model):
         indexes = [
             models.Index(fields=["status", "post", "department", "due_at"], name="case_step_work_idx"),
             models.Index(
-                fields=["level", "warn_at"], name="case_step_level_warn_idx", condition=models.Q(status="active")
+                fields=["level", "warn_at"],
+                name="case_step_level_warn_idx",
+                condition=models.Q(status="active"),
             ),
             models.Index(
-                fields=["level", "due_at"], name="case_step_level_due_idx", condition=models.Q(status="active")
+                fields=["level", "due_at"],
+                name="case_step_level_due_idx",
+                condition=models.Q(status="active"),
             ),
         ]
 

@@ -6,3 +6,11 @@ class SupervisionConfig(AppConfig):
     name = "onewindow.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        # The yellow thresholds are supervision data; cases asks for them through this hook
+        # (docs/adr/0008-supervision-levels.md).
+        from onewindow.cases.clock import register_threshold_provider
+        from onewindow.supervision.selectors import thresholds
+
+        register_threshold_provider(thresholds)

@@ -52,7 +52,9 @@ class SupervisionRule(models.Model):
         verbose_name_plural = _("supervision rules")
         constraints = [
             models.UniqueConstraint(
-                fields=["center"], condition=models.Q(item__isnull=True), name="supervision_rule_center_unique"
+                fields=["center"],
+                condition=models.Q(item__isnull=True),
+                name="supervision_rule_center_unique",
             ),
             models.UniqueConstraint(
                 fields=["center", "item"],
@@ -87,7 +89,10 @@ class Flag(models.Model):
         CASE_YELLOW = "case_yellow", _("case: warning")
         CASE_RED = "case_red", _("case: overdue")
         LEGAL_OVERDUE = "legal_overdue", _("case: legal limit passed")
-        MISSING_REQUIRED_MATERIAL = "missing_required_material", _("accepted with a required material missing")
+        MISSING_REQUIRED_MATERIAL = (
+            "missing_required_material",
+            _("accepted with a required material missing"),
+        )
         REPEAT_CORRECTION = "repeat_correction", _("correction requested again")
         REPEAT_RETURN_REASON = "repeat_return_reason", _("returned twice for the same reason")
         PAUSE_OVERRUN = "pause_overrun", _("special procedure past its expected end")
@@ -113,7 +118,9 @@ class Flag(models.Model):
         ordering = ["-raised_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["step", "kind", "key"], condition=models.Q(step__isnull=False), name="flag_step_unique"
+                fields=["step", "kind", "key"],
+                condition=models.Q(step__isnull=False),
+                name="flag_step_unique",
             ),
             models.UniqueConstraint(
                 fields=["case", "kind", "key"], condition=models.Q(step__isnull=True), name="flag_case_unique"
@@ -121,7 +128,9 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["level", "raised_at"], name="flag_open_idx", condition=models.Q(resolved_at__isnull=True)
+                fields=["level", "raised_at"],
+                name="flag_open_idx",
+                condition=models.Q(resolved_at__isnull=True),
             )
         ]
         default_permissions = ()
@@ -285,3 +294,19 @@ class AccountabilityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.step_id} {self.get_status_display()}"
+
+
+class SweepCursor(models.Model):
+    """How far the anomaly check of the sweep has read the case events (by event time; the sweep
+    re-reads a few minutes before it, the unique flags absorb the overlap)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    at = models.DateTimeField(_("read up to"))
+
+    class Meta:
+        verbose_name = _("sweep cursor")
+        verbose_name_plural = _("sweep cursors")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M}"
