@@ -105,3 +105,13 @@ class RuleForm(forms.Form):
                 "supervise_instant": instance.supervise_instant,  # type: ignore[attr-defined]
             }
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def service_kwargs(self) -> dict[str, object]:
+        """The cleaned values as the keyword arguments of supervision_rule_save."""
+        data = self.cleaned_data
+        return {
+            "item_code": (data["item"] or "").strip() or None,
+            "yellow_days": data["yellow_days"],
+            "yellow_percent": data["yellow_percent"],
+            "supervise_instant": data["supervise_instant"],
+        }

@@ -1,0 +1,416 @@
+"""The supervision pages. Thin: reads through onewindow.supervision.selectors, writes through
+onewindow.supervision.services (and the sweep); a domain error becomes a message on the page.
+
+Supervisor pages need `supervision.supervise`; the department's 督办/问责 page (reply, appeal)
+needs `supervision.appeal_accountability`, and the selectors keep it to the user's own scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.cases import selectors as case_selectors
+from onewindow.core import clock
+from onewindow.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from onewindow.org.selectors import departments_for
+from onewindow.supervision import selectors, services, sweep  # type: ignore[attr-defined]
+from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder, SupervisionRule
+from onewindow.web.access import staff_page
+from onewindow.web.supervision.forms import (
+    AppealForm,
+    DecideForm,
+    FlagFilterForm,
+    ForecastForm,
+    NoteForm,
+    OrderIssueForm,
+    OrderReplyForm,
+    RuleForm,
+    next_friday_evening,
+)
+
+SUPERVISE = "supervision.supervise"
+APPEAL = "supervision.appeal_accountability"
+FLAG_LIMIT = 200
+
+
+def error_text(exc: DomainError) -> str:
+    """A domain error as one readable line: its message and every field message."""
+    parts = [exc.message]
+    details = exc.details
+    if isinstance(details, dict):
+        for field, problems in details.items():
+            if isinstance(problems, list | tuple):
+                parts.extend(f"{field}: {p}" for p in problems)
+            elif problems:
+                parts.append(f"{field}: {problems}")
+    return " ".join(parts)
+
+
+def _domain_error(request: HttpRequest, exc: DomainError) -> None:
+    if isinstance(exc, PermissionDenied):
+        prefix = _("Not allowed:")
+    elif isinstance(exc, Conflict):
+        prefix = _("Someone else changed this first; reload and try again:")
+    elif isinstance(exc, InvalidTransition):
+        prefix = _("Not possible in the current state:")
+    elif isinstance(exc, NotFound):
+        prefix = _("Not found:")
+    else:
+        prefix = _("Please correct:")
+    messages.error(request, f"{prefix} {error_text(exc)}")
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    problems = [
+        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip()
+        for f, e in form.errors.items()
+    ]
+    messages.error(request, _("Please correct:") + " " + "; ".join(problems))
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = reverse(default)
+    return HttpResponseRedirect(target)
+
+
+# --- console -------------------------------------------------------------------------------------
+
+
+def _flag_rows(request: HttpRequest) -> tuple[FlagFilterForm, list[Any]]:
+    form = FlagFilterForm(request.GET or None)
+    criteria: dict[str, Any] = {}
+    age: int | None = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["level"]:
+            criteria["level"] = data["level"]
+        if data["department"]:
+            criteria["department_code"] = data["department"].strip()
+        if data["item"]:
+            criteria["item_code"] = data["item"].strip()
+        if data["handler"]:
+            criteria["handler"] = data["handler"].strip()
+        age = data["age"]
+    rows = list(selectors.flags(user=request.user, **criteria)[: FLAG_LIMIT * 2])
+    if age:
+        cutoff = clock.now() - dt.timedelta(days=age)
+        rows = [f for f in rows if f.raised_at <= cutoff]
+    return form, rows[:FLAG_LIMIT]
+
+
+@staff_page(SUPERVISE)
+def console(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
+    filter_form, flags = _flag_rows(request)
+    context = {
+        "nav_active": "supervision",
+        "board": selectors.board(user=request.user, now=now),
+        "filter_form": filter_form,
+        "flags": flags,
+        "flag_limit": FLAG_LIMIT,
+        "departments": list(departments_for(request.user).filter(active=True).order_by("position", "code")),
+        "open_orders": list(selectors.orders(user=request.user, status="open"))[:50],
+        "deemed": list(selectors.recent_deemed_approvals(user=request.user, limit=20)),
+        "anomalies": list(selectors.anomalies(user=request.user))[:50],
+        "issue_form": OrderIssueForm(),
+        "forecast_form": ForecastForm(initial={"at": next_friday_evening(now)}),
+        "now": now,
+    }
+    return render(request, "web/supervision/console.html", context)
+
+
+@staff_page(SUPERVISE)
+def board_counts(request: HttpRequest) -> HttpResponse:
+    """The board's counts alone: polled by htmx every 30 seconds."""
+    now = clock.now()
+    return render(
+        request,
+        "web/supervision/_board.html",
+        {"board": selectors.board(user=request.user, now=now), "now": now},
+    )
+
+
+@staff_page(SUPERVISE)
+@require_POST
+def sweep_now(request: HttpRequest) -> HttpResponse:
+    try:
+        counts = sweep.sweep()
+    except DomainError as exc:
+        _domain_error(request, exc)
+    else:
+        summary = "，".join(f"{k}: {v}" for k, v in _counts(counts).items())
+        messages.success(request, _("Sweep done. %(summary)s") % {"summary": summary or _("nothing new")})
+    return HttpResponseRedirect(reverse("web:supervision"))
+
+
+def _counts(counts: Any) -> dict[str, Any]:
+    if isinstance(counts, dict):
+        return dict(counts)
+    if hasattr(counts, "__dataclass_fields__"):
+        return {name: getattr(counts, name) for name in counts.__dataclass_fields__}
+    return {"result": counts}
+
+
+# --- forecast ------------------------------------------------------------------------------------
+
+
+@staff_page(SUPERVISE)
+def forecast(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
+    result = None
+    at = None
+    if "at" in request.GET:
+        form = ForecastForm(request.GET)
+        if form.is_valid():
+            at = form.cleaned_data["at"]
+            if timezone.is_naive(at):
+                at = timezone.make_aware(at)
+            try:
+                result = selectors.forecast(user=request.user, at=at)
+            except DomainError as exc:
+                form.add_error("at", error_text(exc))
+    else:
+        form = ForecastForm(initial={"at": next_friday_evening(now)})
+    context = {"nav_active": "supervision", "form": form, "result": result, "at": at, "now": now}
+    return render(request, "web/supervision/forecast.html", context)
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+@staff_page(SUPERVISE)
+def rules(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
+    user: Any = request.user
+    rule = None
+    if rule_id is not None:
+        rule = SupervisionRule.objects.filter(pk=rule_id, center_id=user.center_id).first()
+        if rule is None:
+            return render(
+                request,
+                "web/404.html",
+                {"message": _("No such rule."), "nav_active": "supervision"},
+                status=404,
+            )
+    status = 200
+    if request.method == "POST":
+        form = RuleForm(request.POST, instance=rule)
+        if form.is_valid():
+            try:
+                saved = services.supervision_rule_save(actor=user, rule=rule, **form.service_kwargs())
+            except DomainError as exc:
+                _domain_error(request, exc)
+                if isinstance(exc, ValidationFailed) and isinstance(exc.details, dict):
+                    for field, problems in exc.details.items():
+                        target = field if field in form.fields else None
+                        for p in problems if isinstance(problems, list | tuple) else [problems]:
+                            form.add_error(target, str(p))
+                status = 422
+            else:
+                messages.success(request, _("Rule saved."))
+                return HttpResponseRedirect(reverse("web:supervision_rule", args=[saved.pk]))
+        else:
+            status = 422
+    else:
+        form = RuleForm(instance=rule)
+    context = {
+        "nav_active": "supervision",
+        "rules": list(
+            SupervisionRule.objects.filter(center_id=user.center_id)
+            .select_related("item")
+            .order_by("item_id", "pk")
+        ),
+        "rule": rule,
+        "form": form,
+    }
+    return render(request, "web/supervision/rules.html", context, status=status)
+
+
+# --- supervision orders --------------------------------------------------------------------------
+
+
+def _order(request: HttpRequest, order_id: int) -> SupervisionOrder | None:
+    return selectors.orders(user=request.user).filter(pk=order_id).first()
+
+
+@staff_page(SUPERVISE)
+def orders(request: HttpRequest) -> HttpResponse:
+    status_filter = request.GET.get("status") or None
+    if status_filter not in {None, *SupervisionOrder.Status.values}:
+        status_filter = None
+    if request.method == "POST":
+        form = OrderIssueForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = case_selectors.case_by_number(data["case"].strip(), user=request.user)
+                order = services.order_issue(
+                    case=case, actor=request.user, demand=data["demand"], reply_days=data["reply_days"]
+                )
+            except DomainError as exc:
+                _domain_error(request, exc)
+            else:
+                messages.success(
+                    request, _("Supervision order issued on %(number)s.") % {"number": case.display_number}
+                )
+                del order
+                return _back(request, "web:supervision_orders")
+        else:
+            _form_errors(request, form)
+        return _back(request, "web:supervision_orders")
+    initial = {"case": request.GET.get("case", "")[:40]}
+    context = {
+        "nav_active": "supervision",
+        "orders": list(selectors.orders(user=request.user, status=status_filter))[:300],
+        "status_filter": status_filter or "",
+        "statuses": SupervisionOrder.Status.choices,
+        "issue_form": OrderIssueForm(initial=initial),
+        "note_form": NoteForm(),
+        "now": clock.now(),
+    }
+    return render(request, "web/supervision/orders.html", context)
+
+
+def _order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    default = "web:supervision_orders" if action != "reply" else "web:supervision_mine"
+    order = _order(request, order_id)
+    if order is None:
+        messages.error(request, _("No such supervision order in your scope."))
+        return _back(request, default)
+    form: Any = OrderReplyForm(request.POST) if action == "reply" else NoteForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, default)
+    data = form.cleaned_data
+    try:
+        if action == "reply":
+            services.order_reply(order=order, actor=request.user, reply=data["reply"])
+            done = _("Reply sent.")
+        elif action == "close":
+            services.order_close(order=order, actor=request.user, note=data["note"])
+            done = _("Supervision order closed.")
+        else:
+            services.order_send_back(order=order, actor=request.user, note=data["note"])
+            done = _("Supervision order sent back for a new reply.")
+    except DomainError as exc:
+        _domain_error(request, exc)
+    else:
+        messages.success(request, done)
+    return _back(request, default)
+
+
+@staff_page(SUPERVISE)
+@require_POST
+def order_close(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _order_action(request, order_id, "close")
+
+
+@staff_page(SUPERVISE)
+@require_POST
+def order_send_back(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _order_action(request, order_id, "send_back")
+
+
+@staff_page(APPEAL)
+@require_POST
+def order_reply(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _order_action(request, order_id, "reply")
+
+
+# --- accountability records ----------------------------------------------------------------------
+
+
+def _record(request: HttpRequest, record_id: int) -> AccountabilityRecord | None:
+    return selectors.accountability_records(user=request.user).filter(pk=record_id).first()
+
+
+@staff_page(SUPERVISE)
+def accountability(request: HttpRequest) -> HttpResponse:
+    status_filter = request.GET.get("status") or None
+    if status_filter not in {None, *AccountabilityRecord.Status.values}:
+        status_filter = None
+    context = {
+        "nav_active": "supervision",
+        "records": list(selectors.accountability_records(user=request.user, status=status_filter))[:300],
+        "status_filter": status_filter or "",
+        "statuses": AccountabilityRecord.Status.choices,
+        "decide_form": DecideForm(),
+    }
+    return render(request, "web/supervision/accountability.html", context)
+
+
+def _record_action(request: HttpRequest, record_id: int, action: str) -> HttpResponse:
+    default = "web:supervision_accountability" if action == "decide" else "web:supervision_mine"
+    record = _record(request, record_id)
+    if record is None:
+        messages.error(request, _("No such accountability record in your scope."))
+        return _back(request, default)
+    form: Any = DecideForm(request.POST) if action == "decide" else AppealForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(request, default)
+    data = form.cleaned_data
+    try:
+        if action == "decide":
+            services.accountability_decide(
+                record=record, actor=request.user, uphold=data["uphold"], note=data["note"]
+            )
+            done = _("Decision recorded.")
+        else:
+            services.accountability_appeal(record=record, actor=request.user, reason=data["reason"])
+            done = _("Appeal submitted.")
+    except DomainError as exc:
+        _domain_error(request, exc)
+    else:
+        messages.success(request, done)
+    return _back(request, default)
+
+
+@staff_page(SUPERVISE)
+@require_POST
+def accountability_decide(request: HttpRequest, record_id: int) -> HttpResponse:
+    return _record_action(request, record_id, "decide")
+
+
+@staff_page(APPEAL)
+@require_POST
+def accountability_appeal(request: HttpRequest, record_id: int) -> HttpResponse:
+    return _record_action(request, record_id, "appeal")
+
+
+# --- the department's page -----------------------------------------------------------------------
+
+
+@staff_page(APPEAL)
+def mine(request: HttpRequest) -> HttpResponse:
+    """督办/问责: the open supervision orders and the accountability records in the user's scope,
+    with the reply and appeal forms."""
+    context = {
+        "nav_active": "supervision_mine",
+        "orders": [
+            o for o in selectors.orders(user=request.user) if o.status != SupervisionOrder.Status.CLOSED
+        ][:200],
+        "records": list(selectors.accountability_records(user=request.user))[:200],
+        "reminders": list(selectors.reminders_for(request.user))[:50],
+        "reply_form": OrderReplyForm(),
+        "appeal_form": AppealForm(),
+        "now": clock.now(),
+    }
+    return render(request, "web/supervision/mine.html", context)
