@@ -132,6 +132,8 @@ LOCALE_PATHS = [BASE_DIR / "onewindow" / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get("STATIC_ROOT") or VAR_DIR / "static")
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT") or VAR_DIR / "media")
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_URL = "/media/"  # never routed directly: files go through permission-checked views
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
