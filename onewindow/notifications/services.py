@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,11 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 60
 # How long a claimed attempt is reserved: if the worker dies mid-send, the message is retried after it.
 CLAIM_SECONDS = 300
+# At most one delivery wake-up is queued per this many seconds (per cache); the wake-up runs
+# this long after the first commit of the window and sends every message due by then. Anything a
+# wake-up misses is sent by the periodic task (every minute).
+WAKE_UP_SECONDS = 1
+_WAKE_UP_GATE = "notifications:outbox-wake-up"
 
 _RECIPIENT_RE = re.compile(r"^\+?\d{5,20}$")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
@@ -43,7 +50,6 @@ def _normalise_recipient(recipient: str) -> str:
     return re.sub(r"[\s\-()]", "", recipient or "")
 
 
-@transaction.atomic
 def message_enqueue(
     *,
     template_code: str,
@@ -55,9 +61,10 @@ def message_enqueue(
     """Render `template_code` with `context` and store the message for `recipient`.
 
     Runs inside the caller's transaction: the message exists only if the caller's change commits,
-    and delivery is scheduled after the commit. Returns None, storing nothing, when `recipient`
-    is empty or the template is switched off. A missing placeholder, an unknown template or a
-    malformed phone number raises ValidationFailed.
+    and delivery is scheduled after the commit (at most one wake-up of the queue per
+    WAKE_UP_SECONDS; the periodic task sends whatever a wake-up missed). Returns None, storing
+    nothing, when `recipient` is empty or the template is switched off. A missing placeholder,
+    an unknown template or a malformed phone number raises ValidationFailed.
     """
     recipient = _normalise_recipient(recipient)
     if not recipient:
@@ -81,7 +88,31 @@ def message_enqueue(
         return None
     body = rendering.render(template.text, context)
     now = clock.now()
-    message = OutboxMessage.objects.create(
+    # Everything above only reads and validates, so a failure leaves the caller's transaction
+    # usable; the write is one statement and needs no savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        message = _store(
+            template=template,
+            recipient=recipient,
+            body=body,
+            now=now,
+            related_type=related_type,
+            related_id=related_id,
+        )
+        transaction.on_commit(_wake_up_delivery, robust=True)
+    return message
+
+
+def _store(
+    *,
+    template: MessageTemplate,
+    recipient: str,
+    body: str,
+    now: dt.datetime,
+    related_type: str,
+    related_id: Any,
+) -> OutboxMessage:
+    return OutboxMessage.objects.create(
         created_at=now,
         template_code=template.code,
         channel=template.channel,
@@ -93,15 +124,20 @@ def message_enqueue(
         attempts=0,
         next_attempt_at=now,
     )
-    message_id = message.pk
-    transaction.on_commit(lambda: _schedule_delivery(message_id), robust=True)
-    return message
 
 
-def _schedule_delivery(message_id: int) -> None:
+def _wake_up_delivery() -> None:
+    """After a commit that stored messages: queue one delivery run unless one is already queued
+    for this window. Queueing is a write to the task queue's own storage (a separate SQLite
+    database and commit without Redis), too dear to pay for every message. When tasks run inline
+    (HUEY immediate: no consumer, no periodic task) delivery happens here and now."""
     from onewindow.notifications import tasks  # the task module imports this one
 
-    tasks.deliver_message(message_id)
+    if settings.HUEY.get("immediate"):
+        tasks.deliver_due()
+        return
+    if cache.add(_WAKE_UP_GATE, 1, timeout=WAKE_UP_SECONDS):
+        tasks.deliver_due.schedule(delay=WAKE_UP_SECONDS)
 
 
 def _claim(message: OutboxMessage, now: dt.datetime) -> bool:
