@@ -45,7 +45,7 @@ from onewindow.cases.models import (
     Status,
 )
 from onewindow.catalog.models import Material, ProcessStep, ServiceItem, ServiceItemVersion
-from onewindow.core import audit, clock
+from onewindow.core import audit, clock, context
 from onewindow.core.errors import (
     Conflict,
     DomainError,
@@ -499,9 +499,12 @@ class _Work:
             row.case = case
             row.save()
         events = []
+        ip = context.current().ip
         for event, step in self.events:
             event.case = case
             event.step = step
+            if ip:  # from where (ADR 0009: the case events are the case's audit trail)
+                event.data["ip"] = ip
             events.append(event)
         try:  # no savepoint needed: on error the whole transaction is rolled back
             CaseEvent.objects.bulk_create(events)
@@ -1832,8 +1835,7 @@ def _intake_write(
         )
     else:
         _do_refuse(work, {"reason": note.strip()})
-    work.flush()
-    _audit(work, "intake", {})
+    work.flush()  # no AuditEntry: the case events record who, when, from where, what (ADR 0009)
     return case
 
 
