@@ -90,7 +90,7 @@ def test_two_sweeps_make_one_record_per_crossing(cx: Any) -> None:
 
 @pytest.mark.django_db
 def test_deemed_approval_after_the_configured_days(cx: Any) -> None:
-    case, review = review_case(cx, deemed_approval_days=2)
+    _case, review = review_case(cx, deemed_approval_days=2)
     assert sweep(now=local("2026-09-09 23:59:59")).counts["deemed_approved"] == 0
     result = sweep(now=local("2026-09-10 00:00:01"))
     assert result.counts["deemed_approved"] == 1
