@@ -32,7 +32,7 @@ class OrderIssueForm(forms.Form):
     case = forms.CharField(label=_("Case number"), max_length=40)
     demand = forms.CharField(label=_("Demand"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     reply_days = forms.IntegerField(
-        label=_("Reply within (working days)"), min_value=1, max_value=60, initial=2
+        label=_("Reply within (working days)"), min_value=1, max_value=30, initial=2
     )
 
 

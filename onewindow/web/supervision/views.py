@@ -8,6 +8,7 @@ needs `supervision.appeal_accountability`, and the selectors keep it to the user
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import selectors as case_selectors
+from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core import clock
 from onewindow.core.errors import (
     Conflict,
@@ -28,9 +30,9 @@ from onewindow.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from onewindow.org.selectors import departments_for
-from onewindow.supervision import selectors, services, sweep  # type: ignore[attr-defined]
-from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder, SupervisionRule
+from onewindow.org.selectors import departments_for, staff_for
+from onewindow.supervision import selectors, services, sweep
+from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder
 from onewindow.web.access import staff_page
 from onewindow.web.supervision.forms import (
     AppealForm,
@@ -95,6 +97,8 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 
 def _flag_rows(request: HttpRequest) -> tuple[FlagFilterForm, list[Any]]:
+    """The open flags in the user's scope, narrowed by the filter form (an invalid form shows
+    its errors and the unfiltered list)."""
     form = FlagFilterForm(request.GET or None)
     criteria: dict[str, Any] = {}
     age: int | None = None
@@ -107,13 +111,54 @@ def _flag_rows(request: HttpRequest) -> tuple[FlagFilterForm, list[Any]]:
         if data["item"]:
             criteria["item_code"] = data["item"].strip()
         if data["handler"]:
-            criteria["handler"] = data["handler"].strip()
+            # Only accounts in the supervisor's own scope; an unknown name matches nothing.
+            criteria["handler"] = staff_for(request.user).filter(username=data["handler"].strip()).first()
+            if criteria["handler"] is None:
+                return form, []
         age = data["age"]
-    rows = list(selectors.flags(user=request.user, **criteria)[: FLAG_LIMIT * 2])
+    rows = selectors.flags(user=request.user, **criteria).select_related(
+        "case__item_version", "step__assignee", "step__handler"
+    )
     if age:
-        cutoff = clock.now() - dt.timedelta(days=age)
-        rows = [f for f in rows if f.raised_at <= cutoff]
-    return form, rows[:FLAG_LIMIT]
+        rows = rows.filter(raised_at__lte=clock.now() - dt.timedelta(days=age))
+    return form, list(rows[:FLAG_LIMIT])
+
+
+@dataclass
+class BoardGroup:
+    key: str
+    title: str
+    rows: list[selectors.LevelCounts]
+
+
+@dataclass
+class BoardView:
+    """The board as the template shows it: the centre's totals, then one table per grouping."""
+
+    totals: selectors.LevelCounts
+    step_totals: selectors.LevelCounts
+    groups: list[BoardGroup]
+
+
+def _board(user: Any, now: dt.datetime) -> BoardView:
+    board = selectors.board(user=user, now=now)
+
+    def rows(counts: dict[str, selectors.LevelCounts]) -> list[selectors.LevelCounts]:
+        for code, row in counts.items():
+            row.label = row.label or code
+        return sorted(counts.values(), key=lambda r: (-r.red, -r.yellow, r.label))
+
+    return BoardView(
+        totals=board.cases,
+        step_totals=board.steps,
+        groups=[
+            BoardGroup("cases-department", _("Cases by department"), rows(board.cases_by_department)),
+            BoardGroup("cases-window", _("Cases by window"), rows(board.cases_by_window)),
+            BoardGroup("cases-item", _("Cases by service item"), rows(board.cases_by_item)),
+            BoardGroup("steps-department", _("Steps by department"), rows(board.steps_by_department)),
+            BoardGroup("steps-item", _("Steps by service item"), rows(board.steps_by_item)),
+        ],
+    )
 
 
 @staff_page(SUPERVISE)
@@ -122,14 +167,16 @@ def console(request: HttpRequest) -> HttpResponse:
     filter_form, flags = _flag_rows(request)
     context = {
         "nav_active": "supervision",
-        "board": selectors.board(user=request.user, now=now),
+        "board": _board(request.user, now),
         "filter_form": filter_form,
         "flags": flags,
         "flag_limit": FLAG_LIMIT,
         "departments": list(departments_for(request.user).filter(active=True).order_by("position", "code")),
-        "open_orders": list(selectors.orders(user=request.user, status="open"))[:50],
+        "open_orders": list(
+            selectors.orders(user=request.user).exclude(status=SupervisionOrder.Status.CLOSED)[:50]
+        ),
         "deemed": list(selectors.recent_deemed_approvals(user=request.user, limit=20)),
-        "anomalies": list(selectors.anomalies(user=request.user))[:50],
+        "anomalies": list(selectors.anomalies(user=request.user)[:50]),
         "issue_form": OrderIssueForm(),
         "forecast_form": ForecastForm(initial={"at": next_friday_evening(now)}),
         "now": now,
@@ -144,7 +191,7 @@ def board_counts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/supervision/_board.html",
-        {"board": selectors.board(user=request.user, now=now), "now": now},
+        {"board": _board(request.user, now), "now": now},
     )
 
 
@@ -152,21 +199,13 @@ def board_counts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sweep_now(request: HttpRequest) -> HttpResponse:
     try:
-        counts = sweep.sweep()
+        result = sweep.sweep()
     except DomainError as exc:
         _domain_error(request, exc)
     else:
-        summary = "，".join(f"{k}: {v}" for k, v in _counts(counts).items())
+        summary = ", ".join(f"{k}: {v}" for k, v in sorted(result.counts.items()) if v)
         messages.success(request, _("Sweep done. %(summary)s") % {"summary": summary or _("nothing new")})
     return HttpResponseRedirect(reverse("web:supervision"))
-
-
-def _counts(counts: Any) -> dict[str, Any]:
-    if isinstance(counts, dict):
-        return dict(counts)
-    if hasattr(counts, "__dataclass_fields__"):
-        return {name: getattr(counts, name) for name in counts.__dataclass_fields__}
-    return {"result": counts}
 
 
 # --- forecast ------------------------------------------------------------------------------------
@@ -201,7 +240,7 @@ def rules(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     user: Any = request.user
     rule = None
     if rule_id is not None:
-        rule = SupervisionRule.objects.filter(pk=rule_id, center_id=user.center_id).first()
+        rule = selectors.rules(user=user).filter(pk=rule_id).first()
         if rule is None:
             return render(
                 request,
@@ -214,10 +253,15 @@ def rules(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
         form = RuleForm(request.POST, instance=rule)
         if form.is_valid():
             try:
-                saved = services.supervision_rule_save(actor=user, rule=rule, **form.service_kwargs())
+                kwargs = form.service_kwargs()
+                code = kwargs.pop("item_code")
+                item = catalog_selectors.item_for_edit(code, center=user.center) if code else None
+                saved = services.supervision_rule_save(actor=user, item=item, **kwargs)
             except DomainError as exc:
                 _domain_error(request, exc)
-                if isinstance(exc, ValidationFailed) and isinstance(exc.details, dict):
+                if isinstance(exc, NotFound):
+                    form.add_error("item", exc.message)
+                elif isinstance(exc, ValidationFailed) and isinstance(exc.details, dict):
                     for field, problems in exc.details.items():
                         target = field if field in form.fields else None
                         for p in problems if isinstance(problems, list | tuple) else [problems]:
@@ -227,16 +271,13 @@ def rules(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
                 messages.success(request, _("Rule saved."))
                 return HttpResponseRedirect(reverse("web:supervision_rule", args=[saved.pk]))
         else:
+            _form_errors(request, form)
             status = 422
     else:
         form = RuleForm(instance=rule)
     context = {
         "nav_active": "supervision",
-        "rules": list(
-            SupervisionRule.objects.filter(center_id=user.center_id)
-            .select_related("item")
-            .order_by("item_id", "pk")
-        ),
+        "rules": list(selectors.rules(user=user).order_by("item_id", "pk")),
         "rule": rule,
         "form": form,
     }
@@ -268,9 +309,13 @@ def orders(request: HttpRequest) -> HttpResponse:
                 _domain_error(request, exc)
             else:
                 messages.success(
-                    request, _("Supervision order issued on %(number)s.") % {"number": case.display_number}
+                    request,
+                    _("Supervision order issued on %(number)s; reply by %(due)s.")
+                    % {
+                        "number": case.display_number,
+                        "due": timezone.localtime(order.reply_due_at).strftime("%Y-%m-%d %H:%M"),
+                    },
                 )
-                del order
                 return _back(request, "web:supervision_orders")
         else:
             _form_errors(request, form)
@@ -278,7 +323,7 @@ def orders(request: HttpRequest) -> HttpResponse:
     initial = {"case": request.GET.get("case", "")[:40]}
     context = {
         "nav_active": "supervision",
-        "orders": list(selectors.orders(user=request.user, status=status_filter))[:300],
+        "orders": list(selectors.orders(user=request.user, status=status_filter)[:300]),
         "status_filter": status_filter or "",
         "statuses": SupervisionOrder.Status.choices,
         "issue_form": OrderIssueForm(initial=initial),
@@ -348,7 +393,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
         status_filter = None
     context = {
         "nav_active": "supervision",
-        "records": list(selectors.accountability_records(user=request.user, status=status_filter))[:300],
+        "records": list(selectors.accountability_records(user=request.user, status=status_filter)[:300]),
         "status_filter": status_filter or "",
         "statuses": AccountabilityRecord.Status.choices,
         "decide_form": DecideForm(),
@@ -404,11 +449,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     with the reply and appeal forms."""
     context = {
         "nav_active": "supervision_mine",
-        "orders": [
-            o for o in selectors.orders(user=request.user) if o.status != SupervisionOrder.Status.CLOSED
-        ][:200],
-        "records": list(selectors.accountability_records(user=request.user))[:200],
-        "reminders": list(selectors.reminders_for(request.user))[:50],
+        "orders": list(
+            selectors.orders(user=request.user).exclude(status=SupervisionOrder.Status.CLOSED)[:200]
+        ),
+        "records": list(selectors.accountability_records(user=request.user)[:200]),
+        "reminders": list(selectors.reminders_for(request.user)[:50]),
         "reply_form": OrderReplyForm(),
         "appeal_form": AppealForm(),
         "now": clock.now(),
