@@ -71,13 +71,11 @@ def main() -> None:
         f"({rate(STEP_CASES, made)} through the service)"
     )
     step = CaseStep.objects.select_related("post", "department").get(case=cases[0], status="active")
-    handler = (
-        User.objects.filter(department=step.department, posts=step.post, is_active=True)
-        .filter(groups__permissions__codename="handle_step")
-        .distinct()
-        .first()
-    )
-    assert handler is not None, f"nobody holds {step.post} in {step.department}"
+    from onewindow.cases.services import can_handle_step
+
+    candidates = User.objects.filter(center=center, is_active=True).select_related("department")
+    handler = next((u for u in candidates if can_handle_step(u, cases[0], step)), None)
+    assert handler is not None, f"nobody may handle {step.post} in {step.department}"
     print(f"  step action: {step.name} by {handler.username}")
 
     _, clerk_token = api_token_issue(user=clerk)

@@ -6,6 +6,7 @@ Target (issue 3): >= 500 cases/s on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -15,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datagen import person
 from setup_db import django_setup, rate
 
-N = 3000
+N = int(os.environ.get("BENCH_N", "3000"))
 
 
 def main() -> None:

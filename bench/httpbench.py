@@ -33,7 +33,14 @@ def ensure_wrk() -> str:
 
 
 class Gunicorn:
-    def __init__(self, *, port: int, workers: int = 4, settings: str = "bench.bench_settings") -> None:
+    def __init__(
+        self,
+        *,
+        port: int,
+        workers: int = int(os.environ.get("BENCH_WORKERS", "2")),
+        threads: int = int(os.environ.get("BENCH_THREADS", "1")),
+        settings: str = "bench.bench_settings",
+    ) -> None:
         self.port = port
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(
@@ -47,7 +54,9 @@ class Gunicorn:
                 "--workers",
                 str(workers),
                 "--worker-class",
-                "sync",
+                "gthread" if threads > 1 else "sync",
+                "--threads",
+                str(threads),
                 "--backlog",
                 "256",
                 "--log-level",

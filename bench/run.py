@@ -15,6 +15,8 @@ BENCHES = {
     "calendar": "bench/bench_calendar.py",
     "intake": "bench/bench_intake.py",
     "http": "bench/bench_http.py",
+    "sweep": "bench/bench_sweep.py",
+    "lookup": "bench/bench_lookup.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 
