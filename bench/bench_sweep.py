@@ -37,18 +37,17 @@ def main() -> None:
 
     call_command("load_demo", verbosity=0)
 
-    from onewindow.cases.models import Case, CaseStep
-    from onewindow.supervision.models import Flag, Reminder
-    from onewindow.supervision.sweep import sweep
-
     import random
 
     from datagen import person
 
+    from onewindow.cases.models import Case, CaseStep
     from onewindow.cases.services import case_intake
     from onewindow.catalog.models import ServiceItemVersion
     from onewindow.catalog.selectors import published_items
     from onewindow.org.models import User
+    from onewindow.supervision.models import Flag, Reminder
+    from onewindow.supervision.sweep import sweep
 
     clerk = User.objects.get(username="clerk")
     version = (
@@ -88,8 +87,8 @@ def main() -> None:
     spread = f"(((i * 7919) % {N}) + 1)"  # a permutation of 1..N minutes
     case_over = {
         "id": f"{base_case} + i",
-        "number": f"'BENCH' || i",
-        "receipt_number": f"'BR' || i",
+        "number": "'BENCH' || i",
+        "receipt_number": "'BR' || i",
         "status": "'in_progress'",
         "level": "0",
         "legal_level": "0",
@@ -129,9 +128,8 @@ def main() -> None:
         if pg:
             for model in (Case, CaseStep):
                 table = model._meta.db_table
-                cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {q(table)}))"
-                )
+                top = f"(SELECT MAX(id) FROM {q(table)})"
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})")
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     print(f"  generated {N:,} open cases + {N:,} active steps in {time.perf_counter() - start:.1f} s")
@@ -164,9 +162,8 @@ def main() -> None:
     assert Reminder.objects.count() == CROSSING
     start = time.perf_counter()
     again = sweep(now=busy)
-    print(
-        f"  sweep again (idempotent)                         {(time.perf_counter() - start) * 1000:8.1f} ms  ({again})"
-    )
+    took = (time.perf_counter() - start) * 1000
+    print(f"  sweep again (idempotent)                         {took:8.1f} ms  ({again})")
     peak = rss_mb()
     print(f"  peak memory (ru_maxrss): {peak:.0f} MB (before the sweeps {before_sweep:.0f} MB)")
     ok = nothing <= 1.0 and crossed <= 5.0 and peak < 300
