@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 
 def register(api: NinjaAPI) -> None:
-    from onewindow.api import auth, calendar, cases, catalog, org
+    from onewindow.api import auth, calendar, cases, catalog, org, supervision
 
     api.add_router("/auth", auth.router, tags=["auth"])
     api.add_router("/calendar", calendar.router, tags=["calendar"])
@@ -14,3 +14,4 @@ def register(api: NinjaAPI) -> None:
     api.add_router("/", catalog.router, tags=["catalog"])
     api.add_router("/", cases.router, tags=["cases"])
     api.add_router("/public", cases.public_router, tags=["public progress"])
+    api.add_router("/supervision", supervision.router, tags=["supervision"])

@@ -2,18 +2,20 @@
 
 Supervisor endpoints need `supervision.supervise` (else 403 JSON):
 
-GET  /api/v1/supervision/board                    green/yellow/red counts by center, department,
-                                                  window and item
+GET  /api/v1/supervision/board                    green/yellow/red counts of the open cases of the
+                                                  centre, by department, window and item (and of
+                                                  the active steps)
 GET  /api/v1/supervision/flags?level=yellow|red|legal_red|anomaly&department=<code>&item=<code>
 GET  /api/v1/supervision/forecast?at=<ISO 8601 with offset>
-                                              → {"yellow": [{number, step, due_at, warn_at}], "red": […]}
+    → {"at", "yellow": [{number, step, due_at, warn_at}], "red": […]}
 POST /api/v1/supervision/orders                   {"case": <number>, "demand": ..., "reply_days": n}
 POST /api/v1/supervision/orders/{id}/close        {"note": ...}
 POST /api/v1/supervision/orders/{id}/send-back    {"note": ...}
 POST /api/v1/supervision/accountability/{id}/decide  {"uphold": bool, "note": ...}
-POST /api/v1/supervision/sweep                    run the sweep now → its counts
+POST /api/v1/supervision/sweep                    run the sweep now → {"counts": {...}}
 
-Department staff (their own scope; the services check the rights):
+Department staff with `supervision.appeal_accountability` (or supervisors), in their own scope
+(another department's rows are never listed; acting on them is 404):
 
 GET  /api/v1/supervision/orders?status=…          orders in the caller's scope
 POST /api/v1/supervision/orders/{id}/reply        {"reply": ...}
@@ -30,17 +32,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja import Status as Answer
 from pydantic import Field
 
 from onewindow.api.security import bearer
 from onewindow.cases import selectors as case_selectors
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
-from onewindow.supervision import selectors, services, sweep  # type: ignore[attr-defined]
-from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder
+from onewindow.supervision import selectors, services, sweep
+from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder
 
 router = Router(auth=bearer)
 
 SUPERVISE = "supervision.supervise"
+APPEAL = "supervision.appeal_accountability"
 LEVELS = ("yellow", "red", "legal_red", "anomaly")
 LIST_LIMIT = 500
 
@@ -52,23 +56,25 @@ def _supervisor(request: HttpRequest) -> Any:
     return user
 
 
+def _supervisor_or_department(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if not (user.has_perm(SUPERVISE) or user.has_perm(APPEAL)):
+        raise PermissionDenied(
+            "Only supervisors or department staff who answer supervision orders may do this."
+        )
+    return user
+
+
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _plain(value: Any) -> Any:
-    """A selector result (dataclasses, lists, dicts, datetimes) as JSON-ready values."""
-    if hasattr(value, "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+def _counts(counts: selectors.LevelCounts) -> dict[str, Any]:
+    return {"green": counts.green, "yellow": counts.yellow, "red": counts.red, "total": counts.total}
+
+
+def _grouped(groups: dict[str, selectors.LevelCounts]) -> list[dict[str, Any]]:
+    return [{"code": code, "name": row.label, **_counts(row)} for code, row in sorted(groups.items())]
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -101,39 +107,50 @@ def _order_out(order: SupervisionOrder) -> dict[str, Any]:
     return {
         "id": order.pk,
         "case": order.case.display_number,
-        "department": order.case.department.code,
+        "department": order.department.code,
         "status": order.status,
+        "issued_by": order.issuer.username if order.issuer else None,
+        "issued_at": _iso(order.issued_at),
         "demand": order.demand,
-        "reply_due_at": _iso(getattr(order, "reply_due_at", None)),
-        "reply": getattr(order, "reply", ""),
-        "issued_at": _iso(getattr(order, "issued_at", None)),
+        "reply_due_at": _iso(order.reply_due_at),
+        "reply": order.reply,
+        "replied_at": _iso(order.replied_at),
+        "sent_back_count": order.sent_back_count,
+        "sent_back_note": order.sent_back_note,
+        "close_note": order.close_note,
+        "closed_at": _iso(order.closed_at),
     }
 
 
 def _record_out(record: AccountabilityRecord) -> dict[str, Any]:
-    step = getattr(record, "step", None)
     return {
         "id": record.pk,
         "case": record.case.display_number,
-        "step": step.name if step else None,
-        "department": record.case.department.code,
+        "step": record.step.name,
+        "department": record.department.code,
+        "post": record.post.code,
+        "person": record.person.username if record.person else None,
+        "reason": record.reason,
+        "created_at": _iso(record.created_at),
         "status": record.status,
-        "appeal_reason": getattr(record, "appeal_reason", ""),
-        "decision_note": getattr(record, "decision_note", ""),
+        "appeal_reason": record.appeal_reason,
+        "appealed_at": _iso(record.appealed_at),
+        "decision_note": record.decision_note,
+        "decided_at": _iso(record.decided_at),
     }
 
 
-def _flag_out(flag: Any) -> dict[str, Any]:
-    step = getattr(flag, "step", None)
-    case = flag.case
+def _flag_out(flag: Flag) -> dict[str, Any]:
     return {
         "id": flag.pk,
         "level": flag.level,
-        "case": case.display_number if case else None,
-        "step": step.name if step else None,
-        "department": case.department.code if case else None,
-        "item": case.item_version.item.code if case else None,
-        "raised_at": _iso(getattr(flag, "raised_at", None)),
+        "kind": flag.kind,
+        "case": flag.case.display_number,
+        "step": flag.step.name if flag.step else None,
+        "department": flag.department.code,
+        "item": flag.case.item_version.item.code,
+        "due_at": _iso(flag.due_at),
+        "raised_at": _iso(flag.raised_at),
     }
 
 
@@ -143,7 +160,17 @@ def _flag_out(flag: Any) -> dict[str, Any]:
 @router.get("/board", summary="Green/yellow/red counts")
 def board(request: HttpRequest) -> Any:
     user = _supervisor(request)
-    return _plain(selectors.board(user=user))
+    result = selectors.board(user=user)
+    return {
+        "at": _iso(result.at),
+        "center": _counts(result.cases),
+        "steps": _counts(result.steps),
+        "by_department": _grouped(result.cases_by_department),
+        "by_window": _grouped(result.cases_by_window),
+        "by_item": _grouped(result.cases_by_item),
+        "steps_by_department": _grouped(result.steps_by_department),
+        "steps_by_item": _grouped(result.steps_by_item),
+    }
 
 
 @router.get("/flags", summary="Flagged cases and steps")
@@ -157,8 +184,8 @@ def flags(
         )
     rows = selectors.flags(
         user=user, level=level or None, department_code=department or None, item_code=item or None
-    )
-    return [_flag_out(f) for f in list(rows)[:LIST_LIMIT]]
+    ).select_related("case__item_version__item")
+    return [_flag_out(f) for f in rows[:LIST_LIMIT]]
 
 
 @router.get("/forecast", summary="What will be yellow or red at a moment")
@@ -181,15 +208,20 @@ def forecast(request: HttpRequest, at: str) -> Any:
     result = selectors.forecast(user=user, at=moment)
     return {
         "at": moment.isoformat(),
-        "yellow": [_plain(r) for r in result.yellow],
-        "red": [_plain(r) for r in result.red],
+        "yellow": [_forecast_row(r) for r in result.yellow],
+        "red": [_forecast_row(r) for r in result.red],
     }
+
+
+def _forecast_row(row: selectors.ForecastRow) -> dict[str, Any]:
+    return {"number": row.number, "step": row.step, "due_at": _iso(row.due_at), "warn_at": _iso(row.warn_at)}
 
 
 @router.post("/sweep", summary="Run the sweep now")
 def run_sweep(request: HttpRequest) -> Any:
     _supervisor(request)
-    return _plain(sweep.sweep())
+    result = sweep.sweep()
+    return {"counts": dict(sorted(result.counts.items()))}
 
 
 # --- supervision orders --------------------------------------------------------------------------
@@ -204,22 +236,22 @@ def _order(request: HttpRequest, order_id: int) -> SupervisionOrder:
 
 @router.get("/orders", summary="Supervision orders in the caller's scope")
 def orders(request: HttpRequest, status: str | None = None) -> Any:
+    user = _supervisor_or_department(request)
     if status and status not in SupervisionOrder.Status.values:
         raise ValidationFailed(
             f"status must be one of {', '.join(SupervisionOrder.Status.values)}.",
             details={"status": [f"Unknown status {status!r}."]},
         )
-    return [
-        _order_out(o) for o in list(selectors.orders(user=request.user, status=status or None))[:LIST_LIMIT]
-    ]
+    rows = selectors.orders(user=user, status=status or None).select_related("case", "department", "issuer")
+    return [_order_out(o) for o in rows[:LIST_LIMIT]]
 
 
 @router.post("/orders", response={201: Any}, summary="Issue a supervision order")
-def order_issue(request: HttpRequest, payload: OrderIn) -> Any:
+def order_issue(request: HttpRequest, payload: OrderIn) -> Answer[dict[str, Any]]:
     user = _supervisor(request)
     case = case_selectors.case_by_number(payload.case.strip(), user=user)
     order = services.order_issue(case=case, actor=user, demand=payload.demand, reply_days=payload.reply_days)
-    return 201, _order_out(order)
+    return Answer(201, _order_out(order))
 
 
 @router.post("/orders/{order_id}/reply", summary="Reply to a supervision order")
@@ -254,13 +286,14 @@ def _record(request: HttpRequest, record_id: int) -> AccountabilityRecord:
 
 @router.get("/accountability", summary="Accountability records in the caller's scope")
 def accountability(request: HttpRequest, status: str | None = None) -> Any:
+    user = _supervisor_or_department(request)
     if status and status not in AccountabilityRecord.Status.values:
         raise ValidationFailed(
             f"status must be one of {', '.join(AccountabilityRecord.Status.values)}.",
             details={"status": [f"Unknown status {status!r}."]},
         )
-    rows = selectors.accountability_records(user=request.user, status=status or None)
-    return [_record_out(r) for r in list(rows)[:LIST_LIMIT]]
+    rows = selectors.accountability_records(user=user, status=status or None)
+    return [_record_out(r) for r in rows[:LIST_LIMIT]]
 
 
 @router.post("/accountability/{record_id}/appeal", summary="Appeal an accountability record")
