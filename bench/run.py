@@ -43,7 +43,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onewindow.conf.settings", "PYTHONPATH": str(ROOT)}
-    env["ONEWINDOW_VAR_DIR"] = str(ROOT / "var" / "bench")
+    env["ONEWINDOW_VAR_DIR"] = os.environ.get("BENCH_VAR_DIR") or str(ROOT / "var" / "bench")
     env["HUEY_IMMEDIATE"] = "false"
     env["LOG_LEVEL"] = "WARNING"
     if args.db == "postgres":
