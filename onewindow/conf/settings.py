@@ -93,6 +93,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "onewindow.sqlite3"),
+            "CONN_MAX_AGE": 60,  # keep the connection (and its PRAGMAs) across requests
             "OPTIONS": {
                 # WAL + IMMEDIATE transactions: readers never block the writer, and a write
                 # transaction takes the lock at BEGIN so two writers queue instead of deadlocking.
