@@ -13,4 +13,3 @@ def percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.{int(digits)}f}%"
-
