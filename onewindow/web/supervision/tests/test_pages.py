@@ -11,6 +11,7 @@ from django.urls import reverse
 from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder, SupervisionRule
 from onewindow.web.supervision.forms import next_friday_evening
 from onewindow.web.supervision.tests.conftest import intake, late_and_swept
+from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,127 @@ def test_rules_page_saves_the_center_rule_and_an_item_override(client, org, food
     assert (bad.status_code == 422 and "notice-error" in texts(bad)) or "errorlist" in texts(bad)
     out_of_range = client.post(url, {"item": "", "yellow_days": "3", "yellow_percent": "300"})
     assert out_of_range.status_code == 422
+
+
+def test_board_partial_counts_by_department_window_and_item(client, org, food, tax, traveller):
+    intake(org, food)
+    intake(org, tax)
+    late_and_swept(traveller)
+    login(client, org, "supervisor")
+    board = texts(client.get(reverse("web:supervision_board")))
+    assert '<span class="value" data-testid="total-red">2</span>' in board
+    assert '<span class="value" data-testid="total-green">0</span>' in board
+    for key in ("cases-department", "cases-window", "cases-item", "steps-department", "steps-item"):
+        assert f'data-testid="board-{key}"' in board, key
+    departments = board.split('data-testid="board-cases-department"')[1].split("</table>")[0]
+    assert org.dept_a.name in departments and org.dept_b.name in departments
+    items = board.split('data-testid="board-cases-item"')[1].split("</table>")[0]
+    assert "食品经营许可" in items and "税务登记" in items
+    # the whole page is not rendered for the poll
+    assert "<html" not in board
+
+
+def test_console_lists_open_orders_and_deemed_approvals(client, org, traveller):
+    version = make_item(org, code="SC009", name="小餐饮登记", promised_limit=10, deemed_approval_days=1)
+    case = intake(org, version)
+    result = late_and_swept(traveller)
+    assert result.counts, "the sweep did something"
+    login(client, org, "supervisor")
+    page = client.get(reverse("web:supervision"))
+    orders = texts(page).split('data-testid="open-orders"')[1].split("</table>")[0]
+    order = SupervisionOrder.objects.get(case=case)
+    assert f'data-order="{order.pk}"' in orders and case.display_number in orders
+    deemed = texts(page).split('data-testid="deemed"')[1].split("</table>")[0]
+    assert case.display_number in deemed
+    assert 'data-testid="anomalies"' in texts(page)
+
+
+def test_sweep_message_names_what_it_did(client, org, food, traveller):
+    intake(org, food)
+    traveller.move_to(dt.datetime(2026, 3, 24, 2, 0, tzinfo=dt.UTC))
+    login(client, org, "supervisor")
+    first = texts(client.post(reverse("web:supervision_sweep"), follow=True))
+    assert "case_red: 1" in first
+    second = texts(client.post(reverse("web:supervision_sweep"), follow=True))
+    assert "case_red" not in second.split("notice-ok")[1].split("</li>")[0]
+    assert client.get(reverse("web:supervision_sweep")).status_code == 405
+
+
+def test_rules_edit_an_existing_rule_and_unknown_rule_is_404(client, org, food, traveller):
+    login(client, org, "supervisor")
+    client.post(reverse("web:supervision_rules"), {"item": "", "yellow_days": "2", "yellow_percent": "25"})
+    rule = SupervisionRule.objects.get(center=org.center, item__isnull=True)
+    url = reverse("web:supervision_rule", args=[rule.pk])
+    form = texts(client.get(url))
+    assert 'value="25"' in form and f'data-rule="{rule.pk}"' in form
+    response = client.post(
+        url, {"item": "", "yellow_days": "4", "yellow_percent": "30", "supervise_instant": "on"}
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.yellow_days, rule.yellow_percent, rule.supervise_instant) == (4, 30, True)
+    assert SupervisionRule.objects.count() == 1
+    assert client.get(reverse("web:supervision_rule", args=[rule.pk + 100])).status_code == 404
+    unknown = client.post(
+        reverse("web:supervision_rules"), {"item": "NOPE", "yellow_days": "3", "yellow_percent": "10"}
+    )
+    assert unknown.status_code == 422 and "NOPE" in texts(unknown) and "errorlist" in texts(unknown)
+    assert SupervisionRule.objects.count() == 1
+    # a new rule moves the warning time of the open cases it governs
+    case = intake(org, food)
+    before = case.warn_at
+    client.post(
+        reverse("web:supervision_rules"), {"item": "SC001", "yellow_days": "5", "yellow_percent": "0"}
+    )
+    case.refresh_from_db()
+    assert case.warn_at is not None and case.warn_at < before
+
+
+def test_case_page_links_the_supervisor_to_a_new_order(client, org, food, traveller):
+    case = intake(org, food)
+    url = reverse("web:case", args=[case.display_number])
+    link = f"{reverse('web:supervision_orders')}?case={case.display_number}"
+    login(client, org, "supervisor")
+    assert link in texts(client.get(url))
+    prefilled = texts(client.get(link))
+    assert f'value="{case.display_number}"' in prefilled
+    login(client, org, "scjg-reviewer")
+    assert link not in texts(client.get(url))
+
+
+def test_department_page_needs_its_right_and_decide_needs_a_choice(client, org, red_case):
+    login(client, org, "clerk")
+    assert client.get(reverse("web:supervision_mine")).status_code == 403
+    record = AccountabilityRecord.objects.filter(case=red_case).first()
+    assert (
+        client.post(
+            reverse("web:supervision_accountability_appeal", args=[record.pk]), {"reason": "x"}
+        ).status_code
+        == 403
+    )
+    # another department cannot appeal it
+    sw = login(client, org, "sw-chief")
+    refused = sw.post(
+        reverse("web:supervision_accountability_appeal", args=[record.pk]), {"reason": "x"}, follow=True
+    )
+    assert "notice-error" in texts(refused)
+    record.refresh_from_db()
+    assert record.status == "active"
+    # deciding an active record (not appealed) is refused with a message
+    login(client, org, "supervisor")
+    early = client.post(
+        reverse("web:supervision_accountability_decide", args=[record.pk]),
+        {"uphold": "1", "note": "x"},
+        follow=True,
+    )
+    assert "notice-error" in texts(early)
+    missing = client.post(
+        reverse("web:supervision_accountability_decide", args=[record.pk]), {"note": "x"}, follow=True
+    )
+    assert "notice-error" in texts(missing)
+    record.refresh_from_db()
+    assert record.status == "active"
+    # the system order of the red case is listed for the department with its reply form
+    order = SupervisionOrder.objects.get(case=red_case)
+    mine = texts(login(client, org, "scjg-chief").get(reverse("web:supervision_mine")))
+    assert f'data-testid="reply-{order.pk}"' in mine
