@@ -104,7 +104,7 @@ def main() -> None:
         "status": "'active'",
         "level": "0",
         "warn_at": ts(spread),
-        "due_at": ts(f"{spread} + 2 * 1440"),
+        "due_at": ts(f"{spread} + 365 * 1440"),
         "started_at": ts("0"),
         "finished_at": "NULL",
         "handler_id": "NULL",
