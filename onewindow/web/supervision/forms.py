@@ -4,10 +4,14 @@ onewindow.supervision.services."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.supervision.models import SupervisionRule
+from onewindow.supervision.services import MAX_REPLY_DAYS
 
 LEVEL_CHOICES = [
     ("", _("Any level")),
@@ -32,7 +36,7 @@ class OrderIssueForm(forms.Form):
     case = forms.CharField(label=_("Case number"), max_length=40)
     demand = forms.CharField(label=_("Demand"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     reply_days = forms.IntegerField(
-        label=_("Reply within (working days)"), min_value=1, max_value=30, initial=2
+        label=_("Reply within (working days)"), min_value=1, max_value=MAX_REPLY_DAYS, initial=2
     )
 
 
@@ -96,22 +100,12 @@ class RuleForm(forms.Form):
     )
     supervise_instant = forms.BooleanField(label=_("Supervise instant items"), required=False)
 
-    def __init__(self, *args: object, instance: object = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, instance: SupervisionRule | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "item": instance.item.code if getattr(instance, "item", None) else "",  # type: ignore[attr-defined]
-                "yellow_days": instance.yellow_days,  # type: ignore[attr-defined]
-                "yellow_percent": instance.yellow_percent,  # type: ignore[attr-defined]
-                "supervise_instant": instance.supervise_instant,  # type: ignore[attr-defined]
+                "item": instance.item.code if instance.item else "",
+                "yellow_days": instance.yellow_days,
+                "yellow_percent": instance.yellow_percent,
+                "supervise_instant": instance.supervise_instant,
             }
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def service_kwargs(self) -> dict[str, object]:
-        """The cleaned values as the keyword arguments of supervision_rule_save."""
-        data = self.cleaned_data
-        return {
-            "item_code": (data["item"] or "").strip() or None,
-            "yellow_days": data["yellow_days"],
-            "yellow_percent": data["yellow_percent"],
-            "supervise_instant": data["supervise_instant"],
-        }
+        super().__init__(*args, **kwargs)

@@ -253,10 +253,16 @@ def rules(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
         form = RuleForm(request.POST, instance=rule)
         if form.is_valid():
             try:
-                kwargs = form.service_kwargs()
-                code = kwargs.pop("item_code")
+                data = form.cleaned_data
+                code = (data["item"] or "").strip()
                 item = catalog_selectors.item_for_edit(code, center=user.center) if code else None
-                saved = services.supervision_rule_save(actor=user, item=item, **kwargs)
+                saved = services.supervision_rule_save(
+                    actor=user,
+                    item=item,
+                    yellow_days=data["yellow_days"],
+                    yellow_percent=data["yellow_percent"],
+                    supervise_instant=data["supervise_instant"],
+                )
             except DomainError as exc:
                 _domain_error(request, exc)
                 if isinstance(exc, NotFound):
