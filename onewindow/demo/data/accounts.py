@@ -77,8 +77,8 @@ CENTER_ACCOUNTS: list[dict] = [
 
 # Per department: the full names of its reviewer, approver and chief representative (首席代表).
 # The accounts are `<code lower>-reviewer` (reviewer role, review post), `<code lower>-approver`
-# (approver role, approve + decide posts) and `<code lower>-chief` (chief_representative role,
-# decide post, seated at the department's first window).
+# (approver role, approve + decide + certify posts) and `<code lower>-chief` (chief_representative
+# role, decide + report posts, seated at the department's first window).
 DEPARTMENT_STAFF: dict[str, tuple[str, str, str]] = {
     "SCJG": ("王建华", "李秀英", "张伟民"),
     "SW": ("刘志刚", "陈桂兰", "杨海涛"),

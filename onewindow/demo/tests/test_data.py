@@ -293,7 +293,28 @@ def test_accounts():
     assert clerk["roles"] == ["window_clerk"] and clerk["posts"] == ["accept"]
     assert clerk["data_scope"] == "center" and WINDOW_DEPARTMENT[clerk["window_code"]] is None
     assert WINDOW_DEPARTMENT[by_name["clerk2"]["window_code"]] == by_name["clerk2"]["department_code"]
-    assert by_name["scjg-approver"]["posts"] == ["approve", "decide"]
+    assert by_name["scjg-approver"]["posts"] == ["approve", "decide", "certify"]
+    assert by_name["scjg-chief"]["posts"] == ["decide", "report"]
     assert by_name["scjg-chief"]["roles"] == ["chief_representative"]
     assert len(CENTER_ACCOUNTS) == 7
     assert len(DEMO_PASSWORD) >= 8
+
+
+def test_every_step_of_every_item_has_someone_to_handle_it():
+    """A demo case must be able to walk its whole process: for each step, someone in the item's
+    department holds the step's post, or (for the acceptance step) a center-wide clerk does."""
+    accounts = account_specs()
+    holders: dict[tuple[str | None, str], list[str]] = {}
+    center_wide: set[str] = set()
+    for account in accounts:
+        for post in account["posts"]:
+            holders.setdefault((account.get("department_code"), post), []).append(account["username"])
+            if account.get("data_scope") == "center":
+                center_wide.add(post)
+    missing = [
+        (item["code"], step["name"], step["post_code"])
+        for item in item_specs()
+        for step in item["steps"]
+        if not holders.get((item["department_code"], step["post_code"])) and step["post_code"] not in center_wide
+    ]
+    assert missing == []

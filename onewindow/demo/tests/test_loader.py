@@ -155,9 +155,9 @@ def test_every_account_has_its_role_and_signs_in_with_the_demo_password():
         chief = User.objects.get(username=f"{code.lower()}-chief")
         assert chief.department.code == code
         assert chief.window is not None and chief.window.department_id == chief.department_id
-        assert list(chief.posts.values_list("code", flat=True)) == ["decide"]
+        assert sorted(chief.posts.values_list("code", flat=True)) == ["decide", "report"]
         approver = User.objects.get(username=f"{code.lower()}-approver")
-        assert sorted(approver.posts.values_list("code", flat=True)) == ["approve", "decide"]
+        assert sorted(approver.posts.values_list("code", flat=True)) == ["approve", "certify", "decide"]
     auditor = User.objects.get(username="auditor")
     assert auditor.has_perm("core.view_auditentry")
     assert not auditor.has_perm("org.manage_accounts")
