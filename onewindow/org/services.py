@@ -22,6 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.core import audit, clock
@@ -144,6 +145,33 @@ def _raise(errors: dict[str, list[str]], message: str) -> None:
 # --- centers, departments, windows, posts -----------------------------------------------------
 
 
+def _code_taken(queryset: QuerySet[Any], code: str, current: Model | None) -> bool:
+    """Whether another row of `queryset` (not `current`) already has `code`."""
+    return (
+        bool(code)
+        and queryset.filter(code=code).exclude(pk=current.pk if current is not None else -1).exists()
+    )
+
+
+def _write_audited(
+    *, entity: str, current: Model | None, target: Model, values: dict[str, Any], actor: Any
+) -> Any:
+    """Set `values` on `target`, save it, and record `<entity>.create` or `<entity>.update` with
+    the row before (None when new) and after."""
+    before = audit.snapshot(current) if current is not None else None
+    for name, value in values.items():
+        setattr(target, name, value)
+    target.save()
+    audit.record(
+        action=f"{entity}.{'create' if current is None else 'update'}",
+        obj=target,
+        before=before,
+        after=audit.snapshot(target),
+        actor=actor,
+    )
+    return target
+
+
 @transaction.atomic
 def center_save(
     *,
@@ -176,10 +204,7 @@ def center_save(
         errors.setdefault("code", []).append(
             _("The code of an existing center cannot change: it is part of every case number.")
         )
-    elif (
-        code
-        and Center.objects.filter(code=code).exclude(pk=current.pk if current is not None else -1).exists()
-    ):
+    elif _code_taken(Center.objects.all(), code, current):
         errors.setdefault("code", []).append(_("Another center already has this code."))
     name = _check_required(errors, "name", name, 100)
     if level not in Center.Level.values:
@@ -191,23 +216,20 @@ def center_save(
     phone = _check_phone(errors, phone)
     _raise(errors, _("The center could not be saved: check the marked fields."))
 
-    before = audit.snapshot(current) if current is not None else None
-    target = current or Center(code=code)
-    target.name = name
-    target.level = level
-    target.parent = parent
-    target.address = (address or "").strip()
-    target.phone = phone
-    target.opening_hours = (opening_hours or "").strip()
-    target.save()
-    audit.record(
-        action="center.create" if creating else "center.update",
-        obj=target,
-        before=before,
-        after=audit.snapshot(target),
+    return _write_audited(
+        entity="center",
+        current=current,
+        target=current or Center(code=code),
+        values={
+            "name": name,
+            "level": level,
+            "parent": parent,
+            "address": (address or "").strip(),
+            "phone": phone,
+            "opening_hours": (opening_hours or "").strip(),
+        },
         actor=actor,
     )
-    return target
 
 
 @transaction.atomic
@@ -238,12 +260,7 @@ def department_save(
         errors.setdefault("center", []).append(_("A department cannot move to another center."))
     code = _code(code)
     _check_code(errors, code, 20)
-    if (
-        code
-        and Department.objects.filter(center=center, code=code)
-        .exclude(pk=current.pk if current is not None else -1)
-        .exists()
-    ):
+    if _code_taken(Department.objects.filter(center=center), code, current):
         errors.setdefault("code", []).append(_("Another department of this center has this code."))
     name = _check_required(errors, "name", name, 100)
     short_name = (short_name or "").strip()
@@ -254,23 +271,20 @@ def department_save(
         errors.setdefault("position", []).append(_("Zero or a positive number."))
     _raise(errors, _("The department could not be saved: check the marked fields."))
 
-    before = audit.snapshot(current) if current is not None else None
-    target = current or Department(center=center)
-    target.code = code
-    target.name = name
-    target.short_name = short_name
-    target.phone = phone
-    target.position = int(position)
-    target.active = bool(active)
-    target.save()
-    audit.record(
-        action="department.create" if creating else "department.update",
-        obj=target,
-        before=before,
-        after=audit.snapshot(target),
+    return _write_audited(
+        entity="department",
+        current=current,
+        target=current or Department(center=center),
+        values={
+            "code": code,
+            "name": name,
+            "short_name": short_name,
+            "phone": phone,
+            "position": int(position),
+            "active": bool(active),
+        },
         actor=actor,
     )
-    return target
 
 
 @transaction.atomic
@@ -299,12 +313,7 @@ def window_save(
         errors.setdefault("center", []).append(_("A window cannot move to another center."))
     code = _code(code)
     _check_code(errors, code, 20)
-    if (
-        code
-        and Window.objects.filter(center=center, code=code)
-        .exclude(pk=current.pk if current is not None else -1)
-        .exists()
-    ):
+    if _code_taken(Window.objects.filter(center=center), code, current):
         errors.setdefault("code", []).append(_("Another window of this center has this code."))
     name = _check_required(errors, "name", name, 100)
     if department is not None and department.center_id != center.pk:
@@ -312,22 +321,19 @@ def window_save(
     floor = (floor or "").strip()
     _raise(errors, _("The window could not be saved: check the marked fields."))
 
-    before = audit.snapshot(current) if current is not None else None
-    target = current or Window(center=center)
-    target.code = code
-    target.name = name
-    target.department = department
-    target.floor = floor
-    target.active = bool(active)
-    target.save()
-    audit.record(
-        action="window.create" if creating else "window.update",
-        obj=target,
-        before=before,
-        after=audit.snapshot(target),
+    return _write_audited(
+        entity="window",
+        current=current,
+        target=current or Window(center=center),
+        values={
+            "code": code,
+            "name": name,
+            "department": department,
+            "floor": floor,
+            "active": bool(active),
+        },
         actor=actor,
     )
-    return target
 
 
 @transaction.atomic
@@ -346,27 +352,24 @@ def post_save(*, post: Post | None = None, code: str, name: str, position: int =
         errors.setdefault("code", []).append(
             _("Letters, digits, '_' and '-', starting with a letter, at most 20 characters.")
         )
-    elif Post.objects.filter(code=code).exclude(pk=current.pk if current is not None else -1).exists():
+    elif _code_taken(Post.objects.all(), code, current):
         errors.setdefault("code", []).append(_("Another post has this code."))
     name = _check_required(errors, "name", name, 50)
     if position is None or int(position) < 0:
         errors.setdefault("position", []).append(_("Zero or a positive number."))
     _raise(errors, _("The post could not be saved: check the marked fields."))
 
-    before = audit.snapshot(current) if current is not None else None
-    target = current or Post()
-    target.code = code
-    target.name = name
-    target.position = int(position)
-    target.save()
-    audit.record(
-        action="post.create" if creating else "post.update",
-        obj=target,
-        before=before,
-        after=audit.snapshot(target),
+    return _write_audited(
+        entity="post",
+        current=current,
+        target=current or Post(),
+        values={
+            "code": code,
+            "name": name,
+            "position": int(position),
+        },
         actor=actor,
     )
-    return target
 
 
 # --- staff accounts ---------------------------------------------------------------------------
