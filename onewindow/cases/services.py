@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from onewindow.calendar.selectors import table as calendar_table
 from onewindow.calendar.workdays import WorkingDayTable
 from onewindow.cases import clock as case_clock
-from onewindow.cases import numbers
+from onewindow.cases import numbers, overdue
 from onewindow.cases import transitions as T
 from onewindow.cases.applicants import validate_agent, validate_applicant
 from onewindow.cases.models import (
@@ -1944,13 +1944,8 @@ def case_deem_accept_overdue(*, now: dt.datetime | None = None) -> int:
     deadline has passed is accepted, from the day it was received, as a system action.
     Safe to run twice or in two workers at once: each case is re-checked under its lock."""
     now = now or clock.now()
-    candidates = list(
-        Case.objects.filter(status=Status.RECEIVED, answer_due_at__lt=now)
-        .order_by("answer_due_at")
-        .values_list("pk", flat=True)[:1000]
-    )
     done = 0
-    for pk in candidates:
+    for pk in overdue.deem_accept_candidates(now=now):
         try:
             with transaction.atomic():
                 case = _lock_case(pk)
@@ -1972,18 +1967,8 @@ def case_deem_approve_overdue_steps(*, now: dt.datetime | None = None) -> int:
     `deemed_approval_days` working days, passes as a system action (the decision step grants
     the case). Scans the step deadline index; safe to run twice or in two workers at once."""
     now = now or clock.now()
-    candidates = list(
-        CaseStep.objects.filter(
-            status=CaseStep.Status.ACTIVE,
-            due_at__lt=now,
-            case__status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
-            case__item_version__deemed_approval_days__isnull=False,
-        )
-        .order_by("due_at")
-        .values_list("case_id", flat=True)[:1000]
-    )
     done = 0
-    for pk in dict.fromkeys(candidates):
+    for pk in overdue.deem_approve_candidates(now=now):
         with transaction.atomic():
             case = _lock_case(pk)
             if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
