@@ -1,5 +1,5 @@
 """Cases API: intake at the window, the case list and detail, every action of the state table,
-material files, the worklist, and the public progress lookup.
+material files and the worklist (the public progress lookup is in onewindow.api.public).
 
 Token required (Authorization: Bearer <token>):
 
@@ -16,13 +16,6 @@ POST /api/v1/cases/{number}/files       multipart: file (+ material: the case ma
 GET  /api/v1/cases/{number}/files/{id}  download a file
 GET  /api/v1/worklist                   the caller's active steps, most urgent first
 
-Public (no token, rate-limited per address):
-
-GET  /api/v1/public/progress?number=…&code=…   code: the last four characters of the applicant's
-                                               phone or ID number. Any wrong input (unknown
-                                               number, wrong code, a number with a typing error)
-                                               gets the same 404, so numbers cannot be probed.
-
 Errors are JSON {"code", "message", "details"}: 403 permission_denied, 404 not_found,
 409 conflict (stale version or a concurrent action), 422 validation_failed /
 invalid_transition (details.allowed: what the caller can do now), 429 rate_limited.
@@ -33,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest
@@ -50,27 +42,16 @@ from onewindow.cases import clock as case_clock
 from onewindow.cases import numbers, selectors, services
 from onewindow.cases import transitions as T
 from onewindow.cases.models import Case, CaseFile, CaseMaterial, Notice, Status
-from onewindow.core import clock, ratelimit
+from onewindow.core import clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_phone
-from onewindow.core.middleware import client_ip
 from onewindow.org.models import Department, User
 from onewindow.org.selectors import center_by_code
 
 router = Router(auth=bearer)
-public_router = Router(auth=None)
 
 VIEW_CASE = "cases.view_case"
 MAX_PAGE_SIZE = 100
-# Shared with the public progress page (onewindow.portal.progress): one budget per address.
-PROGRESS_RATE_KEY = "progress:{ip}"
-PROGRESS_WINDOW_SECONDS = 60
-
-
-def progress_lookups_per_minute() -> int:
-    return int(getattr(settings, "PROGRESS_LOOKUPS_PER_MINUTE", 30))
-
-
 # --- schemas: errors and input -----------------------------------------------------------------
 
 
@@ -384,47 +365,6 @@ class WorklistItemOut(Schema):
     overdue: bool
     case_due_at: dt.datetime | None
     url: str
-
-
-class PublicStepOut(Schema):
-    name: str
-    status: str
-    started_on: dt.date | None
-    finished_on: dt.date | None
-
-
-class PublicPauseOut(Schema):
-    kind: str
-    kind_label: str
-    started_on: dt.date
-    ended_on: dt.date | None
-
-
-class PublicCorrectionOut(Schema):
-    name: str
-    note: str
-
-
-class PublicEventOut(Schema):
-    at: dt.datetime
-    action: str
-    status: str
-
-
-class PublicProgressOut(Schema):
-    number: str
-    item_name: str
-    department: str
-    status: str
-    status_label: str
-    received_on: dt.date | None
-    accepted_on: dt.date | None
-    due_date: dt.date | None
-    completed_on: dt.date | None
-    steps: list[PublicStepOut]
-    pauses: list[PublicPauseOut]
-    corrections: list[PublicCorrectionOut]
-    events: list[PublicEventOut]
 
 
 # --- the action schemas, built from ACTION_PARAMS -------------------------------------------
@@ -972,77 +912,3 @@ def my_worklist(request: HttpRequest, filters: Query[WorklistFilter]) -> list[di
             }
         )
     return result
-
-
-# --- public ------------------------------------------------------------------------------------
-
-NOT_FOUND_MESSAGE = (
-    "No case matches this number and code. Check the case number on your notice and the last four "
-    "characters of the phone number or ID number given in the application."
-)
-
-
-@public_router.get(
-    "/progress",
-    response={200: PublicProgressOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
-    auth=None,
-)
-def public_progress(
-    request: HttpRequest,
-    number: Annotated[str, Query(description="Case number or receipt number.")],
-    code: Annotated[
-        str, Query(description="The last four characters of the applicant's phone or ID number.")
-    ],
-) -> Any:
-    """What anyone may see of a case: item, status, public steps with dates, the due date,
-    pauses and their kind, the correction list. No staff names, no internal opinions, no
-    personal data. Every failure (unknown number, wrong code, typing error in the number)
-    answers the same 404."""
-    ip = client_ip(request)
-    if not ratelimit.check_rate(
-        key=PROGRESS_RATE_KEY.format(ip=ip),
-        limit=progress_lookups_per_minute(),
-        window_seconds=PROGRESS_WINDOW_SECONDS,
-    ):
-        return Answer(
-            429,
-            {
-                "code": "rate_limited",
-                "message": "Too many lookups from your address. Wait a minute and try again.",
-                "details": {"retry_after_seconds": PROGRESS_WINDOW_SECONDS},
-            },
-        )
-    found = selectors.public_progress(number[:64], code[:16])
-    if found is None:
-        return Answer(404, {"code": "not_found", "message": NOT_FOUND_MESSAGE, "details": None})
-    return Answer(
-        200,
-        {
-            "number": found.number,
-            "item_name": found.item_name,
-            "department": found.department,
-            "status": found.status,
-            "status_label": found.status_label,
-            "received_on": found.received_on,
-            "accepted_on": found.accepted_on,
-            "due_date": found.due_date,
-            "completed_on": found.completed_on,
-            "steps": [
-                {"name": s.name, "status": s.status, "started_on": s.started_on, "finished_on": s.finished_on}
-                for s in found.steps
-            ],
-            "pauses": [
-                {
-                    "kind": p.kind,
-                    "kind_label": p.kind_label,
-                    "started_on": p.started_on,
-                    "ended_on": p.ended_on,
-                }
-                for p in found.pauses
-            ],
-            "corrections": [{"name": c.name, "note": c.note} for c in found.corrections],
-            "events": [
-                {"at": _local(at), "action": action, "status": status} for at, action, status in found.events
-            ],
-        },
-    )

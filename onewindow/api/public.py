@@ -1,0 +1,154 @@
+"""Public progress lookup (no token, rate-limited per address).
+
+GET  /api/v1/public/progress?number=…&code=…   code: the last four characters of the applicant's
+                                               phone or ID number. Any wrong input (unknown
+                                               number, wrong code, a number with a typing error)
+                                               gets the same 404, so numbers cannot be probed.
+
+Errors are JSON {"code", "message", "details"}: 404 not_found, 429 rate_limited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja import Status as Answer
+
+from onewindow.api.cases import ErrorOut
+from onewindow.cases import selectors
+from onewindow.core import ratelimit
+from onewindow.core.middleware import client_ip
+
+public_router = Router(auth=None)
+
+# Shared with the public progress page (onewindow.portal.progress): one budget per address.
+PROGRESS_RATE_KEY = "progress:{ip}"
+PROGRESS_WINDOW_SECONDS = 60
+
+
+def progress_lookups_per_minute() -> int:
+    return int(getattr(settings, "PROGRESS_LOOKUPS_PER_MINUTE", 30))
+
+
+class PublicStepOut(Schema):
+    name: str
+    status: str
+    started_on: dt.date | None
+    finished_on: dt.date | None
+
+
+class PublicPauseOut(Schema):
+    kind: str
+    kind_label: str
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class PublicCorrectionOut(Schema):
+    name: str
+    note: str
+
+
+class PublicEventOut(Schema):
+    at: dt.datetime
+    action: str
+    status: str
+
+
+class PublicProgressOut(Schema):
+    number: str
+    item_name: str
+    department: str
+    status: str
+    status_label: str
+    received_on: dt.date | None
+    accepted_on: dt.date | None
+    due_date: dt.date | None
+    completed_on: dt.date | None
+    steps: list[PublicStepOut]
+    pauses: list[PublicPauseOut]
+    corrections: list[PublicCorrectionOut]
+    events: list[PublicEventOut]
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+# --- public ------------------------------------------------------------------------------------
+
+NOT_FOUND_MESSAGE = (
+    "No case matches this number and code. Check the case number on your notice and the last four "
+    "characters of the phone number or ID number given in the application."
+)
+
+
+@public_router.get(
+    "/progress",
+    response={200: PublicProgressOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    auth=None,
+)
+def public_progress(
+    request: HttpRequest,
+    number: Annotated[str, Query(description="Case number or receipt number.")],
+    code: Annotated[
+        str, Query(description="The last four characters of the applicant's phone or ID number.")
+    ],
+) -> Any:
+    """What anyone may see of a case: item, status, public steps with dates, the due date,
+    pauses and their kind, the correction list. No staff names, no internal opinions, no
+    personal data. Every failure (unknown number, wrong code, typing error in the number)
+    answers the same 404."""
+    ip = client_ip(request)
+    if not ratelimit.check_rate(
+        key=PROGRESS_RATE_KEY.format(ip=ip),
+        limit=progress_lookups_per_minute(),
+        window_seconds=PROGRESS_WINDOW_SECONDS,
+    ):
+        return Answer(
+            429,
+            {
+                "code": "rate_limited",
+                "message": "Too many lookups from your address. Wait a minute and try again.",
+                "details": {"retry_after_seconds": PROGRESS_WINDOW_SECONDS},
+            },
+        )
+    found = selectors.public_progress(number[:64], code[:16])
+    if found is None:
+        return Answer(404, {"code": "not_found", "message": NOT_FOUND_MESSAGE, "details": None})
+    return Answer(
+        200,
+        {
+            "number": found.number,
+            "item_name": found.item_name,
+            "department": found.department,
+            "status": found.status,
+            "status_label": found.status_label,
+            "received_on": found.received_on,
+            "accepted_on": found.accepted_on,
+            "due_date": found.due_date,
+            "completed_on": found.completed_on,
+            "steps": [
+                {"name": s.name, "status": s.status, "started_on": s.started_on, "finished_on": s.finished_on}
+                for s in found.steps
+            ],
+            "pauses": [
+                {
+                    "kind": p.kind,
+                    "kind_label": p.kind_label,
+                    "started_on": p.started_on,
+                    "ended_on": p.ended_on,
+                }
+                for p in found.pauses
+            ],
+            "corrections": [{"name": c.name, "note": c.note} for c in found.corrections],
+            "events": [
+                {"at": _local(at), "action": action, "status": status} for at, action, status in found.events
+            ],
+        },
+    )
