@@ -88,7 +88,9 @@ class Case(models.Model):
         PICKUP = "pickup", _("pickup at the window")
         MAIL = "mail", _("mail")
 
-    center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="+")
+    center = models.ForeignKey(
+        Center, verbose_name=_("center"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     window = models.ForeignKey(
         Window,
         verbose_name=_("window"),
@@ -102,19 +104,19 @@ class Case(models.Model):
         ServiceItemVersion, verbose_name=_("service item version"), on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     number = models.CharField(_("case number"), max_length=32, unique=True, null=True, blank=True)
     receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
-    status = models.CharField(_("status"), max_length=24, choices=Status.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Incremented by every action (optimistic concurrency).")
     )
 
     # applicant (申请人) and agent (代办)
     applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
-    applicant_name = models.CharField(_("applicant"), max_length=200, db_index=True)
+    applicant_name = models.CharField(_("applicant"), max_length=200)
     applicant_id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices)
     applicant_id_number = models.CharField(_("ID number"), max_length=40)
     applicant_phone = models.CharField(_("phone"), max_length=20)
@@ -127,7 +129,7 @@ class Case(models.Model):
     )
     tracking_number = models.CharField(_("tracking number"), max_length=50, blank=True)
 
-    green_channel = models.BooleanField(_("green channel"), default=False, db_index=True)
+    green_channel = models.BooleanField(_("green channel"), default=False)
     green_channel_handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("green channel handler"),
@@ -135,6 +137,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -143,14 +146,13 @@ class Case(models.Model):
         _("answer due at"),
         null=True,
         blank=True,
-        db_index=True,
         help_text=_(
             "While received and unanswered: after this moment the application counts as accepted "
             "(《行政许可法》第32条, 5 working days)."
         ),
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True, db_index=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -163,8 +165,8 @@ class Case(models.Model):
 
     promised_limit = models.PositiveSmallIntegerField(_("promised limit (working days)"))
     legal_limit = models.PositiveSmallIntegerField(_("legal limit (working days)"))
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
-    legal_due_at = models.DateTimeField(_("legal due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    legal_due_at = models.DateTimeField(_("legal due at"), null=True, blank=True)
     warn_at = models.DateTimeField(
         _("warning at"),
         null=True,
@@ -193,6 +195,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -346,11 +349,16 @@ class CaseStep(models.Model):
         DENY = "deny", _("denied")
         DEEMED = "deemed", _("deemed approval")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="steps")
+    # Indexed by the unique (case, position) constraint.
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=10)
-    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
@@ -358,7 +366,7 @@ class CaseStep(models.Model):
     on_site = models.BooleanField(_("at the center"), default=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     warn_at = models.DateTimeField(
         _("warning at"),
         null=True,
@@ -378,6 +386,7 @@ class CaseStep(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -417,7 +426,10 @@ class CaseStep(models.Model):
 class CaseEvent(models.Model):
     """One entry of a case's append-only history: every action writes exactly one."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
+    # Indexed by the unique (case, seq) constraint.
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
@@ -433,7 +445,13 @@ class CaseEvent(models.Model):
     from_status = models.CharField(_("from status"), max_length=24, blank=True)
     to_status = models.CharField(_("to status"), max_length=24)
     step = models.ForeignKey(
-        CaseStep, verbose_name=_("step"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CaseStep,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     opinion = models.TextField(_("opinion"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)

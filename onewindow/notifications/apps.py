@@ -4,7 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,3 +27,8 @@ class NotificationsConfig(AppConfig):
         post_migrate.connect(
             default_templates_after_migrate, sender=self, dispatch_uid="onewindow.notifications.templates"
         )
+        from onewindow.notifications.models import MessageTemplate
+        from onewindow.notifications.services import forget_templates
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_templates, sender=MessageTemplate, dispatch_uid=f"templates-{signal}")

@@ -55,11 +55,9 @@ class OutboxMessage(models.Model):
     body = models.TextField(_("text"))
     related_type = models.CharField(_("related object type"), max_length=64, blank=True)
     related_id = models.CharField(_("related object id"), max_length=64, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

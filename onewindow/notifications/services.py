@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.core import audit, clock
+from onewindow.core import audit, clock, fastsql
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_phone, mask_text
 from onewindow.notifications import channels, rendering
@@ -74,7 +75,7 @@ def message_enqueue(
             _("The phone number %(phone)s is not valid.") % {"phone": mask_phone(recipient)},
             details={"recipient": [_("Digits only, with an optional leading +.")]},
         )
-    template = MessageTemplate.objects.filter(code=template_code).first()
+    template = _template(template_code)
     if template is None:
         raise ValidationFailed(
             _("There is no message template %(code)s.") % {"code": template_code},
@@ -103,6 +104,32 @@ def message_enqueue(
     return message
 
 
+# Templates are read on every intake and change rarely: each process keeps them for a few
+# seconds. An edit in this process drops the copy at once (signals in apps.py); other processes
+# see it within TEMPLATE_CACHE_SECONDS. Off under tests, whose rollbacks would not be seen.
+TEMPLATE_CACHE_SECONDS = 5.0
+_CACHE_TEMPLATES = not getattr(settings, "TESTING", False)
+_templates: dict[str, tuple[float, MessageTemplate | None]] = {}
+
+
+def _template(code: str) -> MessageTemplate | None:
+    if _CACHE_TEMPLATES:
+        cached = _templates.get(code)
+        if cached is not None and time.monotonic() - cached[0] < TEMPLATE_CACHE_SECONDS:
+            return cached[1]
+    template = MessageTemplate.objects.filter(code=code).first()
+    if _CACHE_TEMPLATES:
+        if len(_templates) > 1000:
+            _templates.clear()
+        _templates[code] = (time.monotonic(), template)
+    return template
+
+
+def forget_templates(**_kwargs: Any) -> None:
+    """Drop this process's copies of the templates (connected to MessageTemplate's signals)."""
+    _templates.clear()
+
+
 def _store(
     *,
     template: MessageTemplate,
@@ -112,7 +139,8 @@ def _store(
     related_type: str,
     related_id: Any,
 ) -> OutboxMessage:
-    return OutboxMessage.objects.create(
+    message = fastsql.new(
+        OutboxMessage,
         created_at=now,
         template_code=template.code,
         channel=template.channel,
@@ -124,6 +152,8 @@ def _store(
         attempts=0,
         next_attempt_at=now,
     )
+    fastsql.insert([message])  # one lean INSERT: this runs inside every intake's transaction
+    return message
 
 
 def _wake_up_delivery() -> None:

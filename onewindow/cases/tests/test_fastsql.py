@@ -1,0 +1,130 @@
+"""The lean write path (core.fastsql) writes exactly what the ORM would, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from onewindow.cases.models import Case, CaseEvent, CaseStep, Notice
+from onewindow.cases.tests.conftest import at, intake, item
+from onewindow.core import fastsql
+
+AWARE = dt.datetime(2026, 9, 30, 10, 15, 30, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+WHOLE_SECOND = dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC)
+
+
+def _event(case: Case, seq: int, **extra: Any) -> CaseEvent:
+    return fastsql.new(
+        CaseEvent,
+        {"case": case, "actor": None},
+        seq=seq,
+        at=AWARE,
+        action="note",
+        from_status="accepted",
+        to_status="accepted",
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["driver cursor", "django cursor"])
+def test_insert_round_trips_every_kind_of_value(cx: Any, recorded: bool) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    rows = [
+        _event(case, 10, data={"text": "中文", "nested": {"n": [1, 2]}}, public=True, opinion="甲"),
+        _event(case, 11, data={}, public=False),
+    ]
+    rows[1].at = WHOLE_SECOND  # str() of a whole-second datetime has no fraction
+    with transaction.atomic():
+        if recorded:
+            with CaptureQueriesContext(connection) as queries:
+                fastsql.insert(rows)
+            assert len(queries.captured_queries) == 1
+            assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "cases_caseevent"')
+        else:
+            fastsql.insert(rows)
+    assert all(r.pk is not None and not r._state.adding for r in rows)
+    assert rows[0].pk < rows[1].pk
+    first, second = CaseEvent.objects.filter(pk__in=[r.pk for r in rows]).order_by("seq")
+    assert first.at == AWARE and second.at == WHOLE_SECOND
+    assert first.data == {"text": "中文", "nested": {"n": [1, 2]}} and second.data == {}
+    assert (first.public, second.public) == (True, False)
+    assert first.opinion == "甲" and first.actor_id is None and first.case_id == case.pk
+    assert first.step_id is None
+
+
+def test_insert_takes_rows_in_batches_and_keeps_their_order(cx: Any) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    rows = [_event(case, 100 + i) for i in range(7)]
+    with transaction.atomic():
+        fastsql.insert(rows, batch_size=3)
+    stored = dict(CaseEvent.objects.filter(case=case, seq__gte=100).values_list("pk", "seq"))
+    assert {r.pk: r.seq for r in rows} == stored
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["driver cursor", "django cursor"])
+def test_insert_raises_djangos_integrity_error(cx: Any, recorded: bool) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    with pytest.raises(IntegrityError), transaction.atomic():  # seq 1 exists: (case, seq) is unique
+        if recorded:
+            with CaptureQueriesContext(connection):
+                fastsql.insert([_event(case, 1)])
+        else:
+            fastsql.insert([_event(case, 1)])
+    assert CaseEvent.objects.filter(case=case).count() == 2
+
+
+def test_update_writes_every_column_and_only_that_row(cx: Any) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+        other = intake(cx, version)
+    step = CaseStep.objects.get(case=case, position=2)
+    step.status = CaseStep.Status.ACTIVE
+    step.started_at = AWARE
+    step.opinion = "同意"
+    with transaction.atomic():
+        fastsql.update(step)
+    step.refresh_from_db()
+    assert (step.status, step.started_at, step.opinion) == ("active", AWARE, "同意")
+    assert CaseStep.objects.get(case=other, position=2).status == "pending"
+    ghost = CaseStep.objects.get(case=case, position=3)
+    ghost.pk = 10**9
+    with pytest.raises(RuntimeError), transaction.atomic():
+        fastsql.update(ghost)
+
+
+def test_new_fills_defaults_fresh_each_time_and_caches_related(cx: Any) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    a = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-1", issued_at=AWARE)
+    b = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-2", issued_at=AWARE)
+    assert a.data == {} and a.data is not b.data  # a callable default is called per instance
+    assert a.pk is None and a._state.adding and a.case_id == case.pk
+    with CaptureQueriesContext(connection) as queries:
+        assert a.case is case
+    assert queries.captured_queries == []
+    with transaction.atomic():
+        fastsql.insert([a, b])
+    assert set(Notice.objects.filter(number__in=["X-1", "X-2"]).values_list("case_id", flat=True)) == {
+        case.pk
+    }
+
+
+def test_insert_refuses_mixed_models(cx: Any) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    note = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-3", issued_at=AWARE)
+    with pytest.raises(TypeError), transaction.atomic():
+        fastsql.insert([note, _event(case, 50)])

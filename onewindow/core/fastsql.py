@@ -1,0 +1,202 @@
+"""A lean write path for the hot paths (intake, case actions, the outbox).
+
+Django's `save()` and `bulk_create()` spent most of an intake's time preparing values field by
+field through the SQL compiler (about 80 values per case, each through five layers of calls),
+and its model constructor most of the rest. This module writes model instances with one
+multi-row `INSERT … VALUES … RETURNING id` per table, or one full-row `UPDATE`, from a column
+plan computed once per model and database: only the values that need converting (datetimes,
+dates, JSON …) are converted, the rest go to the driver as they are. `new()` builds instances
+without the per-field work of `Model.__init__`.
+
+Only what the hot paths use is supported: concrete local fields, an auto-increment primary key,
+no `auto_now` fields (refused when the plan is built), no signals (none of these models has
+receivers). Statements run on the caller's connection and transaction. When Django is recording
+queries (DEBUG, `CaptureQueriesContext`) or an execute wrapper is installed, they go through
+Django's cursor so they are seen like any other; otherwise straight to the driver's cursor.
+See docs/adr/0010-lean-write-path.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connections, models
+from django.db.models.base import ModelState
+from django.db.models.fields import NOT_PROVIDED
+
+M = TypeVar("M", bound=models.Model)
+_Converter = Callable[[Any], Any] | None
+_UTC = dt.UTC
+
+
+class _Plan:
+    __slots__ = ("columns", "insert_prefix", "insert_row", "pk_attname", "returning", "update_sql", "vendor")
+
+    def __init__(self, model: type[models.Model], alias: str) -> None:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        meta = model._meta
+        pk = meta.pk
+        assert pk is not None
+        fields = [f for f in meta.concrete_fields if f is not pk]
+        self.vendor = connection.vendor
+        self.pk_attname = pk.attname
+        self.columns: list[tuple[str, _Converter]] = [(f.attname, _converter(f, alias)) for f in fields]
+        mark = "?" if self.vendor == "sqlite" else "%s"
+        names = ", ".join(quote(f.column) for f in fields)
+        self.insert_prefix = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608
+        self.insert_row = "(" + ", ".join([mark] * len(fields)) + ")"
+        self.returning = f" RETURNING {quote(pk.column)}"
+        assignments = ", ".join(f"{quote(f.column)} = {mark}" for f in fields)
+        table, pk_column = quote(meta.db_table), quote(pk.column)
+        self.update_sql = f"UPDATE {table} SET {assignments} WHERE {pk_column} = {mark}"  # noqa: S608
+
+
+_plans: dict[tuple[type[models.Model], str], _Plan] = {}
+
+
+def _plan(model: type[models.Model], alias: str) -> _Plan:
+    plan = _plans.get((model, alias))
+    if plan is None:
+        plan = _plans[(model, alias)] = _Plan(model, alias)
+    return plan
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    # What django.db.backends.sqlite3's adapt_datetimefield_value stores (naive UTC text), with
+    # the connection's time zone fixed to UTC (USE_TZ = True, DATABASES TIME_ZONE unset).
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(_UTC).replace(tzinfo=None)
+    return str(value)
+
+
+def _converter(field: models.Field[Any, Any], alias: str) -> _Converter:
+    connection = connections[alias]
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        raise ValueError(f"{field}: auto_now fields are not supported by fastsql")
+    if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
+            return _sqlite_datetime
+        return None if connection.vendor == "postgresql" else _prep(field, connection)
+    if isinstance(field, models.DateField):
+        return None if connection.vendor == "postgresql" else _prep(field, connection)
+    if isinstance(
+        field,
+        models.TimeField | models.DecimalField | models.UUIDField | models.JSONField | models.DurationField,
+    ):
+        return _prep(field, connection)
+    return None
+
+
+def _prep(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _cursor(alias: str) -> tuple[Any, bool]:
+    """(cursor, through_django): Django's cursor when queries are being recorded or wrapped."""
+    connection = connections[alias]
+    if connection.queries_logged or connection.execute_wrappers:
+        return connection.cursor(), True
+    connection.ensure_connection()
+    return connection.connection.cursor(), False
+
+
+def _execute(alias: str, plan: _Plan, sql: str, params: list[Any], *, fetch: bool) -> list[Any]:
+    cursor, through_django = _cursor(alias)
+    if through_django and plan.vendor == "sqlite":
+        sql = sql.replace("?", "%s")  # Django's SQLite cursor takes the format style
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall() if fetch else []
+        if not fetch and cursor.rowcount != 1:
+            raise RuntimeError("UPDATE by primary key did not change exactly one row")
+        return rows
+    except Exception as exc:
+        if not through_django:  # raise what Django's cursor would (IntegrityError, …)
+            wrapped = connections[alias].wrap_database_errors
+            with wrapped:
+                raise exc
+        raise
+    finally:
+        cursor.close()
+
+
+def insert(objs: Sequence[models.Model], *, using: str = "default", batch_size: int = 200) -> None:
+    """INSERT `objs` (new instances of one model) and set their primary keys."""
+    if not objs:
+        return
+    model = type(objs[0])
+    plan = _plan(model, using)
+    columns = plan.columns
+    for start in range(0, len(objs), batch_size):
+        batch = objs[start : start + batch_size]
+        params: list[Any] = []
+        for obj in batch:
+            if type(obj) is not model:
+                raise TypeError("fastsql.insert takes instances of one model")
+            values = obj.__dict__
+            for attname, convert in columns:
+                value = values[attname]
+                params.append(value if convert is None else convert(value))
+        sql = plan.insert_prefix + ", ".join([plan.insert_row] * len(batch)) + plan.returning
+        ids = _execute(using, plan, sql, params, fetch=True)
+        if len(ids) != len(batch):  # pragma: no cover - the database broke its contract
+            raise RuntimeError("INSERT … RETURNING gave back another number of rows")
+        pk_attname = plan.pk_attname
+        for obj, row in zip(batch, ids, strict=True):
+            obj.__dict__[pk_attname] = row[0]
+            state = obj._state
+            state.adding = False
+            state.db = using
+
+
+def update(obj: models.Model, *, using: str = "default") -> None:
+    """UPDATE every column of a saved instance (what `obj.save()` does, without the compiler)."""
+    plan = _plan(type(obj), using)
+    values = obj.__dict__
+    params = [values[a] if c is None else c(values[a]) for a, c in plan.columns]
+    params.append(values[plan.pk_attname])
+    _execute(using, plan, plan.update_sql, params, fetch=False)
+
+
+# model -> [(attname, default value, default is callable)]
+_defaults: dict[type[models.Model], list[tuple[str, Any, bool]]] = {}
+
+
+def _defaults_of(model: type[models.Model]) -> list[tuple[str, Any, bool]]:
+    found = _defaults.get(model)
+    if found is None:
+        found = []
+        for f in model._meta.concrete_fields:
+            if f.default is not NOT_PROVIDED:
+                found.append((f.attname, f.default, callable(f.default)))
+            else:
+                found.append((f.attname, None if f.null or f.primary_key else f.get_default(), False))
+        _defaults[model] = found
+    return found
+
+
+def new(model: type[M], related: dict[str, models.Model | None] | None = None, **values: Any) -> M:
+    """A new, unsaved instance of `model` without `Model.__init__`'s per-field work.
+
+    `values` are given by attname (`case_id=…`, not `case=…`); `related` maps foreign-key names
+    to instances already at hand (their ids are taken and they are cached on the instance, so
+    `obj.case` costs no query). Fields not given take their defaults."""
+    obj = model.__new__(model)
+    data = obj.__dict__
+    for attname, default, is_callable in _defaults_of(model):
+        data[attname] = default() if is_callable else default
+    data.update(values)
+    state = ModelState()
+    if related:
+        cache = state.fields_cache
+        for name, instance in related.items():
+            field: Any = model._meta.get_field(name)
+            data[field.attname] = instance.pk if instance is not None else None
+            cache[name] = instance
+    obj._state = state
+    return obj
