@@ -8,6 +8,7 @@ import pytest
 
 from onewindow.cases import selectors
 from onewindow.cases.tests.conftest import act, at, handler, intake, item, items_of, reach
+from onewindow.core import checksum
 from onewindow.core.errors import NotFound, ValidationFailed
 from tests.factories import make_item
 
@@ -108,3 +109,107 @@ def test_public_progress_shows_the_correction_list(cx: Any) -> None:
     case = intake(cx, version, action="correct", correction_items=items_of(version, 2))
     progress = selectors.public_progress(case.receipt_number, "5678")
     assert progress is not None and [c.name for c in progress.corrections] == ["申请书", "营业执照"]
+
+
+def _reference_progress(number: str, code: str) -> selectors.PublicProgress | None:
+    """The five-query ORM version public_progress replaced: the two-query one must match it."""
+    from django.db.models import Q
+
+    from onewindow.cases import clock as case_clock
+    from onewindow.cases import numbers
+    from onewindow.cases.models import Case, CaseEvent, CasePause, CaseStep, CorrectionRequest, Status
+
+    try:
+        value = numbers.parse_case_number(number)
+    except ValidationFailed:
+        return None
+    code = code.strip().upper()
+    case = Case.objects.filter(Q(number=value) | Q(receipt_number=value)).first()
+    if case is None or code not in (case.applicant_phone[-4:], case.applicant_id_number[-4:].upper()):
+        return None
+    local = case_clock.local_date
+    last = CorrectionRequest.objects.filter(case=case).order_by("-issued_at", "-id").first()
+    return selectors.PublicProgress(
+        number=case.number or case.receipt_number,
+        item_name=case.item_version.name,
+        department=case.department.name,
+        status=case.status,
+        status_label=str(Status(case.status).label),
+        received_on=local(case.received_at) if case.received_at else None,
+        accepted_on=case.accepted_on,
+        due_date=local(case.due_at) if case.due_at else None,
+        completed_on=local(case.completed_at) if case.completed_at else None,
+        steps=tuple(
+            selectors.PublicStep(
+                name=s.name,
+                status=s.status,
+                started_on=local(s.started_at) if s.started_at else None,
+                finished_on=local(s.finished_at) if s.finished_at else None,
+            )
+            for s in CaseStep.objects.filter(case=case).order_by("position")
+        ),
+        pauses=tuple(
+            selectors.PublicPause(
+                kind=p.kind,
+                kind_label=str(p.get_kind_display()),
+                started_on=local(p.started_at),
+                ended_on=local(p.ended_at) if p.ended_at else None,
+            )
+            for p in CasePause.objects.filter(case=case).order_by("started_at", "id")
+        ),
+        corrections=tuple(
+            selectors.PublicCorrectionItem(name=str(i.get("name", "")), note=str(i.get("note", "")))
+            for i in (last.items if last is not None and last.received_at is None else [])
+        ),
+        events=tuple(
+            (e.at, e.action, e.to_status)
+            for e in CaseEvent.objects.filter(case=case, public=True).order_by("seq")
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_public_progress_takes_two_queries_and_matches_the_model_view(
+    cx: Any, django_assert_num_queries: Any
+) -> None:
+    version = item(cx, promised_limit=10)
+    with at("2026-09-01 10:00"):
+        case = intake(cx, version, action="correct", correction_items=items_of(version, 2))
+        receipt_only = selectors.public_progress(case.receipt_number, "5678")
+        assert receipt_only is not None and len(receipt_only.corrections) == 2
+        busy = reach(cx, version, "in_progress")
+        busy = act(busy, "start_special_procedure", handler(cx, busy), kind="hearing", reason="听证")
+    with at("2026-09-03 10:00"):
+        busy = act(busy, "end_special_procedure", handler(cx, busy))
+    with at("2026-09-04 10:00"):
+        busy = act(busy, "pass_step", handler(cx, busy), opinion="内部意见")
+        busy = act(
+            busy,
+            "request_processing_correction",
+            handler(cx, busy),
+            items=[{"material": version.materials.first().pk, "note": "模糊"}],
+        )
+    progress = selectors.public_progress(busy.number, "5678")
+    assert progress is not None
+    assert progress == _reference_progress(busy.number, "5678")
+    assert [p.kind for p in progress.pauses] == ["hearing", "correction"]
+    assert progress.pauses[0].ended_on is not None and progress.pauses[1].ended_on is None
+    assert [c.note for c in progress.corrections] == ["模糊"]
+    assert [s.name for s in progress.steps] == [s.name for s in busy.steps.order_by("position")]
+    assert [a for _, a, _ in progress.events][-1] == "request_processing_correction"
+    assert [e[0] for e in progress.events] == sorted(e[0] for e in progress.events)
+    assert selectors.public_progress(case.receipt_number, "5678") == _reference_progress(
+        case.receipt_number, "5678"
+    )
+    with django_assert_num_queries(2):  # the case, then everything below it
+        assert (
+            selectors.public_progress(busy.number.lower(), busy.applicant_id_number[-4:].lower()) == progress
+        )
+    with django_assert_num_queries(1):  # a wrong code stops after the case
+        assert selectors.public_progress(busy.number, "0000") is None
+    with django_assert_num_queries(1):
+        unknown = busy.number[:-7] + "999999"  # a well-formed number no case has
+        assert selectors.public_progress(unknown + checksum.check_character(unknown), "5678") is None
+    with django_assert_num_queries(0):  # malformed numbers and codes never reach the database
+        assert selectors.public_progress(busy.number[:-1] + "0", "5678") is None
+        assert selectors.public_progress(busy.number, "56") is None
