@@ -1572,17 +1572,6 @@ def _lock_case(case: Case | str | int) -> Case:
     return found
 
 
-def _audit(work: _Work, action: str, before: dict[str, Any]) -> None:
-    case = work.case
-    audit.record(
-        action=f"case.{action}",
-        obj=case,
-        before=before,
-        after={"status": case.status, "version": case.version, "number": case.number},
-        actor=work.actor,
-    )
-
-
 @transaction.atomic
 def case_act(*, case: Case | str, action: str, version: int, actor: Any, **params: Any) -> Case:
     """Perform `action` on `case` (a Case, a case number or a receipt number).
@@ -1622,11 +1611,9 @@ def case_act(*, case: Case | str, action: str, version: int, actor: Any, **param
         if why is not None:
             raise PermissionDenied(why)
     cleaned = _clean_params(action, params)
-    before = {"status": locked.status, "version": locked.version}
     work = _Work(case=locked, actor=actor, now=now, table=calendar_table(), steps=steps)
     _apply(work, action, cleaned)
     work.flush()
-    _audit(work, action, before)
     return locked
 
 
@@ -1960,7 +1947,6 @@ def case_submit_online(
         },
     )
     work.flush()
-    _audit(work, "submit", {})
     return case
 
 
@@ -1977,10 +1963,8 @@ def case_deem_accept_overdue(*, now: dt.datetime | None = None) -> int:
                 if case.status != Status.RECEIVED or case.answer_due_at is None or case.answer_due_at >= now:
                     continue
                 work = _Work(case=case, actor=None, now=now, table=calendar_table(), steps=[])
-                before = {"status": case.status, "version": case.version}
                 _apply(work, T.DEEM_ACCEPT, {})
                 work.flush()
-                _audit(work, T.DEEM_ACCEPT, before)
                 done += 1
         except Conflict:  # pragma: no cover - another worker got there first
             continue
@@ -2002,10 +1986,8 @@ def case_deem_approve_overdue_steps(*, now: dt.datetime | None = None) -> int:
             if _guard(case, T.DEEM_APPROVE_STEP, steps, now) is not None:
                 continue
             work = _Work(case=case, actor=None, now=now, table=calendar_table(), steps=steps)
-            before = {"status": case.status, "version": case.version}
             _apply(work, T.DEEM_APPROVE_STEP, {})
             work.flush()
-            _audit(work, T.DEEM_APPROVE_STEP, before)
             done += 1
     return done
 

@@ -46,6 +46,7 @@ NAV: list[NavEntry] = [
     # --- slot: statistics and reports ----------------------------------------------------
     NavEntry("admin", _("System administration"), "admin:index", staff_only=True),
     NavEntry("audit", _("Audit log"), "admin:core_auditentry_changelist", "core.view_auditentry"),
+    NavEntry("case_events", _("Case events"), "admin:cases_caseevent_changelist", "core.view_auditentry"),
 ]
 
 
