@@ -14,3 +14,10 @@ class SupervisionConfig(AppConfig):
         from onewindow.supervision.selectors import thresholds
 
         register_threshold_provider(thresholds)
+
+        # A calendar edit recomputes the stored deadlines of the open cases (cases registers that
+        # hook first) without case events: the next sweep re-checks every open flag.
+        from onewindow.calendar.services import register_year_changed
+        from onewindow.supervision.sweep import calendar_changed
+
+        register_year_changed(calendar_changed)

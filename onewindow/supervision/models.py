@@ -45,6 +45,11 @@ class SupervisionRule(models.Model):
     supervise_instant = models.BooleanField(
         _("supervise instant items"), default=False, help_text=_("Also watch items handled on the spot.")
     )
+    remind_by_sms = models.BooleanField(
+        _("send reminders by SMS"),
+        default=False,
+        help_text=_("Also text each reminder (催办) to the phone of the step's handler, through the outbox."),
+    )
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
     class Meta:
@@ -165,6 +170,14 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["step", "key"], name="reminder_step_unique")]
+        indexes = [
+            # the worklist's unread reminders of a post (or of a handler, through its own index)
+            models.Index(
+                fields=["post", "created_at"],
+                name="reminder_unread_post_idx",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
         default_permissions = ()
 
     def __str__(self) -> str:
@@ -228,6 +241,14 @@ class SupervisionOrder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "key"], condition=~models.Q(key=""), name="supervision_order_crossing_unique"
+            )
+        ]
+        indexes = [
+            # the sweep's "reply overdue" query reads only the open orders
+            models.Index(
+                fields=["reply_due_at"],
+                name="supervision_order_open_due_idx",
+                condition=models.Q(status="open"),
             )
         ]
         default_permissions = ()

@@ -238,6 +238,17 @@ def reminders_for(user: Any) -> QuerySet[Reminder]:
     )
 
 
+def worklist_reminders(user: Any, *, limit: int = 20) -> list[Reminder]:
+    """The unread reminders addressed to the user (their posts or them) whose step is still
+    active, newest first, with the case and step: for the worklist."""
+    return list(
+        reminders_for(user)
+        .filter(read_at__isnull=True, step__status=CaseStep.Status.ACTIVE)
+        .select_related("case", "step", "post")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
 def recent_deemed_approvals(*, user: Any, limit: int = 20) -> QuerySet[CaseEvent]:
     qs = scope_queryset(
         CaseEvent.objects.filter(action="deem_approve_step"),

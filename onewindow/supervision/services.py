@@ -17,7 +17,8 @@ from onewindow.core import audit, clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.org.selectors import scope_queryset
 from onewindow.supervision import selectors
-from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder, SupervisionRule
+from onewindow.supervision.models import AccountabilityRecord, Reminder, SupervisionOrder, SupervisionRule
+from onewindow.supervision.sweep import request_full_resolution
 
 SUPERVISE = "supervision.supervise"
 APPEAL = "supervision.appeal_accountability"
@@ -66,15 +67,19 @@ def supervision_rule_save(
     yellow_percent: int,
     supervise_instant: bool = False,
     item: ServiceItem | None = None,
+    remind_by_sms: bool = False,
 ) -> SupervisionRule:
     """Create or change the yellow threshold of the actor's centre (or of one item of it), then
-    recompute warn_at of the open cases it governs."""
+    recompute warn_at of the open cases it governs. `remind_by_sms`: reminders (催办) under this
+    rule are also texted to the step's handler through the outbox."""
     _require(actor, SUPERVISE)
     errors: dict[str, list[str]] = {}
     if not isinstance(yellow_days, int) or not 0 <= yellow_days <= 30:
         errors["yellow_days"] = [_("Enter 0 to 30 working days.")]
     if not isinstance(yellow_percent, int) or not 0 <= yellow_percent <= 100:
         errors["yellow_percent"] = [_("Enter 0 to 100 percent.")]
+    if not isinstance(remind_by_sms, bool):
+        errors["remind_by_sms"] = [_("Enter yes or no.")]
     if item is not None and item.center_id != actor.center_id:
         errors["item"] = [_("This item belongs to another center.")]
     if errors:
@@ -88,16 +93,19 @@ def supervision_rule_save(
             "yellow_days": rule.yellow_days,
             "yellow_percent": rule.yellow_percent,
             "supervise_instant": rule.supervise_instant,
+            "remind_by_sms": rule.remind_by_sms,
         }
     rule.yellow_days = yellow_days
     rule.yellow_percent = yellow_percent
     rule.supervise_instant = supervise_instant
+    rule.remind_by_sms = remind_by_sms
     rule.updated_at = clock.now()
     rule.save()
     after = {
         "yellow_days": yellow_days,
         "yellow_percent": yellow_percent,
         "supervise_instant": supervise_instant,
+        "remind_by_sms": remind_by_sms,
     }
     audit.record(action="supervision.rule_save", obj=rule, before=before, after=after, actor=actor)
     selectors.forget_thresholds()
@@ -110,7 +118,28 @@ def supervision_rule_save(
         case_recompute_deadlines(case_ids=ids)
     else:
         case_recompute_deadlines(center_id=actor.center_id)
+    # the recomputation moved deadlines without case events: the next sweep re-checks every flag
+    request_full_resolution()
     return rule
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminder_mark_read(*, reminder: Reminder | int, actor: Any) -> Reminder:
+    """Mark a reminder (催办) read by one of the people it is addressed to (its handler, or a
+    holder of its post in whose scope it lies); marking it again changes nothing."""
+    pk = reminder.pk if isinstance(reminder, Reminder) else reminder
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if not selectors.reminders_for(actor).filter(pk=pk).exists():
+        raise NotFound(_("Not found."))
+    found = Reminder.objects.select_for_update().get(pk=pk)
+    if found.read_at is None:
+        found.read_at = clock.now()
+        found.save(update_fields=["read_at"])
+    return found
 
 
 # --- supervision orders --------------------------------------------------------------------------

@@ -1,24 +1,34 @@
 """The supervision sweep (实时监察): runs every minute (tasks.py) or by hand (`supervision_sweep`).
 
 1. Asks the database, through the partial (level, warn_at) / (level, due_at) indexes, for the
-   running steps and cases that crossed a threshold, in batches of ids.
-2. Flips each batch with a compare-and-set UPDATE … WHERE id IN (…) AND level = <old> RETURNING id
+   running steps and cases that crossed a threshold, a batch of ids at a time (no ordering by id:
+   that would make SQLite walk the primary key of a million rows to find none).
+2. Flips each batch with a compare-and-set UPDATE … WHERE id IN (…) AND level < <new> RETURNING id
    and writes records only for the rows it actually flipped; the unique constraints on the
-   crossing (`key`) are the second guard (bulk_create with ignore_conflicts). Two sweeps at once,
-   or twice in a row, never duplicate anything.
-3. Runs the deemed approval of overdue steps (超期默认, cases), the anomaly checks over the case
-   events since the last sweep, resolves flags whose rows went back to green (or ended), and marks
-   supervision orders whose reply is overdue.
+   crossing (`key`) are the second guard (INSERT … ON CONFLICT DO NOTHING). A flipped row leaves
+   the crossing set, so the next batch is read the same way. Two sweeps at once, or twice in a
+   row, never duplicate anything (docs/adr/0011-incremental-sweep.md).
+3. Runs the deemed approval of overdue steps (超期默认, cases; the candidates come from the
+   active-step deadline index, `cases.overdue`), then reads the case events since the last sweep
+   (the `SweepCursor`, indexed by event time) once: anomalies, and the open flags of the cases
+   those events touched are re-checked against their rows (resolved when the row no longer has
+   the flag's level: moved deadline, step finished, case closed). Deadlines moved without a
+   case event (a calendar edit, a threshold change) ask for one full re-check
+   (`request_full_resolution`). Supervision orders whose reply is overdue are marked.
 
-Never loads the open cases into Python: only the ids of crossing rows, batch by batch.
+Every per-sweep query is driven by an index, so a sweep with nothing to do costs the same with
+a thousand or a million open cases and however many open flags. Never loads the open cases into
+Python: only the ids of crossing rows, batch by batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -39,13 +49,19 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.services import case_deem_approve_overdue_steps
 from onewindow.core import clock
+from onewindow.core.errors import ValidationFailed
+from onewindow.core.masking import mask_phone
+from onewindow.notifications.services import message_enqueue
 from onewindow.supervision.models import (
     AccountabilityRecord,
     Flag,
     Reminder,
     SupervisionOrder,
+    SupervisionRule,
     SweepCursor,
 )
+
+logger = logging.getLogger(__name__)
 
 SYSTEM_ORDER_REPLY_DAYS = 3  # working days to answer a supervision order issued by the system
 EVENT_OVERLAP = dt.timedelta(minutes=5)
@@ -88,17 +104,120 @@ def _flip(model: type[Any], column: str, ids: list[int], *, new: int, old_below:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _batches(queryset: Any, batch_size: int, handle: Callable[[list[int]], None]) -> None:
-    """Feed the ids of `queryset` to `handle` in ascending batches (each in its own transaction)."""
-    last = 0
-    while True:
-        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+# --- lean inserts of the records (10,000 crossings must take seconds, not Django's field-by-field
+# preparation of 40,000 model instances) ---------------------------------------------------------
+
+
+class _Insert:
+    """`INSERT … ON CONFLICT DO NOTHING` (the unique constraints on the crossing are the second
+    guard, as ignore_conflicts was) of plain rows: a dict of attribute names per row, the other
+    columns take the field's default; only datetimes, dates and JSON are converted."""
+
+    def __init__(self, model: type[Any]) -> None:
+        q = connection.ops.quote_name
+        sqlite = connection.vendor == "sqlite"
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.columns: list[tuple[str, Any, Callable[[Any], Any] | None]] = []
+        for f in fields:
+            convert: Callable[[Any], Any] | None = None
+            if f.get_internal_type() == "DateTimeField" and sqlite:
+                convert = _sqlite_datetime
+            elif f.get_internal_type() == "DateField" and sqlite:
+                convert = _iso_or_none
+            elif f.get_internal_type() == "JSONField":
+                convert = partial(_json_prep, f)
+            self.columns.append((f.attname, f.get_default(), convert))
+        names = ", ".join(q(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        self.sql = f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+
+    def __call__(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        params = [
+            tuple(
+                (convert(row[name]) if convert else row[name]) if name in row else default
+                for name, default, convert in self.columns
+            )
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, params)
+
+
+def _sqlite_datetime(value: dt.datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime: naive UTC text."""
+    if value is None:
+        return None
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _iso_or_none(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _json_prep(field: Any, value: Any) -> Any:
+    return field.get_db_prep_save(value, connection)
+
+
+_inserts: dict[tuple[type[Any], str], _Insert] = {}
+
+
+def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
+    key = (model, connection.vendor)
+    if key not in _inserts:
+        _inserts[key] = _Insert(model)
+    _inserts[key](rows)
+
+
+MAX_ROUNDS = 10_000  # batches per kind of crossing and sweep (10,000 x 2,000 rows)
+
+
+def _literal_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)  # our own status constants, never user input
+
+
+def _step_ids_sql(level: int, column: str, op: str) -> str:
+    """Active steps of cases whose clock runs, at `level`, with `column` `op` %s. Literal
+    statuses and one level per SELECT keep both databases on the partial (level, <column>)
+    index of the active steps, with or without table statistics."""
+    q = connection.ops.quote_name
+    steps, cases = q(CaseStep._meta.db_table), q(Case._meta.db_table)
+    return (
+        f"SELECT s.id FROM {steps} s JOIN {cases} c ON c.id = s.case_id "  # noqa: S608
+        f"WHERE s.status = '{CaseStep.Status.ACTIVE}' AND s.level = {int(level)} AND s.{q(column)} {op} %s "
+        f"AND c.status NOT IN ({_literal_list(CASE_PAUSED)})"
+    )
+
+
+def _case_ids_sql(level_column: str, level: int, column: str, op: str) -> str:
+    """Cases whose clock runs at `level`, with `column` `op` %s (the partial level indexes)."""
+    q = connection.ops.quote_name
+    return (
+        f"SELECT id FROM {q(Case._meta.db_table)} WHERE status IN ({_literal_list(CASE_CLOCK_RUNNING)}) "  # noqa: S608
+        f"AND {q(level_column)} = {int(level)} AND {q(column)} {op} %s"
+    )
+
+
+def _crossing(
+    selects: list[str], now: dt.datetime, batch_size: int, handle: Callable[[list[int]], int]
+) -> None:
+    """Feed the ids that the UNION ALL of `selects` (each with one %s for `now`) finds to
+    `handle`, a batch at a time, each batch in its own transaction. `handle` flips the rows (or
+    finds them flipped by another sweep), so they leave the set and the next read finds the next
+    ones; it returns how many it flipped. The ids are read in index order (ORDER BY id would
+    make SQLite walk the primary key of every row)."""
+    sql = " UNION ALL ".join(selects) + " LIMIT %s"
+    params = [connection.ops.adapt_datetimefield_value(now)] * len(selects) + [batch_size]
+    for _round in range(MAX_ROUNDS):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
         if not ids:
             return
-        last = ids[-1]
         with transaction.atomic():
-            handle(ids)
-        if len(ids) < batch_size:
+            flipped = handle(ids)
+        if len(ids) < batch_size or not flipped:
             return
 
 
@@ -114,33 +233,35 @@ _STEP_FIELDS = (
     "assignee_id",
     "name",
     "case__number",
+    "case__center_id",
+    "case__item_version__item_id",
+    "case__item_version__name",
+    "assignee__phone",
 )
 
 
-def _running_steps() -> Any:
-    return CaseStep.objects.filter(status=CaseStep.Status.ACTIVE).exclude(case__status__in=CASE_PAUSED)
-
-
 def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: Any) -> None:
-    qs = _running_steps().filter(level__lt=2, due_at__lt=now)
+    selects = [_step_ids_sql(level, "due_at", "<") for level in (0, 1)]
     reply_due = case_clock.end_of_nth_working_day(table, case_clock.local_date(now), SYSTEM_ORDER_REPLY_DAYS)
 
-    def handle(ids: list[int]) -> None:
+    def handle(ids: list[int]) -> int:
         flipped = _flip(CaseStep, "level", ids, new=2, old_below=2)
         if not flipped:
-            return
+            return 0
         rows = list(CaseStep.objects.filter(pk__in=flipped).values(*_STEP_FIELDS))
-        flags, records, orders = [], [], []
+        flags: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
+        orders: list[dict[str, Any]] = []
         for r in rows:
             key = crossing_key(r["due_at"])
             detail = {"number": r["case__number"], "step": r["name"], "due_at": r["due_at"].isoformat()}
             flags.append(
-                Flag(
+                dict(
                     case_id=r["case_id"],
                     step_id=r["id"],
                     department_id=r["department_id"],
-                    level=Flag.Level.RED,
-                    kind=Flag.Kind.STEP_RED,
+                    level=Flag.Level.RED.value,
+                    kind=Flag.Kind.STEP_RED.value,
                     key=key,
                     due_at=r["due_at"],
                     raised_at=now,
@@ -148,7 +269,7 @@ def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
                 )
             )
             records.append(
-                AccountabilityRecord(
+                dict(
                     case_id=r["case_id"],
                     step_id=r["id"],
                     post_id=r["post_id"],
@@ -165,10 +286,9 @@ def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
                 )
             )
             orders.append(
-                SupervisionOrder(
+                dict(
                     case_id=r["case_id"],
                     department_id=r["department_id"],
-                    issuer=None,
                     key=f"step{r['id']}:{key}",
                     demand=_("Step %(step)s is overdue: finish it and explain the delay.")
                     % {"step": r["name"]},
@@ -176,32 +296,46 @@ def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
                     reply_due_at=reply_due,
                 )
             )
-        Flag.objects.bulk_create(flags, ignore_conflicts=True)
-        AccountabilityRecord.objects.bulk_create(records, ignore_conflicts=True)
-        SupervisionOrder.objects.bulk_create(orders, ignore_conflicts=True)
+        _insert(Flag, flags)
+        _insert(AccountabilityRecord, records)
+        _insert(SupervisionOrder, orders)
         counts["step_red"] += len(rows)
+        # the red flag supersedes the yellow one of the same step
+        _count_resolved(
+            counts,
+            Flag.objects.filter(
+                step_id__in=flipped, kind=Flag.Kind.STEP_YELLOW.value, resolved_at__isnull=True
+            ),
+            now,
+        )
+        return len(flipped)
 
-    _batches(qs, batch_size, handle)
+    _crossing(selects, now, batch_size, handle)
 
 
 def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None:
-    qs = _running_steps().filter(level=0, warn_at__lte=now, due_at__gte=now)
+    # (a step already past its deadline went red just before, in _step_red)
+    selects = [_step_ids_sql(0, "warn_at", "<=")]
 
-    def handle(ids: list[int]) -> None:
+    def handle(ids: list[int]) -> int:
         flipped = _flip(CaseStep, "level", ids, new=1, old_below=1)
         if not flipped:
-            return
+            return 0
         rows = list(CaseStep.objects.filter(pk__in=flipped).values(*_STEP_FIELDS))
-        flags, reminders = [], []
+        # a deadline moved back to the same moment is the same crossing: no second reminder
+        reminded = set(Reminder.objects.filter(step_id__in=flipped).values_list("step_id", "key"))
+        flags: list[dict[str, Any]] = []
+        reminders: list[dict[str, Any]] = []
+        new: list[dict[str, Any]] = []
         for r in rows:
             key = crossing_key(r["due_at"])
             flags.append(
-                Flag(
+                dict(
                     case_id=r["case_id"],
                     step_id=r["id"],
                     department_id=r["department_id"],
-                    level=Flag.Level.YELLOW,
-                    kind=Flag.Kind.STEP_YELLOW,
+                    level=Flag.Level.YELLOW.value,
+                    kind=Flag.Kind.STEP_YELLOW.value,
                     key=key,
                     due_at=r["due_at"],
                     raised_at=now,
@@ -212,8 +346,11 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
                     },
                 )
             )
+            if (r["id"], key) in reminded:
+                continue
+            new.append(r)
             reminders.append(
-                Reminder(
+                dict(
                     case_id=r["case_id"],
                     step_id=r["id"],
                     post_id=r["post_id"],
@@ -223,11 +360,74 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
                     created_at=now,
                 )
             )
-        Flag.objects.bulk_create(flags, ignore_conflicts=True)
-        Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
+        _insert(Flag, flags)
+        _insert(Reminder, reminders)
         counts["step_yellow"] += len(rows)
+        _reminder_sms(new, now, counts)
+        return len(flipped)
 
-    _batches(qs, batch_size, handle)
+    _crossing(selects, now, batch_size, handle)
+
+
+REMINDER_TEMPLATE = "reminder"  # notifications.defaults: 【催办】办件{case_number}…
+
+
+def _sms_switched_on(pairs: set[tuple[int, int | None]]) -> set[tuple[int, int | None]]:
+    """The (centre, item) pairs whose reminders go out by SMS: the item's rule, else the centre's."""
+    rules: dict[tuple[int, int | None], bool] = {
+        (center, item): on
+        for center, item, on in SupervisionRule.objects.filter(
+            center_id__in={c for c, _i in pairs}
+        ).values_list("center_id", "item_id", "remind_by_sms")
+    }
+    on = set()
+    for center, item in pairs:
+        value = rules.get((center, item)) if item is not None else None
+        if value if value is not None else rules.get((center, None), False):
+            on.add((center, item))
+    return on
+
+
+def _reminder_sms(rows: list[dict[str, Any]], now: dt.datetime, counts: Counter[str]) -> None:
+    """One outbox message per new reminder to its handler's phone, where the rule says so. Runs
+    in the transaction that flipped the rows, so a crossing is texted once however many sweeps
+    run (only the sweep whose compare-and-set flipped the row gets here)."""
+    with_phone = [r for r in rows if r["assignee__phone"]]
+    if not with_phone:
+        return
+    on = _sms_switched_on({(r["case__center_id"], r["case__item_version__item_id"]) for r in with_phone})
+    wanted = [r for r in with_phone if (r["case__center_id"], r["case__item_version__item_id"]) in on]
+    if not wanted:
+        return
+    ids = {
+        (step_id, key): pk
+        for step_id, key, pk in Reminder.objects.filter(
+            step_id__in=[r["id"] for r in wanted], created_at=now
+        ).values_list("step_id", "key", "pk")
+    }
+    for r in wanted:
+        key = crossing_key(r["due_at"])
+        phone = r["assignee__phone"]
+        try:
+            message = message_enqueue(
+                template_code=REMINDER_TEMPLATE,
+                recipient=phone,
+                context={
+                    "case_number": r["case__number"] or "",
+                    "item_name": r["case__item_version__name"] or "",
+                    "step_name": r["name"],
+                    "due_at": timezone.localtime(r["due_at"]).strftime("%Y-%m-%d %H:%M"),
+                },
+                related_type="supervision.reminder",
+                related_id=str(ids.get((r["id"], key), "")),
+            )
+        except ValidationFailed as exc:  # a malformed phone, a broken template: the reminder stays
+            logger.warning(
+                "reminder SMS for case %s to %s not queued: %s", r["case__number"], mask_phone(phone), exc
+            )
+            continue
+        if message is not None:
+            counts["reminder_sms"] += 1
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -237,13 +437,14 @@ def _case_flags(
     ids: list[int], *, kind: str, level: str, due_field: str, now: dt.datetime
 ) -> list[dict[str, Any]]:
     rows = list(Case.objects.filter(pk__in=ids).values("id", "department_id", "number", due_field))
-    Flag.objects.bulk_create(
+    _insert(
+        Flag,
         [
-            Flag(
+            dict(
                 case_id=r["id"],
                 department_id=r["department_id"],
-                level=level,
-                kind=kind,
+                level=str(level),
+                kind=str(kind),
                 key=crossing_key(r[due_field]),
                 due_at=r[due_field],
                 raised_at=now,
@@ -251,23 +452,18 @@ def _case_flags(
             )
             for r in rows
         ],
-        ignore_conflicts=True,
     )
     return rows
 
 
-def _running_cases() -> Any:
-    return Case.objects.filter(status__in=CASE_CLOCK_RUNNING)
-
-
 def _case_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: Any) -> None:
-    qs = _running_cases().filter(level__lt=2, due_at__lt=now)
+    selects = [_case_ids_sql("level", level, "due_at", "<") for level in (0, 1)]
     reply_due = case_clock.end_of_nth_working_day(table, case_clock.local_date(now), SYSTEM_ORDER_REPLY_DAYS)
 
-    def handle(ids: list[int]) -> None:
+    def handle(ids: list[int]) -> int:
         flipped = _flip(Case, "level", ids, new=2, old_below=2)
         if not flipped:
-            return
+            return 0
         rows = _case_flags(
             flipped, kind=Flag.Kind.CASE_RED, level=Flag.Level.RED, due_field="due_at", now=now
         )
@@ -277,9 +473,10 @@ def _case_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
                 status__in=(SupervisionOrder.Status.OPEN, SupervisionOrder.Status.OVERDUE),
             ).values_list("case_id", flat=True)
         )
-        SupervisionOrder.objects.bulk_create(
+        _insert(
+            SupervisionOrder,
             [
-                SupervisionOrder(
+                dict(
                     case_id=r["id"],
                     department_id=r["department_id"],
                     key=f"case:{crossing_key(r['due_at'])}",
@@ -291,31 +488,38 @@ def _case_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
                 for r in rows
                 if r["id"] not in with_order
             ],
-            ignore_conflicts=True,
         )
         counts["case_red"] += len(rows)
+        _count_resolved(
+            counts,
+            Flag.objects.filter(case_id__in=flipped, kind=Flag.Kind.CASE_YELLOW, resolved_at__isnull=True),
+            now,
+        )
+        return len(flipped)
 
-    _batches(qs, batch_size, handle)
+    _crossing(selects, now, batch_size, handle)
 
 
 def _case_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None:
-    qs = _running_cases().filter(level=0, warn_at__lte=now, due_at__gte=now)
+    # (a case already past its deadline went red just before, in _case_red)
+    selects = [_case_ids_sql("level", 0, "warn_at", "<=")]
 
-    def handle(ids: list[int]) -> None:
+    def handle(ids: list[int]) -> int:
         flipped = _flip(Case, "level", ids, new=1, old_below=1)
         if flipped:
             rows = _case_flags(
                 flipped, kind=Flag.Kind.CASE_YELLOW, level=Flag.Level.YELLOW, due_field="due_at", now=now
             )
             counts["case_yellow"] += len(rows)
+        return len(flipped)
 
-    _batches(qs, batch_size, handle)
+    _crossing(selects, now, batch_size, handle)
 
 
 def _case_legal(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None:
-    qs = _running_cases().filter(legal_level=0, legal_due_at__lt=now)
+    selects = [_case_ids_sql("legal_level", 0, "legal_due_at", "<")]
 
-    def handle(ids: list[int]) -> None:
+    def handle(ids: list[int]) -> int:
         flipped = _flip(Case, "legal_level", ids, new=1, old_below=1)
         if flipped:
             rows = _case_flags(
@@ -326,8 +530,9 @@ def _case_legal(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None
                 now=now,
             )
             counts["legal_overdue"] += len(rows)
+        return len(flipped)
 
-    _batches(qs, batch_size, handle)
+    _crossing(selects, now, batch_size, handle)
 
 
 # --- anomalies ---------------------------------------------------------------------------------
@@ -348,25 +553,33 @@ def _anomaly(event: Any, kind: str, detail: dict[str, Any], now: dt.datetime, de
     )
 
 
-@transaction.atomic
-def _anomalies(now: dt.datetime, counts: Counter[str]) -> None:
-    cursor, _created = SweepCursor.objects.select_for_update().get_or_create(
-        name=ANOMALY_CURSOR, defaults={"at": now - dt.timedelta(days=1)}
-    )
-    since = cursor.at - EVENT_OVERLAP
-    events = list(
-        CaseEvent.objects.filter(at__gte=since, at__lte=now)
-        .filter(
-            Q(action__in=("accept",), data__has_key="missing_required")
-            | Q(
-                action__in=("request_correction", "request_processing_correction"),
-                data__repeat_correction=True,
-            )
-            | Q(action="return_step")
-        )
-        .select_related("case")
-        .order_by("id")
-    )
+RESOLVE_ALL = "resolve_all"
+RESOLVE_CHUNK = 500  # case ids per resolving UPDATE
+
+
+def request_full_resolution() -> None:
+    """Ask the next sweep to re-check every open flag once. For changes that move the stored
+    deadlines without a case event (a calendar edit, a threshold change: both recompute the
+    deadlines of many open cases at once); call it inside the transaction of the change."""
+    SweepCursor.objects.update_or_create(name=RESOLVE_ALL, defaults={"at": clock.now()})
+
+
+def calendar_changed(_year: Any) -> None:
+    """The `calendar.register_year_changed` hook (see apps.py)."""
+    request_full_resolution()
+
+
+def _maybe_anomaly(action: str, data: Any) -> bool:
+    """Whether an event can be an anomaly (the same tests as `_anomaly_flags`, on the event alone)."""
+    data = data if isinstance(data, dict) else {}
+    if action == "accept":
+        return "missing_required" in data
+    if action in ("request_correction", "request_processing_correction"):
+        return data.get("repeat_correction") is True
+    return action == "return_step"
+
+
+def _anomaly_flags(events: list[CaseEvent], now: dt.datetime) -> list[Flag]:
     flags: list[Flag] = []
     for event in events:
         dept = event.case.department_id
@@ -409,32 +622,85 @@ def _anomalies(now: dt.datetime, counts: Counter[str]) -> None:
                     dept,
                 )
             )
+    return flags
+
+
+def _pause_overrun_flags(now: dt.datetime, since: dt.datetime | None) -> list[Flag]:
+    """Special procedures still running past their expected end. Through the partial index on
+    the expected end of running pauses; after the first sweep only the expected ends passed
+    since the last one (a pause's expected end is set when it starts, never before that day)."""
     today = case_clock.local_date(now)
-    for pause in (
-        CasePause.objects.filter(ended_at__isnull=True, expected_end__lt=today)
-        .exclude(kind=CasePause.Kind.CORRECTION)
-        .select_related("case")
-    ):
-        flags.append(
-            Flag(
-                case_id=pause.case_id,
-                department_id=pause.case.department_id,
-                level=Flag.Level.ANOMALY,
-                kind=Flag.Kind.PAUSE_OVERRUN,
-                key=f"p{pause.pk}:{pause.expected_end}",
-                raised_at=now,
-                detail={
-                    "number": pause.case.number,
-                    "pause_id": pause.pk,
-                    "kind": pause.kind,
-                    "expected_end": pause.expected_end.isoformat() if pause.expected_end else None,
-                },
-            )
+    pauses = CasePause.objects.filter(ended_at__isnull=True, expected_end__lt=today).exclude(
+        kind=CasePause.Kind.CORRECTION
+    )
+    if since is not None:
+        pauses = pauses.filter(expected_end__gte=case_clock.local_date(since) - dt.timedelta(days=1))
+    return [
+        Flag(
+            case_id=pause.case_id,
+            department_id=pause.case.department_id,
+            level=Flag.Level.ANOMALY,
+            kind=Flag.Kind.PAUSE_OVERRUN,
+            key=f"p{pause.pk}:{pause.expected_end}",
+            raised_at=now,
+            detail={
+                "number": pause.case.number,
+                "pause_id": pause.pk,
+                "kind": pause.kind,
+                "expected_end": pause.expected_end.isoformat() if pause.expected_end else None,
+            },
         )
+        for pause in pauses.select_related("case")
+    ]
+
+
+@transaction.atomic
+def _events(now: dt.datetime, counts: Counter[str]) -> None:
+    """Read the case events since the last sweep once (the cursor row is locked, so two sweeps
+    take turns): raise the anomalies they show, and re-check the open flags of the cases they
+    touched. The first sweep, and the first after `request_full_resolution`, re-check every open
+    flag instead."""
+    cursor = SweepCursor.objects.select_for_update().filter(name=ANOMALY_CURSOR).first()
+    first = cursor is None
+    if cursor is None:
+        cursor, _created = SweepCursor.objects.select_for_update().get_or_create(
+            name=ANOMALY_CURSOR, defaults={"at": now - dt.timedelta(days=1)}
+        )
+    since = cursor.at - EVENT_OVERLAP
+    # one read of the window through the index on the event time (a filter on the action here
+    # would make SQLite read every acceptance ever through the action index instead)
+    touched: set[int] = set()
+    candidates: list[int] = []
+    for pk, case_id, action, data in (
+        CaseEvent.objects.filter(at__gte=since, at__lte=now)
+        .order_by()
+        .values_list("pk", "case_id", "action", "data")
+        .iterator(chunk_size=2000)
+    ):
+        touched.add(case_id)
+        if _maybe_anomaly(action, data):
+            candidates.append(pk)
+    events = []
+    for start in range(0, len(candidates), RESOLVE_CHUNK):
+        chunk = candidates[start : start + RESOLVE_CHUNK]
+        events += list(CaseEvent.objects.filter(pk__in=chunk).select_related("case").order_by("id"))
+    flags = _anomaly_flags(events, now) + _pause_overrun_flags(now, None if first else since)
     if flags:
-        before = Flag.objects.filter(level=Flag.Level.ANOMALY).count()
+        raised = Flag.objects.filter(level=Flag.Level.ANOMALY, raised_at=now, resolved_at__isnull=True)
+        before = raised.count()
         Flag.objects.bulk_create(flags, ignore_conflicts=True)
-        counts["anomaly"] += Flag.objects.filter(level=Flag.Level.ANOMALY).count() - before
+        if new := raised.count() - before:
+            counts["anomaly"] += new
+
+    full = SweepCursor.objects.select_for_update().filter(name=RESOLVE_ALL).first()
+    if first or full is not None:
+        _resolve(now, counts, None)
+        if full is not None:  # a request made meanwhile (another `at`) stays for the next sweep
+            SweepCursor.objects.filter(pk=full.pk, at=full.at).delete()
+    else:
+        ids = sorted(touched)
+        for start in range(0, len(ids), RESOLVE_CHUNK):
+            _resolve(now, counts, ids[start : start + RESOLVE_CHUNK])
     if now > cursor.at:
         cursor.at = now
         cursor.save(update_fields=["at"])
@@ -443,40 +709,28 @@ def _anomalies(now: dt.datetime, counts: Counter[str]) -> None:
 # --- resolution and orders -----------------------------------------------------------------------
 
 
-def _resolve(now: dt.datetime, counts: Counter[str]) -> None:
-    """Open flags whose row no longer has their level (moved deadline, step finished, case
-    closed) are resolved."""
+def _count_resolved(counts: Counter[str], flags: Any, now: dt.datetime) -> None:
+    n = flags.update(resolved_at=now)
+    if n:
+        counts["resolved"] += n
+
+
+def _resolve(now: dt.datetime, counts: Counter[str], case_ids: list[int] | None) -> None:
+    """Open flags (of the cases `case_ids`, or all) whose row no longer has their level (moved
+    deadline, step finished, case closed) are resolved."""
     open_flags = Flag.objects.filter(resolved_at__isnull=True)
+    if case_ids is not None:
+        open_flags = open_flags.filter(case_id__in=case_ids)
     step_gone = ~Q(step__status=CaseStep.Status.ACTIVE) | ~Q(case__status__in=OPEN_STATUSES)
     case_gone = ~Q(case__status__in=OPEN_STATUSES)
-    resolved = 0
-    resolved += (
-        open_flags.filter(kind=Flag.Kind.STEP_YELLOW)
-        .filter(step_gone | ~Q(step__level=1))
-        .update(resolved_at=now)
-    )
-    resolved += (
-        open_flags.filter(kind=Flag.Kind.STEP_RED)
-        .filter(step_gone | ~Q(step__level=2))
-        .update(resolved_at=now)
-    )
-    resolved += (
-        open_flags.filter(kind=Flag.Kind.CASE_YELLOW)
-        .filter(case_gone | ~Q(case__level=1))
-        .update(resolved_at=now)
-    )
-    resolved += (
-        open_flags.filter(kind=Flag.Kind.CASE_RED)
-        .filter(case_gone | ~Q(case__level=2))
-        .update(resolved_at=now)
-    )
-    resolved += (
-        open_flags.filter(kind=Flag.Kind.LEGAL_OVERDUE)
-        .filter(case_gone | Q(case__legal_level=0))
-        .update(resolved_at=now)
-    )
-    if resolved:
-        counts["resolved"] += resolved
+    for kind, gone in (
+        (Flag.Kind.STEP_YELLOW, step_gone | ~Q(step__level=1)),
+        (Flag.Kind.STEP_RED, step_gone | ~Q(step__level=2)),
+        (Flag.Kind.CASE_YELLOW, case_gone | ~Q(case__level=1)),
+        (Flag.Kind.CASE_RED, case_gone | ~Q(case__level=2)),
+        (Flag.Kind.LEGAL_OVERDUE, case_gone | Q(case__legal_level=0)),
+    ):
+        _count_resolved(counts, open_flags.filter(kind=kind).filter(gone), now)
 
 
 def _orders_overdue(now: dt.datetime, counts: Counter[str]) -> None:
@@ -501,8 +755,6 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) -> SweepRes
     deemed = case_deem_approve_overdue_steps(now=now)
     if deemed:
         counts["deemed_approved"] += deemed
-    _anomalies(now, counts)
-    with transaction.atomic():
-        _resolve(now, counts)
-        _orders_overdue(now, counts)
+    _events(now, counts)
+    _orders_overdue(now, counts)
     return result

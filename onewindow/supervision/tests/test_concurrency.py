@@ -1,4 +1,5 @@
-"""Two sweeps at once (two threads, two connections) create no duplicates."""
+"""Two sweeps at once (two threads, two connections) create no duplicates, and text each
+reminder once."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from django.db import connection
 
 from onewindow.cases.models import CaseStep
 from onewindow.cases.tests.conftest import act, at, intake, item, load_calendar_2026, local
-from onewindow.supervision.models import AccountabilityRecord, Flag, Reminder, SupervisionOrder
+from onewindow.notifications.models import OutboxMessage
+from onewindow.supervision.models import (
+    AccountabilityRecord,
+    Flag,
+    Reminder,
+    SupervisionOrder,
+    SupervisionRule,
+)
 from onewindow.supervision.sweep import sweep
 
 
@@ -21,6 +29,12 @@ def test_two_concurrent_sweeps_make_no_duplicates(org: Any) -> None:
     with at("2026-09-01 10:00"):
         for _ in range(6):
             act(intake(org, version), "pass_step", org.user("clerk"))
+    # reminders go out by SMS to the assigned reviewer
+    SupervisionRule.objects.create(center=org.center, remind_by_sms=True)
+    reviewer = org.user("scjg-reviewer")
+    reviewer.phone = "13800138000"
+    reviewer.save(update_fields=["phone"])
+    CaseStep.objects.filter(position=2).update(assignee=reviewer)
     errors: list[BaseException] = []
     barrier = threading.Barrier(2)
 
@@ -47,3 +61,4 @@ def test_two_concurrent_sweeps_make_no_duplicates(org: Any) -> None:
     assert Reminder.objects.count() == 6
     assert AccountabilityRecord.objects.count() == 6
     assert SupervisionOrder.objects.count() == 6
+    assert OutboxMessage.objects.filter(template_code="reminder").count() == 6
