@@ -13,6 +13,13 @@ POST /api/v1/supervision/orders/{id}/close        {"note": ...}
 POST /api/v1/supervision/orders/{id}/send-back    {"note": ...}
 POST /api/v1/supervision/accountability/{id}/decide  {"uphold": bool, "note": ...}
 POST /api/v1/supervision/sweep                    run the sweep now → {"counts": {...}}
+GET  /api/v1/supervision/rules                    the warning rules of the centre (item empty:
+                                                  the centre's own; else an item's override)
+POST /api/v1/supervision/rules                    {"item": <code or null>, "yellow_days": n,
+                                                  "yellow_percent": n, "supervise_instant": bool,
+                                                  "remind_by_sms": bool} → the saved rule
+                                                  (remind_by_sms: reminders are also texted to the
+                                                  step's handler through the outbox)
 
 Department staff with `supervision.appeal_accountability` (or supervisors), in their own scope
 (another department's rows are never listed; acting on them is 404):
@@ -37,6 +44,7 @@ from pydantic import Field
 
 from onewindow.api.security import bearer
 from onewindow.cases import selectors as case_selectors
+from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder
@@ -101,6 +109,14 @@ class AppealIn(Schema):
 class DecideIn(Schema):
     uphold: bool
     note: str
+
+
+class RuleIn(Schema):
+    item: str | None = Field(None, description="Service item code; empty: the rule of the whole centre.")
+    yellow_days: int = Field(description="Yellow when at most this many working days are left (0-30).")
+    yellow_percent: int = Field(description="Yellow when at most this share of the limit is left (0-100).")
+    supervise_instant: bool = False
+    remind_by_sms: bool = Field(False, description="Also text each reminder to the step's handler.")
 
 
 def _order_out(order: SupervisionOrder) -> dict[str, Any]:
@@ -215,6 +231,40 @@ def forecast(request: HttpRequest, at: str) -> Any:
 
 def _forecast_row(row: selectors.ForecastRow) -> dict[str, Any]:
     return {"number": row.number, "step": row.step, "due_at": _iso(row.due_at), "warn_at": _iso(row.warn_at)}
+
+
+def _rule_out(rule: Any) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "item": rule.item.code if rule.item_id else None,
+        "yellow_days": rule.yellow_days,
+        "yellow_percent": rule.yellow_percent,
+        "supervise_instant": rule.supervise_instant,
+        "remind_by_sms": rule.remind_by_sms,
+        "updated_at": _iso(rule.updated_at),
+    }
+
+
+@router.get("/rules", summary="Warning rules of the centre")
+def rules(request: HttpRequest) -> Any:
+    user = _supervisor(request)
+    return [_rule_out(r) for r in selectors.rules(user=user).order_by("item_id", "pk")]
+
+
+@router.post("/rules", summary="Save the centre's warning rule or an item's override")
+def rule_save(request: HttpRequest, payload: RuleIn) -> Any:
+    user = _supervisor(request)
+    code = (payload.item or "").strip()
+    item = catalog_selectors.item_for_edit(code, center=user.center) if code else None
+    rule = services.supervision_rule_save(
+        actor=user,
+        item=item,
+        yellow_days=payload.yellow_days,
+        yellow_percent=payload.yellow_percent,
+        supervise_instant=payload.supervise_instant,
+        remind_by_sms=payload.remind_by_sms,
+    )
+    return _rule_out(rule)
 
 
 @router.post("/sweep", summary="Run the sweep now")

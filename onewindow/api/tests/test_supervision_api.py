@@ -302,3 +302,21 @@ def test_accountability_appeal_and_decision(org, late):
     ).json()
     assert decided["status"] == "revoked" and decided["decision_note"] == "理由成立" and decided["decided_at"]
     error(supervisor.get("/accountability", {"status": "lost"}), 422, "validation_failed")
+
+
+def test_rules_with_reminders_by_sms(org, food, traveller):
+    supervisor = api(org, "supervisor")
+    assert supervisor.get("/rules").json() == []
+    saved = supervisor.post("/rules", {"yellow_days": 2, "yellow_percent": 25, "remind_by_sms": True}).json()
+    assert (saved["item"], saved["yellow_days"], saved["remind_by_sms"]) == (None, 2, True)
+    override = supervisor.post("/rules", {"item": "SC001", "yellow_days": 1, "yellow_percent": 20}).json()
+    assert (override["item"], override["remind_by_sms"]) == ("SC001", False)
+    listed = supervisor.get("/rules").json()
+    assert [(r["item"], r["remind_by_sms"]) for r in listed] == [(None, True), ("SC001", False)]
+    error(
+        supervisor.post("/rules", {"item": "NOPE", "yellow_days": 1, "yellow_percent": 20}), 404, "not_found"
+    )
+    error(supervisor.post("/rules", {"yellow_days": 99, "yellow_percent": 20}), 422, "validation_failed")
+    chief = api(org, "scjg-chief")
+    error(chief.get("/rules"), 403, "permission_denied")
+    error(chief.post("/rules", {"yellow_days": 1, "yellow_percent": 20}), 403, "permission_denied")

@@ -85,7 +85,10 @@ def _case_url(case: Case) -> str:
 
 @staff_page(VIEW_CASE)
 def worklist(request: HttpRequest) -> HttpResponse:
+    from onewindow.supervision import selectors as supervision_selectors
+
     user: Any = request.user
+    reminder_limit = 20
     scope = request.GET.get("scope") or "post"
     if scope not in ("post", "mine", "department"):
         scope = "post"
@@ -108,6 +111,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context = {
         "nav_active": "worklist",
         "rows": rows,
+        # reminders (催办) to the user's posts or to the user, until read or the step is done
+        "reminders": supervision_selectors.worklist_reminders(user, limit=reminder_limit),
+        "reminder_limit": reminder_limit,
+        "now": now,
         "scope": scope,
         "overdue": overdue,
         "limit": WORKLIST_LIMIT,

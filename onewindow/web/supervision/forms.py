@@ -99,6 +99,11 @@ class RuleForm(forms.Form):
         label=_("Yellow: percent of the limit left"), min_value=0, max_value=100, initial=20
     )
     supervise_instant = forms.BooleanField(label=_("Supervise instant items"), required=False)
+    remind_by_sms = forms.BooleanField(
+        label=_("Send reminders by SMS"),
+        required=False,
+        help_text=_("Also text each reminder (催办) to the phone of the step's handler, through the outbox."),
+    )
 
     def __init__(self, *args: Any, instance: SupervisionRule | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
@@ -107,5 +112,6 @@ class RuleForm(forms.Form):
                 "yellow_days": instance.yellow_days,
                 "yellow_percent": instance.yellow_percent,
                 "supervise_instant": instance.supervise_instant,
+                "remind_by_sms": instance.remind_by_sms,
             }
         super().__init__(*args, **kwargs)

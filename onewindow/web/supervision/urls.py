@@ -27,4 +27,5 @@ urlpatterns = [
         name="supervision_accountability_appeal",
     ),
     path("mine/", views.mine, name="supervision_mine"),
+    path("reminders/<int:reminder_id>/read/", views.reminder_read, name="supervision_reminder_read"),
 ]

@@ -262,6 +262,7 @@ def rules(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
                     yellow_days=data["yellow_days"],
                     yellow_percent=data["yellow_percent"],
                     supervise_instant=data["supervise_instant"],
+                    remind_by_sms=data["remind_by_sms"],
                 )
             except DomainError as exc:
                 _domain_error(request, exc)
@@ -444,6 +445,20 @@ def accountability_decide(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def accountability_appeal(request: HttpRequest, record_id: int) -> HttpResponse:
     return _record_action(request, record_id, "appeal")
+
+
+# --- reminders (on the worklist) ----------------------------------------------------------------
+
+
+@staff_page()
+@require_POST
+def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    """Mark a reminder read (the worklist's button); only the people it is addressed to may."""
+    try:
+        services.reminder_mark_read(reminder=reminder_id, actor=request.user)
+    except DomainError as exc:
+        _domain_error(request, exc)
+    return _back(request, "web:worklist")
 
 
 # --- the department's page -----------------------------------------------------------------------
