@@ -41,7 +41,7 @@ from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
 from onewindow.cases import numbers, selectors, services
 from onewindow.cases import transitions as T
-from onewindow.cases.models import Case, CaseFile, CaseMaterial, Notice, Status
+from onewindow.cases.models import Case, CaseFile, CaseMaterial, CaseStep, Notice, Status
 from onewindow.core import clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_phone
@@ -566,7 +566,12 @@ def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
         green_channel_handler=handler,
         delivery_method=payload.delivery_method,
     )
-    notice = Notice.objects.filter(case_id=case.pk).order_by("-issued_at", "-id").only("number").first()
+    issued = getattr(case, "_ow_issued_notices", None)  # the notices this intake issued
+    notice = (
+        issued[-1]
+        if issued
+        else Notice.objects.filter(case_id=case.pk).order_by("-issued_at", "-id").only("number").first()
+    )
     return Answer(
         201,
         {
@@ -817,22 +822,24 @@ def case_action(request: HttpRequest, number: str, payload: Annotated[ActionIn, 
     changes. An action that is not possible now answers 422 invalid_transition with
     `details.allowed`, the actions you can perform."""
     user = _user(request)
-    case = _scoped_case(request, number)
+    case_id = selectors.case_id_by_number(number, user=user)
     data = payload.model_dump(exclude={"action", "version"}, exclude_none=True)
     try:
         case = services.case_act(
-            case=case, action=payload.action, version=payload.version, actor=user, **data
+            case=case_id, action=payload.action, version=payload.version, actor=user, **data
         )
     except InvalidTransition as exc:
         details = dict(exc.details) if isinstance(exc.details, dict) else {}
-        case.refresh_from_db()
-        details["allowed"] = services.case_allowed_actions(case, user)
+        details["allowed"] = services.case_allowed_actions(Case.objects.get(pk=case_id), user)
         raise InvalidTransition(exc.message, details=details) from exc
     step = None
     if case.active_step_position is not None:
-        step = (
-            case.steps.filter(position=case.active_step_position).only("position", "name", "due_at").first()
-        )
+        steps = getattr(case, "_ow_steps", None)  # the steps as the action left them
+        if steps is None:
+            steps = list(
+                CaseStep.objects.filter(case_id=case.pk).only("case_id", "position", "name", "due_at")
+            )
+        step = next((s for s in steps if s.position == case.active_step_position), None)
     return {
         "number": case.number,
         "receipt_number": case.receipt_number,

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from onewindow.core import context
+from onewindow.org import actors
 from onewindow.org.services import api_token_authenticate
 
 
@@ -19,6 +20,7 @@ class BearerToken(HttpBearer):
         user = api_token_authenticate(token)
         if user is None:
             return None
+        actors.prime(user)  # permissions, posts, window, center: no query for a recent caller
         request.user = user
         ctx = context.current()
         # Audit entries written during this request name the token's owner. The middleware

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onewindow.calendar.selectors import table as calendar_table
@@ -404,7 +405,7 @@ class _Work:
 
     def load_steps(self) -> list[CaseStep]:
         if self.steps is None:
-            self.steps = list(CaseStep.objects.filter(case=self.case).order_by("position"))
+            self.steps = _case_steps(self.case.pk)
         return self.steps
 
     def active_step(self) -> CaseStep | None:
@@ -520,6 +521,9 @@ class _Work:
                 _("The case was changed by someone else; reload it and try again."),
                 details={"version": case.version},
             ) from exc
+        # for the caller (the API answers with them without reading them back)
+        case._ow_issued_notices = list(self.notices)  # type: ignore[attr-defined]
+        case._ow_steps = self.steps  # type: ignore[attr-defined]
         if self.notices:
             for n in self.notices:
                 n.case_id = case_id
@@ -1556,20 +1560,54 @@ def case_allowed_actions(case: Case, user: Any = None, *, now: dt.datetime | Non
 # --- public entry points ------------------------------------------------------------------------
 
 
-def _lock_case(case: Case | str | int) -> Case:
-    qs = Case.objects.select_for_update(of=("self",)).select_related(
-        "center", "department", "item_version__item"
+_CASE_BY_ID = '"id" = %s'
+_STEPS_OF_CASE = '"case_id" = %s'
+_BY_POSITION = '"position"'
+
+
+def _version_by_id(version_id: int) -> ServiceItemVersion:
+    """A case's item version with its item, center and department: immutable once published,
+    so kept per process (see `_published_version`)."""
+    cached = _versions.get(version_id) if _CACHE_SNAPSHOTS else None
+    if cached is not None and time.monotonic() - cached[0] < VERSION_CACHE_SECONDS:
+        return cached[1]
+    version = ServiceItemVersion.objects.select_related("item", "item__center", "department").get(
+        pk=version_id
     )
+    if _CACHE_SNAPSHOTS and version.status != ServiceItemVersion.Status.DRAFT:
+        with _snapshots_lock:
+            if len(_versions) > 5000:
+                _versions.clear()
+            _versions[version_id] = (time.monotonic(), version)
+    return version
+
+
+def _case_steps(case_id: int) -> list[CaseStep]:
+    return fastsql.select(CaseStep, _STEPS_OF_CASE, [case_id], order_by=_BY_POSITION)
+
+
+def _lock_case(case: Case | str | int) -> Case:
+    """The case, re-read under its row lock (SELECT … FOR UPDATE on PostgreSQL; SQLite's write
+    transaction is the lock), with every column, without the ORM's query building: this runs
+    in every action. Its item version comes from the per-process cache; the center and
+    department load when something asks for them."""
     if isinstance(case, Case):
-        found = qs.filter(pk=case.pk).first()
+        case_id: int | None = case.pk
     elif isinstance(case, int):
-        found = qs.filter(pk=case).first()
+        case_id = case
     else:
         number = numbers.parse_case_number(case)
-        found = qs.filter(number=number).first() or qs.filter(receipt_number=number).first()
-    if found is None:
+        case_id = (
+            Case.objects.filter(Q(number=number) | Q(receipt_number=number))
+            .values_list("id", flat=True)
+            .first()
+        )
+    found = fastsql.select(Case, _CASE_BY_ID, [case_id], for_update=True) if case_id is not None else []
+    if not found:
         raise NotFound(_("No such case."))
-    return found
+    locked = found[0]
+    locked._state.fields_cache["item_version"] = _version_by_id(locked.item_version_id)
+    return locked
 
 
 @transaction.atomic
@@ -1592,7 +1630,7 @@ def case_act(*, case: Case | str, action: str, version: int, actor: Any, **param
         )
     transition = T.transition_for(locked.status, action)
     now = clock.now()
-    steps = list(CaseStep.objects.filter(case=locked).order_by("position")) if locked.accepted_on else []
+    steps = _case_steps(locked.pk) if locked.accepted_on else []
     reason = _guard(locked, action, steps, now)
     if reason is not None:
         raise InvalidTransition(

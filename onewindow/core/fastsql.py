@@ -200,3 +200,37 @@ def new(model: type[M], related: dict[str, models.Model | None] | None = None, *
             cache[name] = instance
     obj._state = state
     return obj
+
+
+# (model, alias, where, order_by, for_update) -> SELECT of every concrete column
+_selects: dict[tuple[type[models.Model], str, str, str, bool], str] = {}
+
+
+def select(
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    order_by: str = "",
+    for_update: bool = False,
+    using: str = "default",
+) -> list[M]:
+    """Instances of `model` by a WHERE clause over its own columns (`where` uses %s
+    placeholders and column names), with every concrete column, through `Model.objects.raw`
+    (Django's converters apply) but without building the query each time. `for_update` locks
+    the rows where the database can (SELECT … FOR UPDATE; SQLite's write lock is the
+    transaction's)."""
+    key = (model, using, where, order_by, for_update)
+    sql = _selects.get(key)
+    if sql is None:
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        meta = model._meta
+        columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
+        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where}"  # noqa: S608
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        if for_update and connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        _selects[key] = sql
+    return list(model._default_manager.using(using).raw(sql, list(params)))

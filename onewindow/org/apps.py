@@ -34,3 +34,23 @@ class OrgConfig(AppConfig):
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="onewindow.org.sync_roles")
         admin_site.install()
+        self._connect_actor_cache()
+
+    def _connect_actor_cache(self) -> None:
+        """Any change to what onewindow.org.actors keeps drops this process's copies at once."""
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from onewindow.org import actors
+        from onewindow.org.models import Center, Post, User, Window
+
+        for model in (User, Group, Post, Window, Center):
+            post_save.connect(actors.forget, sender=model, dispatch_uid=f"actors-save-{model.__name__}")
+            post_delete.connect(actors.forget, sender=model, dispatch_uid=f"actors-delete-{model.__name__}")
+        for through in (
+            User.groups.through,
+            User.posts.through,
+            User.user_permissions.through,
+            Group.permissions.through,
+        ):
+            m2m_changed.connect(actors.forget, sender=through, dispatch_uid=f"actors-m2m-{through.__name__}")

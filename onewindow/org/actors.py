@@ -1,0 +1,85 @@
+"""What every API request needs to know about its caller, kept per process for a few seconds.
+
+An API call authenticates with a bearer token (one query: the token and its account, checked on
+every request, so a revoked token or a disabled account is refused at once). Deciding what the
+caller may do then needs the account's permissions (two queries), its posts (one), its window
+and its center (one each): five queries that give the same answer for every call of the same
+account. `prime(user)` fills them from a per-process copy at most ACTOR_CACHE_SECONDS old, and
+puts them where the code that asks already looks: Django's permission cache on the user object
+(`_perm_cache`), the posts (`_ow_post_ids`) and the window (`_ow_window`) read by
+`cases.services`, and the center and window relations.
+
+A change of roles, posts, window or data scope made in this process drops the copy at once
+(signals in org/apps.py); other processes see it within ACTOR_CACHE_SECONDS. See
+docs/adr/0011-api-actor-cache.md.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from onewindow.org.models import Center, User, Window
+
+ACTOR_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class _Actor:
+    at: float
+    perms: frozenset[str]
+    post_ids: frozenset[int]
+    window: Window | None
+    center: Center | None
+    # the account fields the copy depends on: a different value means the copy is stale
+    stamp: tuple[Any, ...]
+
+
+_actors: dict[int, _Actor] = {}
+_lock = threading.Lock()
+
+
+def _enabled() -> bool:
+    return not getattr(settings, "TESTING", False) or getattr(settings, "ACTOR_CACHE_IN_TESTS", False)
+
+
+def _stamp(user: User) -> tuple[Any, ...]:
+    return (user.center_id, user.department_id, user.window_id, user.data_scope, user.is_superuser)
+
+
+def prime(user: User) -> None:
+    """Load `user`'s permissions, posts, window and center from the per-process copy (or the
+    database, refreshing the copy). Afterwards `user.has_perm(...)` costs no query."""
+    if not _enabled():
+        return
+    now = time.monotonic()
+    stamp = _stamp(user)
+    actor = _actors.get(user.pk)
+    if actor is None or now - actor.at >= ACTOR_CACHE_SECONDS or actor.stamp != stamp:
+        perms = frozenset(user.get_all_permissions()) if user.is_active else frozenset()
+        post_ids = frozenset(user.posts.values_list("id", flat=True))
+        window = Window.objects.filter(pk=user.window_id).first() if user.window_id else None
+        center = Center.objects.filter(pk=user.center_id).first() if user.center_id else None
+        actor = _Actor(at=now, perms=perms, post_ids=post_ids, window=window, center=center, stamp=stamp)
+        with _lock:
+            if len(_actors) > 10_000:
+                _actors.clear()
+            _actors[user.pk] = actor
+    user._perm_cache = set(actor.perms)  # type: ignore[attr-defined]  # Django's ModelBackend cache
+    user._ow_post_ids = actor.post_ids  # type: ignore[attr-defined]
+    user._ow_window = actor.window  # type: ignore[attr-defined]
+    cache = user._state.fields_cache
+    if user.center_id and "center" not in cache:
+        cache["center"] = actor.center
+    if user.window_id and "window" not in cache:
+        cache["window"] = actor.window
+
+
+def forget(**_kwargs: Any) -> None:
+    """Drop this process's copies (connected to the signals of roles, posts and accounts)."""
+    with _lock:
+        _actors.clear()
