@@ -11,7 +11,7 @@ puts them where the code that asks already looks: Django's permission cache on t
 
 A change of roles, posts, window or data scope made in this process drops the copy at once
 (signals in org/apps.py); other processes see it within ACTOR_CACHE_SECONDS. See
-docs/adr/0011-api-actor-cache.md.
+docs/adr/0012-api-actor-cache.md.
 """
 
 from __future__ import annotations
