@@ -55,7 +55,8 @@ def deem_approve_candidates(*, now: dt.datetime, limit: int = 1000) -> list[int]
     the cases at all), then, per number of days, the active steps due before that number's cutoff
     through the partial (level, due_at) index of the active steps, one level at a time (a plain
     equality on the level keeps SQLite on that index even without statistics). The cost is that
-    of the active steps overdue by at least the smallest number of days, not of the open cases."""
+    of the active steps overdue by at least the smallest number of days (a backlog of red steps
+    of other items is read and dropped every sweep), not of the open cases."""
     by_days: dict[int, list[int]] = defaultdict(list)
     for pk, days in ServiceItemVersion.objects.filter(deemed_approval_days__isnull=False).values_list(
         "pk", "deemed_approval_days"

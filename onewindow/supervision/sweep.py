@@ -170,7 +170,8 @@ def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
     _inserts[key](rows)
 
 
-MAX_ROUNDS = 10_000  # batches per kind of crossing and sweep (10,000 x 2,000 rows)
+READ_CAP = 200_000  # crossing ids read at once (a bound, not a plan choice: see _read_ids)
+MAX_ROUNDS = 100
 
 
 def _literal_list(values: tuple[str, ...]) -> str:
@@ -178,15 +179,14 @@ def _literal_list(values: tuple[str, ...]) -> str:
 
 
 def _step_ids_sql(level: int, column: str, op: str) -> str:
-    """Active steps of cases whose clock runs, at `level`, with `column` `op` %s. Literal
-    statuses and one level per SELECT keep both databases on the partial (level, <column>)
+    """Active steps at `level` with `column` `op` %s: (id, case_id). Only the step table (no
+    join, whose plan PostgreSQL gets wrong when it expects a LIMIT to stop early); one level per
+    SELECT and the status as a literal keep both databases on the partial (level, <column>)
     index of the active steps, with or without table statistics."""
     q = connection.ops.quote_name
-    steps, cases = q(CaseStep._meta.db_table), q(Case._meta.db_table)
     return (
-        f"SELECT s.id FROM {steps} s JOIN {cases} c ON c.id = s.case_id "  # noqa: S608
-        f"WHERE s.status = '{CaseStep.Status.ACTIVE}' AND s.level = {int(level)} AND s.{q(column)} {op} %s "
-        f"AND c.status NOT IN ({_literal_list(CASE_PAUSED)})"
+        f"SELECT id, case_id FROM {q(CaseStep._meta.db_table)} "  # noqa: S608
+        f"WHERE status = '{CaseStep.Status.ACTIVE}' AND level = {int(level)} AND {q(column)} {op} %s"
     )
 
 
@@ -194,30 +194,73 @@ def _case_ids_sql(level_column: str, level: int, column: str, op: str) -> str:
     """Cases whose clock runs at `level`, with `column` `op` %s (the partial level indexes)."""
     q = connection.ops.quote_name
     return (
-        f"SELECT id FROM {q(Case._meta.db_table)} WHERE status IN ({_literal_list(CASE_CLOCK_RUNNING)}) "  # noqa: S608
+        f"SELECT id, id FROM {q(Case._meta.db_table)} WHERE status IN ({_literal_list(CASE_CLOCK_RUNNING)}) "  # noqa: S608
         f"AND {q(level_column)} = {int(level)} AND {q(column)} {op} %s"
     )
 
 
-def _crossing(
-    selects: list[str], now: dt.datetime, batch_size: int, handle: Callable[[list[int]], int]
-) -> None:
-    """Feed the ids that the UNION ALL of `selects` (each with one %s for `now`) finds to
-    `handle`, a batch at a time, each batch in its own transaction. `handle` flips the rows (or
-    finds them flipped by another sweep), so they leave the set and the next read finds the next
-    ones; it returns how many it flipped. The ids are read in index order (ORDER BY id would
-    make SQLite walk the primary key of every row)."""
-    sql = " UNION ALL ".join(selects) + " LIMIT %s"
-    params = [connection.ops.adapt_datetimefield_value(now)] * len(selects) + [batch_size]
-    for _round in range(MAX_ROUNDS):
+# PostgreSQL misjudges how many rows the (level, time) ranges hold (it takes the level and the
+# time as independent), and would then read them with a bitmap scan, which never marks the index
+# entries of rows an earlier sweep flipped as dead: every sweep would revisit their heap pages
+# until the next vacuum. A plain index scan marks them once (and never a sequential scan, JIT
+# or parallel workers for what is normally a handful of rows).
+_PG_READ_SETTINGS = (
+    "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
+    "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
+)
+
+
+def _read_ids(sql: str, params: list[Any]) -> list[tuple[int, int]]:
+    if connection.vendor != "postgresql":  # (on SQLite a transaction here would take the write lock)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            return
-        with transaction.atomic():
-            flipped = handle(ids)
-        if len(ids) < batch_size or not flipped:
+            return cursor.fetchall()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_PG_READ_SETTINGS)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _paused(case_ids: set[int]) -> set[int]:
+    """Which of these cases are paused (their steps' clocks stand still)."""
+    found: set[int] = set()
+    ordered = sorted(case_ids)
+    for start in range(0, len(ordered), 500):
+        found |= set(
+            Case.objects.filter(pk__in=ordered[start : start + 500], status__in=CASE_PAUSED).values_list(
+                "pk", flat=True
+            )
+        )
+    return found
+
+
+def _crossing(
+    selects: list[str],
+    now: dt.datetime,
+    batch_size: int,
+    handle: Callable[[list[int]], int],
+    *,
+    steps: bool = False,
+) -> None:
+    """Feed the ids that the UNION ALL of `selects` (each with one %s for `now`, each giving
+    (id, case id)) finds to `handle`, a batch at a time, each batch in its own transaction;
+    steps of paused cases are left out. `handle` flips the rows (or finds them flipped by
+    another sweep), so they leave the set; it returns how many it flipped. The ids are read in
+    index order, never ORDER BY id (which would make SQLite walk the primary key of every row)."""
+    sql = " UNION ALL ".join(selects) + " LIMIT %s"
+    params = [connection.ops.adapt_datetimefield_value(now)] * len(selects) + [READ_CAP]
+    for _round in range(MAX_ROUNDS):
+        rows = _read_ids(sql, params)
+        if steps and rows:
+            paused = _paused({case_id for _id, case_id in rows})
+            ids = [pk for pk, case_id in rows if case_id not in paused]
+        else:
+            ids = [pk for pk, _case_id in rows]
+        flipped = 0
+        for start in range(0, len(ids), batch_size):
+            with transaction.atomic():
+                flipped += handle(ids[start : start + batch_size])
+        if len(rows) < READ_CAP or not flipped:
             return
 
 
@@ -310,7 +353,7 @@ def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
         )
         return len(flipped)
 
-    _crossing(selects, now, batch_size, handle)
+    _crossing(selects, now, batch_size, handle, steps=True)
 
 
 def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None:
@@ -366,7 +409,7 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
         _reminder_sms(new, now, counts)
         return len(flipped)
 
-    _crossing(selects, now, batch_size, handle)
+    _crossing(selects, now, batch_size, handle, steps=True)
 
 
 REMINDER_TEMPLATE = "reminder"  # notifications.defaults: 【催办】办件{case_number}…
