@@ -1611,7 +1611,7 @@ def _lock_case(case: Case | str | int) -> Case:
 
 
 @transaction.atomic
-def case_act(*, case: Case | str, action: str, version: int, actor: Any, **params: Any) -> Case:
+def case_act(*, case: Case | str | int, action: str, version: int, actor: Any, **params: Any) -> Case:
     """Perform `action` on `case` (a Case, a case number or a receipt number).
 
     `version` is the version the client saw (stale → Conflict). `params` are those listed in

@@ -234,3 +234,21 @@ def select(
             sql += " FOR UPDATE"
         _selects[key] = sql
     return list(model._default_manager.using(using).raw(sql, list(params)))
+
+
+def rows(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tuple[Any, ...]]:
+    """Plain rows of a SELECT written for both databases (%s placeholders), through Django's
+    cursor. Values come as the driver gives them: see `as_datetime` for timestamps."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return list(cursor.fetchall())
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp column from `rows()`: PostgreSQL gives aware datetimes, SQLite the naive UTC
+    value Django stored (as a datetime, or as text where the column type is not declared)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(str(value))
+    return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)

@@ -16,6 +16,7 @@ docs/adr/0012-api-actor-cache.md.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from dataclasses import dataclass
@@ -47,8 +48,33 @@ def _enabled() -> bool:
     return not getattr(settings, "TESTING", False) or getattr(settings, "ACTOR_CACHE_IN_TESTS", False)
 
 
+# The account fields a copy depends on, read fresh with the token on every request.
+STAMP_COLUMNS = ("center_id", "department_id", "window_id", "data_scope", "is_superuser")
+
+
 def _stamp(user: User) -> tuple[Any, ...]:
-    return (user.center_id, user.department_id, user.window_id, user.data_scope, user.is_superuser)
+    return tuple(getattr(user, column) for column in STAMP_COLUMNS)
+
+
+_accounts: dict[int, tuple[float, User]] = {}
+
+
+def account(user_id: int, stamp: tuple[Any, ...]) -> User | None:
+    """The account `user_id` as this process last read it (at most ACTOR_CACHE_SECONDS ago),
+    if its access fields still equal `stamp` (as just read from the database); else read now.
+    A fresh object each time: callers may set request-specific attributes on it."""
+    if _enabled():
+        cached = _accounts.get(user_id)
+        fresh = cached is not None and time.monotonic() - cached[0] < ACTOR_CACHE_SECONDS
+        if cached is not None and fresh and _stamp(cached[1]) == stamp:  # SQLite's 0/1 == False/True
+            return copy.copy(cached[1])
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None and _enabled():
+        with _lock:
+            if len(_accounts) > 10_000:
+                _accounts.clear()
+            _accounts[user_id] = (time.monotonic(), copy.copy(user))
+    return user
 
 
 def prime(user: User) -> None:
@@ -83,3 +109,4 @@ def forget(**_kwargs: Any) -> None:
     """Drop this process's copies (connected to the signals of roles, posts and accounts)."""
     with _lock:
         _actors.clear()
+        _accounts.clear()

@@ -87,3 +87,18 @@ def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(org: Any) -> N
     assert api_token_authenticate(raw) is not None
     api_token_revoke(token=token, actor=clerk)
     assert api_token_authenticate(raw) is None
+
+
+def test_the_account_copy_is_used_only_while_its_access_fields_match(org: Any) -> None:
+    clerk = org.user("clerk")
+    token, raw = api_token_issue(user=clerk)
+    first = api_token_authenticate(raw)
+    assert first is not None and first.pk == clerk.pk
+    first.some_request_attribute = 1  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as queries:
+        again = api_token_authenticate(raw)
+    assert again is not None and again is not first and not hasattr(again, "some_request_attribute")
+    assert len(queries.captured_queries) == 1  # the token with the account's access fields
+    User.objects.filter(pk=clerk.pk).update(department=org.dept_b)  # in another process
+    moved = api_token_authenticate(raw)
+    assert moved is not None and moved.department_id == org.dept_b.pk
