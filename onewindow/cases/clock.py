@@ -40,7 +40,7 @@ MAX_EXTENSION_DAYS = 15  # 第42条第2款: joint handling 45 + 15
 
 def local_date(moment: dt.datetime) -> dt.date:
     """The centre-local date of an aware datetime."""
-    return timezone.localtime(moment).date()
+    return moment.astimezone(timezone.get_default_timezone()).date()
 
 
 def end_of_nth_working_day(table: WorkingDayTable, start: dt.date, days: int) -> dt.datetime:

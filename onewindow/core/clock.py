@@ -12,9 +12,19 @@ def now() -> dt.datetime:
     return timezone.now()
 
 
+def zone() -> dt.tzinfo:
+    """The centre's time zone (settings.TIME_ZONE; never switched per request)."""
+    return timezone.get_default_timezone()
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """`moment` (aware) in the centre's time zone."""
+    return moment.astimezone(timezone.get_default_timezone())
+
+
 def local_now() -> dt.datetime:
     """The current aware datetime in the centre's time zone."""
-    return timezone.localtime(now())
+    return now().astimezone(timezone.get_default_timezone())
 
 
 def today() -> dt.date:
@@ -24,4 +34,7 @@ def today() -> dt.date:
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """23:59:59 local time on `day`, as an aware datetime: when a deadline on that day ends."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+    return dt.datetime.combine(day, _END_OF_DAY, tzinfo=timezone.get_default_timezone())
+
+
+_END_OF_DAY = dt.time(23, 59, 59)
