@@ -103,8 +103,15 @@ class Flag(models.Model):
         PAUSE_OVERRUN = "pause_overrun", _("special procedure past its expected end")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    # indexed by the unique (step, kind, key) constraint (the sweep writes thousands at once)
     step = models.ForeignKey(
-        CaseStep, verbose_name=_("step"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        CaseStep,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
@@ -148,7 +155,10 @@ class Reminder(models.Model):
     """A reminder (催办) to the post (and the assigned person) of a step that turned yellow."""
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
-    step = models.ForeignKey(CaseStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+")
+    # indexed by the unique (step, key) constraint
+    step = models.ForeignKey(
+        CaseStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
@@ -268,7 +278,10 @@ class AccountabilityRecord(models.Model):
         REVOKED = "revoked", _("revoked")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
-    step = models.ForeignKey(CaseStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+")
+    # indexed by the unique (step, key) constraint
+    step = models.ForeignKey(
+        CaseStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from onewindow.calendar.selectors import table as calendar_table
@@ -128,8 +130,9 @@ class _Insert:
                 convert = partial(_json_prep, f)
             self.columns.append((f.attname, f.get_default(), convert))
         names = ", ".join(q(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+        self.head = f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
+        self.row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        self.per = max(1, 5000 // len(fields))  # rows per statement (SQLite takes 32,766 values)
 
     def __call__(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -141,8 +144,13 @@ class _Insert:
             )
             for row in rows
         ]
+        # one multi-row statement per chunk: executemany would send (and PostgreSQL parse) one
+        # statement per row
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, params)
+            for start in range(0, len(params), self.per):
+                chunk = params[start : start + self.per]
+                sql = self.head + ", ".join([self.row] * len(chunk)) + " ON CONFLICT DO NOTHING"
+                cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def _sqlite_datetime(value: dt.datetime | None) -> str | None:
@@ -221,41 +229,22 @@ def _read_ids(sql: str, params: list[Any]) -> list[tuple[int, int]]:
         return cursor.fetchall()
 
 
-def _paused(case_ids: set[int]) -> set[int]:
-    """Which of these cases are paused (their steps' clocks stand still)."""
-    found: set[int] = set()
-    ordered = sorted(case_ids)
-    for start in range(0, len(ordered), 500):
-        found |= set(
-            Case.objects.filter(pk__in=ordered[start : start + 500], status__in=CASE_PAUSED).values_list(
-                "pk", flat=True
-            )
-        )
-    return found
-
-
 def _crossing(
     selects: list[str],
     now: dt.datetime,
     batch_size: int,
     handle: Callable[[list[int]], int],
-    *,
-    steps: bool = False,
 ) -> None:
     """Feed the ids that the UNION ALL of `selects` (each with one %s for `now`, each giving
-    (id, case id)) finds to `handle`, a batch at a time, each batch in its own transaction;
-    steps of paused cases are left out. `handle` flips the rows (or finds them flipped by
-    another sweep), so they leave the set; it returns how many it flipped. The ids are read in
+    (id, case id)) finds to `handle`, a batch at a time, each batch in its own transaction.
+    `handle` flips the rows (or finds them flipped by another sweep; the steps of paused cases
+    it leaves as they are), so they leave the set; it returns how many it flipped. The ids are read in
     index order, never ORDER BY id (which would make SQLite walk the primary key of every row)."""
     sql = " UNION ALL ".join(selects) + " LIMIT %s"
     params = [connection.ops.adapt_datetimefield_value(now)] * len(selects) + [READ_CAP]
     for _round in range(MAX_ROUNDS):
         rows = _read_ids(sql, params)
-        if steps and rows:
-            paused = _paused({case_id for _id, case_id in rows})
-            ids = [pk for pk, case_id in rows if case_id not in paused]
-        else:
-            ids = [pk for pk, _case_id in rows]
+        ids = [pk for pk, _case_id in rows]
         flipped = 0
         for start in range(0, len(ids), batch_size):
             with transaction.atomic():
@@ -266,21 +255,58 @@ def _crossing(
 
 # --- steps -------------------------------------------------------------------------------------
 
-_STEP_FIELDS = (
-    "id",
-    "case_id",
-    "due_at",
-    "warn_at",
-    "post_id",
-    "department_id",
-    "assignee_id",
-    "name",
-    "case__number",
-    "case__center_id",
-    "case__item_version__item_id",
-    "case__item_version__name",
-    "assignee__phone",
-)
+_STEP_COLUMNS = ("id", "case_id", "due_at", "warn_at", "post_id", "department_id", "assignee_id", "name")
+
+
+def _aware(value: Any) -> Any:
+    """A datetime as RETURNING gives it (SQLite: naive UTC text) made aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
+    """Compare-and-set: the active steps `ids` whose level is below `new` and whose case is not
+    paused get level `new`; returns their rows (the step's columns, `case__number`,
+    `case__center_id`, `case__item_version__item_id`, `case__item_version__name`,
+    `assignee__phone`)."""
+    if not ids:
+        return []
+    q = connection.ops.quote_name
+    steps, cases = q(CaseStep._meta.db_table), q(Case._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"UPDATE {steps} SET level = %s WHERE id IN ({marks}) AND level < %s "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {cases} c WHERE c.id = {steps}.case_id "
+        f"AND c.status IN ({_literal_list(CASE_PAUSED)})) "
+        f"RETURNING {', '.join(q(c) for c in _STEP_COLUMNS)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [new, *ids, new])
+        rows = [dict(zip(_STEP_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+    if not rows:
+        return rows
+    case_info = {
+        pk: (number, center, item, item_name)
+        for pk, number, center, item, item_name in Case.objects.filter(
+            pk__in={r["case_id"] for r in rows}
+        ).values_list("pk", "number", "center_id", "item_version__item_id", "item_version__name")
+    }
+    assignees = {r["assignee_id"] for r in rows if r["assignee_id"]}
+    phones = (
+        dict(get_user_model().objects.filter(pk__in=assignees).values_list("pk", "phone"))
+        if assignees
+        else {}
+    )
+    for r in rows:
+        r["due_at"], r["warn_at"] = _aware(r["due_at"]), _aware(r["warn_at"])
+        number, center, item, item_name = case_info[r["case_id"]]
+        r["case__number"], r["case__center_id"] = number, center
+        r["case__item_version__item_id"], r["case__item_version__name"] = item, item_name
+        r["assignee__phone"] = phones.get(r["assignee_id"], "")
+    return rows
 
 
 def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: Any) -> None:
@@ -288,10 +314,10 @@ def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
     reply_due = case_clock.end_of_nth_working_day(table, case_clock.local_date(now), SYSTEM_ORDER_REPLY_DAYS)
 
     def handle(ids: list[int]) -> int:
-        flipped = _flip(CaseStep, "level", ids, new=2, old_below=2)
-        if not flipped:
+        rows = _flip_steps(ids, new=2)
+        if not rows:
             return 0
-        rows = list(CaseStep.objects.filter(pk__in=flipped).values(*_STEP_FIELDS))
+        flipped = [r["id"] for r in rows]
         flags: list[dict[str, Any]] = []
         records: list[dict[str, Any]] = []
         orders: list[dict[str, Any]] = []
@@ -353,7 +379,7 @@ def _step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: An
         )
         return len(flipped)
 
-    _crossing(selects, now, batch_size, handle, steps=True)
+    _crossing(selects, now, batch_size, handle)
 
 
 def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None:
@@ -361,10 +387,10 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
     selects = [_step_ids_sql(0, "warn_at", "<=")]
 
     def handle(ids: list[int]) -> int:
-        flipped = _flip(CaseStep, "level", ids, new=1, old_below=1)
-        if not flipped:
+        rows = _flip_steps(ids, new=1)
+        if not rows:
             return 0
-        rows = list(CaseStep.objects.filter(pk__in=flipped).values(*_STEP_FIELDS))
+        flipped = [r["id"] for r in rows]
         # a deadline moved back to the same moment is the same crossing: no second reminder
         reminded = set(Reminder.objects.filter(step_id__in=flipped).values_list("step_id", "key"))
         flags: list[dict[str, Any]] = []
@@ -409,7 +435,7 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
         _reminder_sms(new, now, counts)
         return len(flipped)
 
-    _crossing(selects, now, batch_size, handle, steps=True)
+    _crossing(selects, now, batch_size, handle)
 
 
 REMINDER_TEMPLATE = "reminder"  # notifications.defaults: 【催办】办件{case_number}…
