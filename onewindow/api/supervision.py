@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja import Status as Answer
@@ -245,10 +246,11 @@ def _rule_out(rule: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/rules", summary="Warning rules of the centre")
+@router.get("/rules", summary="Warning rules of the centre (its own first, then the item overrides)")
 def rules(request: HttpRequest) -> Any:
     user = _supervisor(request)
-    return [_rule_out(r) for r in selectors.rules(user=user).order_by("item_id", "pk")]
+    ordered = selectors.rules(user=user).order_by(F("item_id").asc(nulls_first=True), "pk")
+    return [_rule_out(r) for r in ordered]  # the centre's rule first
 
 
 @router.post("/rules", summary="Save the centre's warning rule or an item's override")

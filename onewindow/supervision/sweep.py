@@ -50,6 +50,7 @@ from onewindow.cases.models import (
     Status,
 )
 from onewindow.cases.services import case_deem_approve_overdue_steps
+from onewindow.catalog.models import ServiceItemVersion
 from onewindow.core import clock
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_phone
@@ -134,9 +135,11 @@ class _Insert:
         self.row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         self.per = max(1, 5000 // len(fields))  # rows per statement (SQLite takes 32,766 values)
 
-    def __call__(self, rows: list[dict[str, Any]]) -> None:
+    def __call__(self, rows: list[dict[str, Any]], *, returning: str | None = None) -> list[Any]:
+        """Insert; with `returning` (a column), return that column of the rows actually inserted
+        (a row that met a unique constraint is not)."""
         if not rows:
-            return
+            return []
         params = [
             tuple(
                 (convert(row[name]) if convert else row[name]) if name in row else default
@@ -146,11 +149,18 @@ class _Insert:
         ]
         # one multi-row statement per chunk: executemany would send (and PostgreSQL parse) one
         # statement per row
+        tail = " ON CONFLICT DO NOTHING"
+        if returning:
+            tail += f" RETURNING {connection.ops.quote_name(returning)}"
+        inserted: list[Any] = []
         with connection.cursor() as cursor:
             for start in range(0, len(params), self.per):
                 chunk = params[start : start + self.per]
-                sql = self.head + ", ".join([self.row] * len(chunk)) + " ON CONFLICT DO NOTHING"
+                sql = self.head + ", ".join([self.row] * len(chunk)) + tail
                 cursor.execute(sql, [value for row in chunk for value in row])
+                if returning:
+                    inserted += [row[0] for row in cursor.fetchall()]
+        return inserted
 
 
 def _sqlite_datetime(value: dt.datetime | None) -> str | None:
@@ -171,11 +181,11 @@ def _json_prep(field: Any, value: Any) -> Any:
 _inserts: dict[tuple[type[Any], str], _Insert] = {}
 
 
-def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
+def _insert(model: type[Any], rows: list[dict[str, Any]], *, returning: str | None = None) -> list[Any]:
     key = (model, connection.vendor)
     if key not in _inserts:
         _inserts[key] = _Insert(model)
-    _inserts[key](rows)
+    return _inserts[key](rows, returning=returning)
 
 
 READ_CAP = 200_000  # crossing ids read at once (a bound, not a plan choice: see _read_ids)
@@ -277,22 +287,43 @@ def _flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
     q = connection.ops.quote_name
     steps, cases = q(CaseStep._meta.db_table), q(Case._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"UPDATE {steps} SET level = %s WHERE id IN ({marks}) AND level < %s "  # noqa: S608
-        f"AND NOT EXISTS (SELECT 1 FROM {cases} c WHERE c.id = {steps}.case_id "
-        f"AND c.status IN ({_literal_list(CASE_PAUSED)})) "
-        f"RETURNING {', '.join(q(c) for c in _STEP_COLUMNS)}"
-    )
+    paused = _literal_list(CASE_PAUSED)
+    step_columns = ", ".join(f"{steps}.{q(c)}" for c in _STEP_COLUMNS)
+    case_columns = ("number", "center_id", "item_version_id")
+    if connection.vendor == "postgresql":  # the case's columns come back with the step's
+        sql = (
+            f"UPDATE {steps} SET level = %s FROM {cases} c WHERE {steps}.id IN ({marks}) "  # noqa: S608
+            f"AND {steps}.level < %s AND c.id = {steps}.case_id AND c.status NOT IN ({paused}) "
+            f"RETURNING {step_columns}, {', '.join('c.' + q(c) for c in case_columns)}"
+        )
+    else:  # (SQLite's RETURNING sees only the updated table)
+        sql = (
+            f"UPDATE {steps} SET level = %s WHERE id IN ({marks}) AND level < %s "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {cases} c "
+            f"WHERE c.id = {steps}.case_id AND c.status IN ({paused})) "
+            f"RETURNING {step_columns}"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [new, *ids, new])
-        rows = [dict(zip(_STEP_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
-    if not rows:
-        return rows
-    case_info = {
-        pk: (number, center, item, item_name)
-        for pk, number, center, item, item_name in Case.objects.filter(
-            pk__in={r["case_id"] for r in rows}
-        ).values_list("pk", "number", "center_id", "item_version__item_id", "item_version__name")
+        fetched = cursor.fetchall()
+    if not fetched:
+        return []
+    n = len(_STEP_COLUMNS)
+    rows = [dict(zip(_STEP_COLUMNS, r[:n], strict=True)) for r in fetched]
+    if connection.vendor == "postgresql":
+        case_info = {row[1]: row[n:] for row in fetched}
+    else:
+        case_info = {
+            pk: (number, center, version)
+            for pk, number, center, version in Case.objects.filter(
+                pk__in={r["case_id"] for r in rows}
+            ).values_list("pk", *case_columns)
+        }
+    versions = {
+        pk: (item, name)
+        for pk, item, name in ServiceItemVersion.objects.filter(
+            pk__in={info[2] for info in case_info.values()}
+        ).values_list("pk", "item_id", "name")
     }
     assignees = {r["assignee_id"] for r in rows if r["assignee_id"]}
     phones = (
@@ -302,7 +333,8 @@ def _flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
     )
     for r in rows:
         r["due_at"], r["warn_at"] = _aware(r["due_at"]), _aware(r["warn_at"])
-        number, center, item, item_name = case_info[r["case_id"]]
+        number, center, version = case_info[r["case_id"]]
+        item, item_name = versions[version]
         r["case__number"], r["case__center_id"] = number, center
         r["case__item_version__item_id"], r["case__item_version__name"] = item, item_name
         r["assignee__phone"] = phones.get(r["assignee_id"], "")
@@ -391,11 +423,8 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
         if not rows:
             return 0
         flipped = [r["id"] for r in rows]
-        # a deadline moved back to the same moment is the same crossing: no second reminder
-        reminded = set(Reminder.objects.filter(step_id__in=flipped).values_list("step_id", "key"))
         flags: list[dict[str, Any]] = []
         reminders: list[dict[str, Any]] = []
-        new: list[dict[str, Any]] = []
         for r in rows:
             key = crossing_key(r["due_at"])
             flags.append(
@@ -415,9 +444,6 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
                     },
                 )
             )
-            if (r["id"], key) in reminded:
-                continue
-            new.append(r)
             reminders.append(
                 dict(
                     case_id=r["case_id"],
@@ -430,9 +456,14 @@ def _step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> Non
                 )
             )
         _insert(Flag, flags)
-        _insert(Reminder, reminders)
+        # only the reminders actually inserted (a deadline moved back to the same moment is the
+        # same crossing: its reminder exists, and is not sent again)
+        inserted = _insert(Reminder, reminders, returning="id")
         counts["step_yellow"] += len(rows)
-        _reminder_sms(new, now, counts)
+        if inserted:
+            new_ids = set(inserted)
+            new = [(r, pk) for r, pk in _reminder_ids(rows, now) if pk in new_ids]
+            _reminder_sms(new, counts)
         return len(flipped)
 
     _crossing(selects, now, batch_size, handle)
@@ -457,25 +488,30 @@ def _sms_switched_on(pairs: set[tuple[int, int | None]]) -> set[tuple[int, int |
     return on
 
 
-def _reminder_sms(rows: list[dict[str, Any]], now: dt.datetime, counts: Counter[str]) -> None:
-    """One outbox message per new reminder to its handler's phone, where the rule says so. Runs
-    in the transaction that flipped the rows, so a crossing is texted once however many sweeps
-    run (only the sweep whose compare-and-set flipped the row gets here)."""
+def _reminder_ids(rows: list[dict[str, Any]], now: dt.datetime) -> list[tuple[dict[str, Any], int]]:
+    """The rows whose handler has a phone, with the id of the reminder made for them now (only
+    read when SMS reminders are on somewhere)."""
     with_phone = [r for r in rows if r["assignee__phone"]]
     if not with_phone:
-        return
+        return []
     on = _sms_switched_on({(r["case__center_id"], r["case__item_version__item_id"]) for r in with_phone})
     wanted = [r for r in with_phone if (r["case__center_id"], r["case__item_version__item_id"]) in on]
     if not wanted:
-        return
-    ids = {
-        (step_id, key): pk
-        for step_id, key, pk in Reminder.objects.filter(
-            step_id__in=[r["id"] for r in wanted], created_at=now
-        ).values_list("step_id", "key", "pk")
-    }
-    for r in wanted:
-        key = crossing_key(r["due_at"])
+        return []
+    ids = dict(
+        Reminder.objects.filter(step_id__in=[r["id"] for r in wanted], created_at=now).values_list(
+            "step_id", "pk"
+        )
+    )
+    return [(r, ids[r["id"]]) for r in wanted if r["id"] in ids]
+
+
+def _reminder_sms(new: list[tuple[dict[str, Any], int]], counts: Counter[str]) -> None:
+    """One outbox message per new reminder to its handler's phone, where the rule says so. Runs
+    in the transaction that flipped the rows and inserted the reminders, so a crossing is texted
+    once however many sweeps run (only the sweep whose compare-and-set flipped the row gets here,
+    and only for a reminder it inserted)."""
+    for r, reminder_id in new:
         phone = r["assignee__phone"]
         try:
             message = message_enqueue(
@@ -488,7 +524,7 @@ def _reminder_sms(rows: list[dict[str, Any]], now: dt.datetime, counts: Counter[
                     "due_at": timezone.localtime(r["due_at"]).strftime("%Y-%m-%d %H:%M"),
                 },
                 related_type="supervision.reminder",
-                related_id=str(ids.get((r["id"], key), "")),
+                related_id=str(reminder_id),
             )
         except ValidationFailed as exc:  # a malformed phone, a broken template: the reminder stays
             logger.warning(
