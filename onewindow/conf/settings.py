@@ -65,6 +65,15 @@ MIDDLEWARE = [
     "onewindow.core.middleware.RequestContextMiddleware",
 ]
 
+# The JSON API's chain (conf/wsgi.py): bearer tokens, no sessions, cookies or CSRF.
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.RequestContextMiddleware",
+]
+API_PATH_PREFIXES = ["/api/"]
+
 ROOT_URLCONF = "onewindow.conf.urls"
 WSGI_APPLICATION = "onewindow.conf.wsgi.application"
 
