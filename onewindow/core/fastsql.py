@@ -204,6 +204,21 @@ def new(model: type[M], related: dict[str, models.Model | None] | None = None, *
 
 # (model, alias, where, order_by, for_update) -> SELECT of every concrete column
 _selects: dict[tuple[type[models.Model], str, str, str, bool], str] = {}
+# (model, alias) -> per column: [(converter, expression)] as the ORM's compiler would apply them
+_readers: dict[tuple[type[models.Model], str], list[list[tuple[Callable[..., Any], Any]]]] = {}
+
+
+def _reader(model: type[models.Model], using: str) -> list[list[tuple[Callable[..., Any], Any]]]:
+    found = _readers.get((model, using))
+    if found is None:
+        connection = connections[using]
+        found = []
+        for f in model._meta.concrete_fields:
+            col = f.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            found.append([(c, col) for c in converters])
+        _readers[(model, using)] = found
+    return found
 
 
 def select(
@@ -216,14 +231,13 @@ def select(
     using: str = "default",
 ) -> list[M]:
     """Instances of `model` by a WHERE clause over its own columns (`where` uses %s
-    placeholders and column names), with every concrete column, through `Model.objects.raw`
-    (Django's converters apply) but without building the query each time. `for_update` locks
-    the rows where the database can (SELECT … FOR UPDATE; SQLite's write lock is the
-    transaction's)."""
+    placeholders and column names), with every concrete column, converted as the ORM converts
+    them, without building the query each time. `for_update` locks the rows where the database
+    can (SELECT … FOR UPDATE; SQLite's write lock is the transaction's)."""
     key = (model, using, where, order_by, for_update)
     sql = _selects.get(key)
+    connection = connections[using]
     if sql is None:
-        connection = connections[using]
         quote = connection.ops.quote_name
         meta = model._meta
         columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
@@ -233,7 +247,21 @@ def select(
         if for_update and connection.features.has_select_for_update:
             sql += " FOR UPDATE"
         _selects[key] = sql
-    return list(model._default_manager.using(using).raw(sql, list(params)))
+    reader = _reader(model, using)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        fetched = cursor.fetchall()
+    found = []
+    for row in fetched:
+        values = list(row)
+        for i, converters in enumerate(reader):
+            if converters:
+                value = values[i]
+                for convert, expression in converters:
+                    value = convert(value, expression, connection)
+                values[i] = value
+        found.append(model.from_db(using, None, values))  # type: ignore[arg-type]
+    return found
 
 
 def rows(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tuple[Any, ...]]:
