@@ -4,8 +4,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from onewindow.core.migration_ops import drop_single_column_indexes
+
 
 class Migration(migrations.Migration):
+    """Drop the indexes no query uses (docs/adr/0010-lean-write-path.md) without rebuilding
+    the tables on SQLite."""
+
     dependencies = [
         ("cases", "0002_supervision_levels"),
         ("org", "0001_organisation"),
@@ -13,176 +18,202 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="case",
-            name="accepted_on",
-            field=models.DateField(blank=True, null=True, verbose_name="accepted on"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="answer_due_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="While received and unanswered: after this moment the application counts as accepted (《行政许可法》第32条, 5 working days).",
-                null=True,
-                verbose_name="answer due at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="applicant_name",
-            field=models.CharField(max_length=200, verbose_name="applicant"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="center",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="org.center",
-                verbose_name="center",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="department",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="org.department",
-                verbose_name="department",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="due_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="due at"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="green_channel",
-            field=models.BooleanField(default=False, verbose_name="green channel"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="green_channel_handler",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="green channel handler",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="legal_due_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="legal due at"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("submitted", "submitted online, awaiting pre-review"),
-                    ("received", "received"),
-                    ("correction_requested", "correction requested"),
-                    ("refused", "refused"),
-                    ("accepted", "accepted"),
-                    ("in_progress", "in progress"),
-                    ("suspended", "special procedure"),
-                    ("correction_in_progress", "awaiting corrected materials"),
-                    ("decided_granted", "granted"),
-                    ("decided_denied", "denied"),
-                    ("certificate_issued", "certificate issued"),
-                    ("completed", "completed"),
-                    ("delivered", "delivered"),
-                    ("withdrawn", "withdrawn"),
-                    ("terminated", "terminated"),
-                ],
-                max_length=24,
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="case",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="events",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="step",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.casestep",
-                verbose_name="step",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="casestep",
-            name="case",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="steps",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="casestep",
-            name="due_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="due at"),
-        ),
-        migrations.AlterField(
-            model_name="casestep",
-            name="handler",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="handler",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="casestep",
-            name="post",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="org.post",
-                verbose_name="post",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="case",
+                    name="accepted_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="accepted on"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="answer_due_at",
+                    field=models.DateTimeField(
+                        blank=True,
+                        help_text="While received and unanswered: after this moment the application counts as accepted (《行政许可法》第32条, 5 working days).",
+                        null=True,
+                        verbose_name="answer due at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="applicant_name",
+                    field=models.CharField(max_length=200, verbose_name="applicant"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="center",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.center",
+                        verbose_name="center",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="created_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="department",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="due_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="due at"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="green_channel",
+                    field=models.BooleanField(default=False, verbose_name="green channel"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="green_channel_handler",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="green channel handler",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="legal_due_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="legal due at"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="status",
+                    field=models.CharField(
+                        choices=[
+                            ("submitted", "submitted online, awaiting pre-review"),
+                            ("received", "received"),
+                            ("correction_requested", "correction requested"),
+                            ("refused", "refused"),
+                            ("accepted", "accepted"),
+                            ("in_progress", "in progress"),
+                            ("suspended", "special procedure"),
+                            ("correction_in_progress", "awaiting corrected materials"),
+                            ("decided_granted", "granted"),
+                            ("decided_denied", "denied"),
+                            ("certificate_issued", "certificate issued"),
+                            ("completed", "completed"),
+                            ("delivered", "delivered"),
+                            ("withdrawn", "withdrawn"),
+                            ("terminated", "terminated"),
+                        ],
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="case",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="step",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.casestep",
+                        verbose_name="step",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="casestep",
+                    name="case",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="casestep",
+                    name="due_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="due at"),
+                ),
+                migrations.AlterField(
+                    model_name="casestep",
+                    name="handler",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handler",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="casestep",
+                    name="post",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.post",
+                        verbose_name="post",
+                    ),
+                ),
+            ],
+            database_operations=[
+                drop_single_column_indexes(
+                    "cases",
+                    {
+                        "case": [
+                            "accepted_on",
+                            "answer_due_at",
+                            "applicant_name",
+                            "center",
+                            "created_by",
+                            "department",
+                            "due_at",
+                            "green_channel",
+                            "green_channel_handler",
+                            "legal_due_at",
+                            "status",
+                        ],
+                        "caseevent": ["case", "step"],
+                        "casestep": ["case", "due_at", "handler", "post"],
+                    },
+                ),
+            ],
         ),
     ]

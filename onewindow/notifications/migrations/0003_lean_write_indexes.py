@@ -2,31 +2,46 @@
 
 from django.db import migrations, models
 
+from onewindow.core.migration_ops import drop_single_column_indexes
+
 
 class Migration(migrations.Migration):
+    """Drop the indexes no query uses (docs/adr/0010-lean-write-path.md) without rebuilding
+    the tables on SQLite."""
+
     dependencies = [
         ("notifications", "0002_default_templates"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="outboxmessage",
-            name="next_attempt_at",
-            field=models.DateTimeField(verbose_name="next attempt at"),
-        ),
-        migrations.AlterField(
-            model_name="outboxmessage",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("pending", "pending"),
-                    ("sent", "sent"),
-                    ("failed", "failed, will retry"),
-                    ("dead", "given up"),
-                ],
-                default="pending",
-                max_length=10,
-                verbose_name="status",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="outboxmessage",
+                    name="next_attempt_at",
+                    field=models.DateTimeField(verbose_name="next attempt at"),
+                ),
+                migrations.AlterField(
+                    model_name="outboxmessage",
+                    name="status",
+                    field=models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("sent", "sent"),
+                            ("failed", "failed, will retry"),
+                            ("dead", "given up"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+            ],
+            database_operations=[
+                drop_single_column_indexes(
+                    "notifications",
+                    {"outboxmessage": ["next_attempt_at", "status"]},
+                ),
+            ],
         ),
     ]

@@ -91,7 +91,7 @@ def test_revoked_tokens_and_disabled_accounts_are_refused_at_once(org: Any) -> N
 
 def test_the_account_copy_is_used_only_while_its_access_fields_match(org: Any) -> None:
     clerk = org.user("clerk")
-    token, raw = api_token_issue(user=clerk)
+    _token, raw = api_token_issue(user=clerk)
     first = api_token_authenticate(raw)
     assert first is not None and first.pk == clerk.pk
     first.some_request_attribute = 1  # type: ignore[attr-defined]
