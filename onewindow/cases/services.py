@@ -780,10 +780,15 @@ def _finish(work: _Work, step: CaseStep, *, result: str, opinion: str) -> None:
 
 
 def _next_step(work: _Work, after: CaseStep) -> CaseStep | None:
+    """The next step to do after `after`: the first later step still pending, or returned (the
+    step that sent the case back is done again once the earlier step is passed)."""
     for step in work.load_steps():
-        if step.position > after.position and step.status == CaseStep.Status.PENDING:
+        if step.position > after.position and step.status in _TO_DO:
             return step
     return None
+
+
+_TO_DO = (CaseStep.Status.PENDING, CaseStep.Status.RETURNED)
 
 
 def _decision_step_position(steps: list[CaseStep]) -> int | None:

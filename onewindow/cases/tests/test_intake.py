@@ -322,6 +322,11 @@ def test_return_step_reactivates_the_earlier_step_for_its_handler(cx: Any) -> No
     assert case.active_step_position == 2
     event = case.events.order_by("-seq").first()
     assert event.action == "return_step" and event.data["reason"] == "材料需补充核查" and not event.public
+    # passing the earlier step again brings the case back to the step that returned it
+    case = act(case, "pass_step", handler(cx, case), opinion="已补充核查")
+    steps = {s.position: s for s in CaseStep.objects.filter(case=case)}
+    assert case.active_step_position == 3
+    assert steps[3].status == "active" and steps[3].result == "" and steps[4].status == "pending"
 
 
 @pytest.mark.django_db
