@@ -77,6 +77,11 @@ class SupervisionRule(models.Model):
         return f"{self.center_id}/{self.item_id or '*'}: {self.yellow_days}d {self.yellow_percent}%"
 
 
+# Flags and reminders are derived rows: only the sweep writes them, thousands at a time, from the
+# case, step, post and department rows it has just read, and those rows are never deleted (cases
+# keep their events; departments and posts are protected). Their foreign keys are not database
+# constraints: at 10,000 crossings the deferred checks of 80,000 parent rows at COMMIT were a
+# quarter of the sweep on PostgreSQL. Django still applies on_delete (docs/adr/0011).
 class Flag(models.Model):
     """One signal raised by the sweep. `key` names the crossing (the deadline at the time, or the
     event): the unique constraints make a second flag for the same crossing impossible, while a
@@ -102,7 +107,9 @@ class Flag(models.Model):
         REPEAT_RETURN_REASON = "repeat_return_reason", _("returned twice for the same reason")
         PAUSE_OVERRUN = "pause_overrun", _("special procedure past its expected end")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # indexed by the unique (step, kind, key) constraint (the sweep writes thousands at once)
     step = models.ForeignKey(
         CaseStep,
@@ -112,9 +119,14 @@ class Flag(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -154,14 +166,27 @@ class Flag(models.Model):
 class Reminder(models.Model):
     """A reminder (催办) to the post (and the assigned person) of a step that turned yellow."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # indexed by the unique (step, key) constraint
     step = models.ForeignKey(
-        CaseStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+", db_index=False
+        CaseStep,
+        verbose_name=_("step"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
-    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -170,6 +195,7 @@ class Reminder(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
     )
     key = models.CharField(_("crossing"), max_length=64)
     created_at = models.DateTimeField(_("created at"))
