@@ -17,12 +17,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.models import CaseEvent
+from onewindow.core.admin import ReadOnlyAdmin
 
 AUDIT_PERMISSION = "core.view_auditentry"
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "case_number", "seq", "action", "from_status", "to_status", "actor_name", "ip"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     search_fields = ["case__number", "case__receipt_number", "actor_name"]
@@ -68,12 +69,3 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm(AUDIT_PERMISSION)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.admin import ReadOnlyAdmin
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_phone, mask_text
 from onewindow.notifications import rendering, services
@@ -74,7 +75,7 @@ _OUTBOX_FIELDS = (
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "template_code",
@@ -97,12 +98,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("text"))
     def masked_body(self, obj: OutboxMessage) -> str:
         return mask_text(obj.body)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
