@@ -1,0 +1,90 @@
+"""SQLite whose write transactions queue on a lock file instead of SQLite's sleeping busy handler.
+
+Every write transaction starts with `BEGIN IMMEDIATE` (conf/settings.py, ADR 0004). When another
+connection holds the write lock, SQLite's busy handler sleeps 1, 2, 5, 10, 15, 20, 25 … 100 ms
+between attempts: with a few web workers writing at once the waits escalate, and a request that
+needed 3 ms waits 50–600 ms (docs/benchmarks.md). Here each connection first takes an exclusive
+`flock` on `<database>.writelock`, retrying every 0.1–2 ms, so writers follow each other within a
+fraction of a millisecond; the lock is released after COMMIT or ROLLBACK (and when the connection
+closes). Giving up after the connection's `timeout` raises the same "database is locked" error
+SQLite would. In-memory databases (one process) take no lock. See docs/adr/0013-sqlite-writer-queue.md.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+from django.db.utils import OperationalError
+
+FIRST_WAIT = 0.0001
+LONGEST_WAIT = 0.002
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._writer_fd: int | None = None
+        self._writer_held = False
+
+    def _writer_lock_path(self) -> str | None:
+        name = str(self.settings_dict.get("NAME") or "")
+        if not name or self.is_in_memory_db():
+            return None
+        return name + ".writelock"
+
+    def _take_writer_lock(self) -> None:
+        path = self._writer_lock_path()
+        if path is None or self._writer_held:
+            return
+        if self._writer_fd is None:
+            self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        wait = FIRST_WAIT
+        while True:
+            try:
+                fcntl.flock(self._writer_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OperationalError("database is locked") from None
+                time.sleep(wait)
+                wait = min(wait * 2, LONGEST_WAIT)
+        self._writer_held = True
+
+    def _release_writer_lock(self) -> None:
+        if self._writer_held and self._writer_fd is not None:
+            self._writer_held = False
+            fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self._take_writer_lock()
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._release_writer_lock()
+            raise
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()
+        finally:
+            self._release_writer_lock()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()
+        finally:
+            self._release_writer_lock()
+
+    def _close(self) -> None:
+        try:
+            super()._close()
+        finally:
+            self._release_writer_lock()
+            if self._writer_fd is not None:
+                os.close(self._writer_fd)
+                self._writer_fd = None
