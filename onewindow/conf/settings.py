@@ -100,7 +100,7 @@ if _database_url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "onewindow.core.db.sqlite3",  
+            "ENGINE": "onewindow.core.db.sqlite3",  # write transactions queue on a lock file (ADR 0013)
             "NAME": str(VAR_DIR / "onewindow.sqlite3"),
             "CONN_MAX_AGE": 60,  # keep the connection (and its PRAGMAs) across requests
             "OPTIONS": {
