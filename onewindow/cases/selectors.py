@@ -241,17 +241,8 @@ class PublicProgress:
     events: tuple[tuple[dt.datetime, str, str], ...]  # (at, action, to_status) of the public events
 
 
-def _aware(value: Any) -> dt.datetime | None:
-    """A timestamp from a raw row: an aware datetime on PostgreSQL, naive UTC (or its text) on SQLite."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
 def _local_date(value: Any, tz: dt.tzinfo) -> dt.date | None:
-    moment = _aware(value)
+    moment = fastsql.as_datetime(value)
     return moment.astimezone(tz).date() if moment is not None else None
 
 
@@ -338,7 +329,7 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
             )
             steps.append((order, step))
         elif kind == 1:
-            started = _aware(first)
+            started = fastsql.as_datetime(first)
             assert started is not None
             pause = PublicPause(
                 kind=name,
@@ -355,7 +346,7 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
                     for i in listed
                 )
         else:
-            at = _aware(first)
+            at = fastsql.as_datetime(first)
             assert at is not None
             events.append((order, (at, name, state)))
     return PublicProgress(

@@ -284,22 +284,7 @@ def _published_version(center: Center | int, item_code: str) -> ServiceItemVersi
     (immutable once published) is cached per process for a minute."""
     center_id = center if isinstance(center, int) else center.pk
     version_id = _published_version_id(center_id, str(item_code or "").strip())
-    version = None
-    if version_id is not None:
-        cached = _versions.get(version_id) if _CACHE_SNAPSHOTS else None
-        if cached is not None and time.monotonic() - cached[0] < VERSION_CACHE_SECONDS:
-            version = cached[1]
-        else:
-            version = (
-                ServiceItemVersion.objects.select_related("item", "item__center", "department")
-                .filter(pk=version_id, status=ServiceItemVersion.Status.PUBLISHED)
-                .first()
-            )
-            if version is not None and _CACHE_SNAPSHOTS:
-                with _snapshots_lock:
-                    if len(_versions) > 5000:
-                        _versions.clear()
-                    _versions[version_id] = (time.monotonic(), version)
+    version = _cached_version(version_id, published=True) if version_id is not None else None
     if version is None:
         raise NotFound(
             _("No published service item with code %(code)s at this center.") % {"code": item_code},
@@ -1570,20 +1555,30 @@ _STEPS_OF_CASE = '"case_id" = %s'
 _BY_POSITION = '"position"'
 
 
-def _version_by_id(version_id: int) -> ServiceItemVersion:
-    """A case's item version with its item, center and department: immutable once published,
-    so kept per process (see `_published_version`)."""
+def _cached_version(version_id: int, *, published: bool = False) -> ServiceItemVersion | None:
+    """Item version `version_id` with its item, center and department (None if absent, or not
+    published when `published`). Versions never change once published, so each process keeps
+    them for VERSION_CACHE_SECONDS (drafts are never kept)."""
     cached = _versions.get(version_id) if _CACHE_SNAPSHOTS else None
     if cached is not None and time.monotonic() - cached[0] < VERSION_CACHE_SECONDS:
         return cached[1]
-    version = ServiceItemVersion.objects.select_related("item", "item__center", "department").get(
-        pk=version_id
-    )
-    if _CACHE_SNAPSHOTS and version.status != ServiceItemVersion.Status.DRAFT:
+    query = ServiceItemVersion.objects.select_related("item", "item__center", "department")
+    if published:
+        query = query.filter(status=ServiceItemVersion.Status.PUBLISHED)
+    version = query.filter(pk=version_id).first()
+    if version is not None and _CACHE_SNAPSHOTS and version.status != ServiceItemVersion.Status.DRAFT:
         with _snapshots_lock:
             if len(_versions) > 5000:
                 _versions.clear()
             _versions[version_id] = (time.monotonic(), version)
+    return version
+
+
+def _version_by_id(version_id: int) -> ServiceItemVersion:
+    """A case's item version (see `_cached_version`)."""
+    version = _cached_version(version_id)
+    if version is None:  # pragma: no cover - cases protect their version
+        raise NotFound(_("No such item version."))
     return version
 
 

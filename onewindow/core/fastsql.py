@@ -64,9 +64,9 @@ def _plan(model: type[models.Model], alias: str) -> _Plan:
     return plan
 
 
-def _sqlite_datetime(value: Any) -> Any:
-    # What django.db.backends.sqlite3's adapt_datetimefield_value stores (naive UTC text), with
-    # the connection's time zone fixed to UTC (USE_TZ = True, DATABASES TIME_ZONE unset).
+def sqlite_datetime(value: Any) -> Any:
+    """What django.db.backends.sqlite3's adapt_datetimefield_value stores (naive UTC text), with
+    the connection's time zone fixed to UTC (USE_TZ = True, DATABASES TIME_ZONE unset)."""
     if value is None:
         return None
     if value.tzinfo is not None:
@@ -80,7 +80,7 @@ def _converter(field: models.Field[Any, Any], alias: str) -> _Converter:
         raise ValueError(f"{field}: auto_now fields are not supported by fastsql")
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
-            return _sqlite_datetime
+            return sqlite_datetime
         return None if connection.vendor == "postgresql" else _prep(field, connection)
     if isinstance(field, models.DateField):
         return None if connection.vendor == "postgresql" else _prep(field, connection)

@@ -35,7 +35,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from onewindow.calendar.selectors import table as calendar_table
@@ -51,7 +50,7 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.services import case_deem_approve_overdue_steps
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.core import clock
+from onewindow.core import clock, fastsql
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_phone
 from onewindow.notifications.services import message_enqueue
@@ -124,7 +123,7 @@ class _Insert:
         for f in fields:
             convert: Callable[[Any], Any] | None = None
             if f.get_internal_type() == "DateTimeField" and sqlite:
-                convert = _sqlite_datetime
+                convert = fastsql.sqlite_datetime
             elif f.get_internal_type() == "DateField" and sqlite:
                 convert = _iso_or_none
             elif f.get_internal_type() == "JSONField":
@@ -161,13 +160,6 @@ class _Insert:
                 if returning:
                     inserted += [row[0] for row in cursor.fetchall()]
         return inserted
-
-
-def _sqlite_datetime(value: dt.datetime | None) -> str | None:
-    """What Django's SQLite backend stores for an aware datetime: naive UTC text."""
-    if value is None:
-        return None
-    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def _iso_or_none(value: dt.date | None) -> str | None:
@@ -268,15 +260,6 @@ def _crossing(
 _STEP_COLUMNS = ("id", "case_id", "due_at", "warn_at", "post_id", "department_id", "assignee_id", "name")
 
 
-def _aware(value: Any) -> Any:
-    """A datetime as RETURNING gives it (SQLite: naive UTC text) made aware."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
 def _flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
     """Compare-and-set: the active steps `ids` whose level is below `new` and whose case is not
     paused get level `new`; returns their rows (the step's columns, `case__number`,
@@ -332,7 +315,7 @@ def _flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
         else {}
     )
     for r in rows:
-        r["due_at"], r["warn_at"] = _aware(r["due_at"]), _aware(r["warn_at"])
+        r["due_at"], r["warn_at"] = fastsql.as_datetime(r["due_at"]), fastsql.as_datetime(r["warn_at"])
         number, center, version = case_info[r["case_id"]]
         item, item_name = versions[version]
         r["case__number"], r["case__center_id"] = number, center
