@@ -131,3 +131,66 @@ def test_many_writers_in_threads_each_commit_once(db_file: Path) -> None:
     # transactions never overlap: every begin follows the previous commit
     kinds = [kind for _, kind, _ in log]
     assert kinds == ["begin", "commit"] * 60
+
+
+def test_sqlite_checkpoints_only_as_a_safety_net(db_file: Path) -> None:
+    from onewindow.core.db.sqlite3 import base
+
+    w = _wrapper(db_file, "a")
+    with w.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == base.AUTOCHECKPOINT_PAGES
+    w.close()
+
+
+def test_every_nth_commit_checkpoints_the_log_outside_the_writer_queue(
+    db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import os
+
+    from onewindow.core.db.sqlite3 import base
+
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 3)
+    w = _wrapper(db_file, "a")
+    seen: list[tuple[tuple[int, int, int] | None, bool]] = []
+    checkpoint = base.DatabaseWrapper.checkpoint
+
+    def spy(self: DatabaseWrapper) -> tuple[int, int, int] | None:
+        fd = os.open(str(db_file) + ".writelock", os.O_RDWR)
+        try:  # another writer could take the queue while the checkpoint runs
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            free = True
+        except BlockingIOError:
+            free = False
+        finally:
+            os.close(fd)
+        result = checkpoint(self)
+        seen.append((result, free))
+        return result
+
+    monkeypatch.setattr(base.DatabaseWrapper, "checkpoint", spy)
+    log: list[tuple[str, str, float]] = []
+    for i in range(7):
+        _write(w, str(i), 0, log)
+        assert len(seen) == (i + 1) // 3
+    assert len(seen) == 2
+    for result, free in seen:
+        assert free
+        assert result is not None
+        busy, frames, done = result
+        assert busy == 0 and frames > 0 and done == frames  # the whole log is back in the file
+    w.close()
+
+
+def test_a_checkpoint_is_skipped_inside_a_transaction(db_file: Path) -> None:
+    w = _wrapper(db_file, "a")
+    w._start_transaction_under_autocommit()
+    with w.cursor() as cursor:
+        cursor.execute("INSERT INTO log VALUES ('a', 0)")
+    assert w.checkpoint() is None
+    w.commit()
+    result = w.checkpoint()
+    assert result is not None and result[0] == 0
+    w.close()
