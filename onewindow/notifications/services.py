@@ -67,6 +67,34 @@ def message_enqueue(
     nothing, when `recipient` is empty or the template is switched off. A missing placeholder,
     an unknown template or a malformed phone number raises ValidationFailed.
     """
+    message = message_build(
+        template_code=template_code,
+        recipient=recipient,
+        context=context,
+        related_type=related_type,
+        related_id=related_id,
+    )
+    if message is None:
+        return None
+    # Building only read and validated, so a failure left the caller's transaction usable; the
+    # write is one statement and needs no savepoint of its own.
+    with transaction.atomic(savepoint=False):
+        fastsql.insert([message])  # one lean INSERT: this runs inside every intake's transaction
+        messages_stored()
+    return message
+
+
+def message_build(
+    *,
+    template_code: str,
+    recipient: str,
+    context: Mapping[str, Any],
+    related_type: str = "",
+    related_id: str = "",
+) -> OutboxMessage | None:
+    """The message `message_enqueue` would store, rendered and validated but not written (same
+    errors, same None). For a caller that writes it together with its own rows (a
+    `core.fastsql.Batch`) inside its transaction, and then calls `messages_stored()`."""
     recipient = _normalise_recipient(recipient)
     if not recipient:
         return None
@@ -89,19 +117,25 @@ def message_enqueue(
         return None
     body = rendering.render(template.text, context)
     now = clock.now()
-    # Everything above only reads and validates, so a failure leaves the caller's transaction
-    # usable; the write is one statement and needs no savepoint of its own.
-    with transaction.atomic(savepoint=False):
-        message = _store(
-            template=template,
-            recipient=recipient,
-            body=body,
-            now=now,
-            related_type=related_type,
-            related_id=related_id,
-        )
-        transaction.on_commit(_wake_up_delivery, robust=True)
-    return message
+    return fastsql.new(
+        OutboxMessage,
+        created_at=now,
+        template_code=template.code,
+        channel=template.channel,
+        recipient=recipient,
+        body=body,
+        related_type=related_type[:64],
+        related_id=str(related_id)[:64],
+        status=OutboxMessage.Status.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+    )
+
+
+def messages_stored() -> None:
+    """Schedule delivery once the current transaction commits (call it after writing messages
+    built with `message_build`; nothing is scheduled if the transaction rolls back)."""
+    transaction.on_commit(_wake_up_delivery, robust=True)
 
 
 # Templates are read on every intake and change rarely: each process keeps them for a few
@@ -128,32 +162,6 @@ def _template(code: str) -> MessageTemplate | None:
 def forget_templates(**_kwargs: Any) -> None:
     """Drop this process's copies of the templates (connected to MessageTemplate's signals)."""
     _templates.clear()
-
-
-def _store(
-    *,
-    template: MessageTemplate,
-    recipient: str,
-    body: str,
-    now: dt.datetime,
-    related_type: str,
-    related_id: Any,
-) -> OutboxMessage:
-    message = fastsql.new(
-        OutboxMessage,
-        created_at=now,
-        template_code=template.code,
-        channel=template.channel,
-        recipient=recipient,
-        body=body,
-        related_type=related_type[:64],
-        related_id=str(related_id)[:64],
-        status=OutboxMessage.Status.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-    )
-    fastsql.insert([message])  # one lean INSERT: this runs inside every intake's transaction
-    return message
 
 
 def _wake_up_delivery() -> None:
