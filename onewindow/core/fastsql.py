@@ -6,7 +6,8 @@ and its model constructor most of the rest. This module writes model instances w
 multi-row `INSERT … VALUES … RETURNING id` per table, or one full-row `UPDATE`, from a column
 plan computed once per model and database: only the values that need converting (datetimes,
 dates, JSON …) are converted, the rest go to the driver as they are. `new()` builds instances
-without the per-field work of `Model.__init__`.
+without the per-field work of `Model.__init__`. `Batch` writes the rows of one unit of work
+together (on PostgreSQL in two round trips: keys reserved, then one pipeline; ADR 0015).
 
 Only what the hot paths use is supported: concrete local fields, an auto-increment primary key,
 no `auto_now` fields (refused when the plan is built), no signals (none of these models has
@@ -32,7 +33,22 @@ _UTC = dt.UTC
 
 
 class _Plan:
-    __slots__ = ("columns", "insert_prefix", "insert_row", "pk_attname", "returning", "update_sql", "vendor")
+    __slots__ = (
+        "columns",
+        "fk_attnames",
+        "insert_prefix",
+        "insert_prefix_with_pk",
+        "insert_row",
+        "insert_row_with_pk",
+        "pk_attname",
+        "raw_inserts",
+        "raw_update",
+        "returning",
+        "sequence",
+        "table",
+        "update_sql",
+        "vendor",
+    )
 
     def __init__(self, model: type[models.Model], alias: str) -> None:
         connection = connections[alias]
@@ -52,6 +68,23 @@ class _Plan:
         assignments = ", ".join(f"{quote(f.column)} = {mark}" for f in fields)
         table, pk_column = quote(meta.db_table), quote(pk.column)
         self.update_sql = f"UPDATE {table} SET {assignments} WHERE {pk_column} = {mark}"  # noqa: S608
+        # PostgreSQL's own $n placeholders, for psycopg's RawCursor in Batch's pipeline: psycopg
+        # parses a %s query anew on every call once it has more than 50 parameters (a case row
+        # has about 80), which cost more than the rest of the statement's client-side work.
+        self.table = (table, pk_column, names, len(fields))
+        self.insert_prefix_with_pk = f"INSERT INTO {table} ({pk_column}, {names}) VALUES "  # noqa: S608
+        self.insert_row_with_pk = "(" + ", ".join([mark] * (len(fields) + 1)) + ")"
+        self.raw_inserts: dict[int, str] = {}  # number of rows -> INSERT with the pk given
+        self.raw_update = (
+            f"UPDATE {table} SET "  # noqa: S608
+            + ", ".join(f"{quote(f.column)} = ${i}" for i, f in enumerate(fields, 1))
+            + f" WHERE {pk_column} = ${len(fields) + 1}"
+        )
+        # (field name, attname) of each foreign key: Batch fills them from the related instances
+        self.fk_attnames: list[tuple[str, str]] = [
+            (f.name, f.attname) for f in fields if f.is_relation and f.many_to_one
+        ]
+        self.sequence: str | None = None  # PostgreSQL: the pk's sequence, read when first needed
 
 
 _plans: dict[tuple[type[models.Model], str], _Plan] = {}
@@ -103,6 +136,15 @@ def _cursor(alias: str) -> tuple[Any, bool]:
         return connection.cursor(), True
     connection.ensure_connection()
     return connection.connection.cursor(), False
+
+
+def _row_params(plan: _Plan, obj: models.Model, *, with_pk: bool = False) -> list[Any]:
+    values = obj.__dict__
+    params = [values[plan.pk_attname]] if with_pk else []
+    for attname, convert in plan.columns:
+        value = values[attname]
+        params.append(value if convert is None else convert(value))
+    return params
 
 
 def _execute(alias: str, plan: _Plan, sql: str, params: list[Any], *, fetch: bool) -> list[Any]:
@@ -161,6 +203,202 @@ def update(obj: models.Model, *, using: str = "default") -> None:
     params = [values[a] if c is None else c(values[a]) for a, c in plan.columns]
     params.append(values[plan.pk_attname])
     _execute(using, plan, plan.update_sql, params, fetch=False)
+
+
+class Batch:
+    """The new and changed rows of one unit of work, written together.
+
+    `insert()` and `update()` queue rows in the order they must be written; `write()` writes
+    them. A foreign key still None on a queued row is filled from the related instance cached on
+    it (`fastsql.new(Model, {"case": case})`, or `obj._state.fields_cache`) once that instance has
+    its primary key, so rows may point at rows of the same batch that are not written yet.
+    `fill` callbacks set other values that need those keys (e.g. a text column holding an id).
+
+    On PostgreSQL, where every statement is a round trip to the server, `write()` makes two:
+    one statement reserves the primary keys of all new rows (nextval of each table's sequence),
+    then every INSERT (with its key) and UPDATE goes to the server in one pipeline (psycopg's
+    pipeline mode, server-side binding). `reserve()` takes the keys of the rows queued so far
+    earlier, e.g. before the transaction takes a contended lock. Elsewhere, and whenever Django is
+    recording queries or wrapping them, the statements run one after another, as `insert()` and
+    `update()` do. Errors are Django's (IntegrityError, …), raised by `write()`.
+    """
+
+    __slots__ = ("_fills", "_ops", "using")
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+        self._ops: list[tuple[bool, list[models.Model]]] = []  # (insert?, rows of one model)
+        self._fills: list[tuple[int, Callable[[], None]]] = []  # (before op number, callback)
+
+    def insert(self, objs: Sequence[models.Model]) -> None:
+        if objs:
+            model = type(objs[0])
+            if any(type(obj) is not model for obj in objs):
+                raise TypeError("Batch.insert takes instances of one model")
+            self._ops.append((True, list(objs)))
+
+    def update(self, obj: models.Model) -> None:
+        self._ops.append((False, [obj]))
+
+    def fill(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once every row queued so far has its primary key, before any row
+        queued after this call is written."""
+        self._fills.append((len(self._ops), callback))
+
+    def reserve(self) -> None:
+        """Where `write()` pipelines (PostgreSQL): give every new row queued so far its primary
+        key now, with one statement. Elsewhere nothing: keys come back from each INSERT."""
+        if self._pipelined():
+            _reserve_keys(self._ops, self.using)
+
+    def write(self) -> None:
+        if not self._ops:
+            self._run_fills(0)
+            return
+        if self._pipelined():
+            self._write_pipelined(connections[self.using])
+        else:
+            self._write_one_by_one()
+        self._ops.clear()
+        self._fills.clear()
+
+    def _pipelined(self) -> bool:
+        connection = connections[self.using]
+        recorded = connection.queries_logged or connection.execute_wrappers
+        return connection.vendor == "postgresql" and not recorded
+
+    def _run_fills(self, upto: int) -> None:
+        while self._fills and self._fills[0][0] <= upto:
+            self._fills.pop(0)[1]()
+
+    def _write_one_by_one(self) -> None:
+        for i, (is_insert, objs) in enumerate(self._ops):
+            self._run_fills(i)
+            plan = _plan(type(objs[0]), self.using)
+            for obj in objs:
+                _fill_foreign_keys(plan, obj)
+            if is_insert and objs[0].pk is not None:  # reserved before queries were recorded
+                _insert_with_keys(plan, objs, self.using)
+            elif is_insert:
+                insert(objs, using=self.using)
+            else:
+                update(objs[0], using=self.using)
+        self._run_fills(len(self._ops))
+
+    def _write_pipelined(self, connection: Any) -> None:
+        import psycopg
+
+        using = self.using
+        _reserve_keys(self._ops, using)
+        for _is_insert, objs in self._ops:
+            plan = _plan(type(objs[0]), using)
+            for obj in objs:
+                _fill_foreign_keys(plan, obj)
+        self._run_fills(len(self._ops))
+        conn = connection.connection
+        sent: list[Any] = []
+        with connection.wrap_database_errors:
+            with conn.pipeline():
+                for is_insert, objs in self._ops:
+                    plan = _plan(type(objs[0]), using)
+                    cursor = psycopg.RawCursor(conn)
+                    if is_insert:
+                        params: list[Any] = []
+                        for obj in objs:
+                            params += _row_params(plan, obj, with_pk=True)
+                        cursor.execute(_raw_insert(plan, len(objs)), params)
+                    else:
+                        obj = objs[0]
+                        params = _row_params(plan, obj)
+                        params.append(obj.__dict__[plan.pk_attname])
+                        cursor.execute(plan.raw_update, params)
+                        sent.append(cursor)
+            for cursor in sent:
+                if cursor.rowcount != 1:
+                    raise RuntimeError("UPDATE by primary key did not change exactly one row")
+        for is_insert, objs in self._ops:
+            if is_insert:
+                for obj in objs:
+                    state = obj._state
+                    state.adding = False
+                    state.db = using
+
+
+def _insert_with_keys(plan: _Plan, objs: list[models.Model], using: str) -> None:
+    params: list[Any] = []
+    for obj in objs:
+        if obj.pk is None:
+            raise ValueError("a row without its reserved key among rows with theirs")
+        params += _row_params(plan, obj, with_pk=True)
+    sql = plan.insert_prefix_with_pk + ", ".join([plan.insert_row_with_pk] * len(objs))
+    _execute(using, plan, sql, params, fetch=False)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def _raw_insert(plan: _Plan, rows: int) -> str:
+    sql = plan.raw_inserts.get(rows)
+    if sql is None:
+        table, pk_column, names, width = plan.table
+        width += 1  # the primary key
+        values = ", ".join(
+            "(" + ", ".join(f"${r * width + c}" for c in range(1, width + 1)) + ")" for r in range(rows)
+        )
+        sql = plan.raw_inserts[rows] = f"INSERT INTO {table} ({pk_column}, {names}) VALUES {values}"  # noqa: S608
+    return sql
+
+
+def _fill_foreign_keys(plan: _Plan, obj: models.Model) -> None:
+    values = obj.__dict__
+    cache = obj._state.fields_cache
+    for name, attname in plan.fk_attnames:
+        if values[attname] is None:
+            related = cache.get(name)
+            if related is not None and related.pk is not None:
+                values[attname] = related.pk
+
+
+def _reserve_keys(ops: list[tuple[bool, list[models.Model]]], using: str) -> None:
+    """PostgreSQL: set the primary key of every new row in `ops` from its table's sequence,
+    with one statement for all tables."""
+    wanted: dict[type[models.Model], list[models.Model]] = {}
+    for is_insert, objs in ops:
+        if is_insert:
+            for obj in objs:
+                if obj.pk is None:
+                    wanted.setdefault(type(obj), []).append(obj)
+    if not wanted:
+        return
+    connection = connections[using]
+    parts: list[str] = []
+    params: list[Any] = []
+    models_in_order = list(wanted)
+    for i, model in enumerate(models_in_order):
+        plan = _plan(model, using)
+        if plan.sequence is None:
+            meta = model._meta
+            with connection.cursor() as cursor:
+                found = connection.introspection.get_sequences(cursor, meta.db_table, meta.local_fields)
+            names = [s["name"] for s in found if s.get("column") == meta.pk.column]  # type: ignore[union-attr]
+            if not names:  # pragma: no cover - every table here has an identity primary key
+                raise RuntimeError(f"{meta.db_table} has no sequence for its primary key")
+            plan.sequence = names[0]
+        parts.append(f"SELECT {i}, nextval(%s::regclass) FROM generate_series(1, %s)")  # noqa: S608
+        params += [connection.ops.quote_name(plan.sequence), len(wanted[model])]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    ids: dict[int, list[int]] = {}
+    for index, value in rows:
+        ids.setdefault(index, []).append(value)
+    for i, model in enumerate(models_in_order):
+        objs, keys = wanted[model], sorted(ids.get(i, []))
+        if len(keys) != len(objs):  # pragma: no cover - the database broke its contract
+            raise RuntimeError("nextval gave back another number of keys")
+        attname = _plan(model, using).pk_attname
+        for obj, key in zip(objs, keys, strict=True):
+            obj.__dict__[attname] = key
 
 
 # model -> [(attname, default value, default is callable)]

@@ -128,3 +128,120 @@ def test_insert_refuses_mixed_models(cx: Any) -> None:
     note = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-3", issued_at=AWARE)
     with pytest.raises(TypeError), transaction.atomic():
         fastsql.insert([note, _event(case, 50)])
+
+
+def _copy_of(case: Case, suffix: str) -> tuple[Case, CaseStep]:
+    """An unsaved copy of `case` (new numbers) and of its first step, pointing at the copy."""
+    copy = Case.objects.get(pk=case.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.number = f"{case.number}{suffix}"
+    copy.receipt_number = f"{case.receipt_number}{suffix}"
+    step = CaseStep.objects.get(case=case, position=1)
+    step.pk = None
+    step._state.adding = True
+    step.case_id = None
+    step._state.fields_cache["case"] = copy
+    return copy, step
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
+def test_batch_writes_rows_that_point_at_rows_of_the_same_batch(
+    cx: Any, recorded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor == "postgresql" and not recorded:  # the pipeline, not the fallback
+
+        def fallback(_self: Any) -> None:
+            raise AssertionError("the pipeline was not used")
+
+        monkeypatch.setattr(fastsql.Batch, "_write_one_by_one", fallback)
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    copy, step = _copy_of(case, "X")
+    event = _event(copy, 1, data={"k": "值"})
+    event._state.fields_cache["step"] = step
+    plain = _event(copy, 2)  # no step
+    existing = CaseStep.objects.get(case=case, position=2)
+    existing.opinion = "改过"
+    seen: dict[str, Any] = {}
+    notice = fastsql.new(Notice, {"case": copy}, kind="acceptance", number="X-9", issued_at=AWARE)
+
+    def fill() -> None:  # runs once the copy and its step have keys
+        seen["keys"] = (copy.pk, step.pk)
+        notice.data = {"case": copy.pk, "step": step.pk}
+
+    batch = fastsql.Batch()
+    batch.insert([copy])
+    batch.insert([step])
+    batch.update(existing)
+    batch.insert([event, plain])
+    batch.fill(fill)
+    batch.insert([notice])
+    with transaction.atomic():
+        if recorded:
+            with CaptureQueriesContext(connection) as queries:
+                batch.write()
+            assert len(queries.captured_queries) == 5  # one statement per insert() and update()
+        else:
+            batch.write()
+    assert copy.pk and step.pk and event.pk and notice.pk
+    assert not any(r._state.adding for r in (copy, step, event, plain, notice))
+    assert seen["keys"] == (copy.pk, step.pk)
+    assert CaseStep.objects.get(pk=step.pk).case_id == copy.pk
+    stored = {e.seq: e for e in CaseEvent.objects.filter(case_id=copy.pk)}
+    assert stored[1].step_id == step.pk and stored[1].data == {"k": "值"} and stored[1].at == AWARE
+    assert stored[2].step_id is None
+    assert Notice.objects.get(pk=notice.pk).data == {"case": copy.pk, "step": step.pk}
+    assert CaseStep.objects.get(pk=existing.pk).opinion == "改过"
+    assert Case.objects.get(pk=copy.pk).number == f"{case.number}X"
+    # the batch is empty again once written
+    with CaptureQueriesContext(connection) as queries:
+        batch.write()
+    assert queries.captured_queries == []
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
+def test_batch_raises_djangos_integrity_error_and_writes_nothing(cx: Any, recorded: bool) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    copy, _step = _copy_of(case, "Y")
+    batch = fastsql.Batch()
+    batch.insert([copy])
+    batch.insert([_event(case, 1)])  # seq 1 of `case` exists: (case, seq) is unique
+    with pytest.raises(IntegrityError), transaction.atomic():
+        if recorded:
+            with CaptureQueriesContext(connection):
+                batch.write()
+        else:
+            batch.write()
+    assert not Case.objects.filter(receipt_number=copy.receipt_number).exists()
+    assert CaseEvent.objects.filter(case=case).count() == 2
+    assert Case.objects.filter(pk=case.pk).exists()  # the connection is usable afterwards
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
+def test_batch_update_of_a_missing_row_raises(cx: Any, recorded: bool) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    ghost = CaseStep.objects.get(case=case, position=3)
+    ghost.pk = 10**9
+    batch = fastsql.Batch()
+    batch.update(ghost)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        if recorded:
+            with CaptureQueriesContext(connection):
+                batch.write()
+        else:
+            batch.write()
+
+
+def test_batch_refuses_mixed_models(cx: Any) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    note = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-4", issued_at=AWARE)
+    with pytest.raises(TypeError):
+        fastsql.Batch().insert([note, _event(case, 50)])
