@@ -7,7 +7,8 @@ e.g. DEMO20260930000001 + check → ``DEMO20260930000001K``. The check character
 MOD 37,36 (`onewindow.core.checksum`) over everything before it: one wrong character and two
 swapped adjacent characters are caught.
 
-Sequences are per center, kind and day. `next_sequence` increments the row with one
+Sequences are per center, kind and day; `take` gives a unit of work its numbers, in a fixed
+order of kinds. `next_sequence` increments the row with one
 ``UPDATE … SET last = last + 1 … RETURNING last`` inside the caller's transaction: the row lock
 (PostgreSQL) or the write lock (SQLite, IMMEDIATE transactions) serialises concurrent intakes,
 and the first insert of a day is guarded against the race by a savepoint and a retry.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -70,14 +72,48 @@ def next_sequence(*, center_id: int, kind: str, day: dt.date) -> int:
     return value
 
 
-def next_case_number(*, center_id: int, center_code: str, day: dt.date) -> str:
-    seq = next_sequence(center_id=center_id, kind=CaseNumberSequence.Kind.CASE, day=day)
-    return format_number(center_code, day, seq)
+def take(*, center_id: int, center_code: str, wanted: dict[str, dt.date]) -> dict[str, str]:
+    """The next number of each kind in `wanted` (kind -> day), e.g. a receipt and a case number
+    for a case received and accepted at once.
+
+    Each sequence row stays locked until the transaction ends: callers take their numbers last,
+    just before they write, so that concurrent intakes of a center wait for each other only for
+    the write and the commit. On PostgreSQL one statement takes them all, locking the rows in one
+    fixed order (two transactions taking two numbers never wait for each other crosswise);
+    elsewhere (SQLite: one writer at a time) one statement each, in the same order."""
+    sequences: dict[str, int] = {}
+    if len(wanted) > 1 and connection.vendor == "postgresql":
+        sequences = _take_together(center_id, wanted)
+    for kind in sorted(wanted):
+        if kind not in sequences:  # one kind, SQLite, or the day's first number of a kind
+            sequences[kind] = next_sequence(center_id=center_id, kind=kind, day=wanted[kind])
+        elif sequences[kind] > _MAX_SEQUENCE:
+            raise ValidationFailed(
+                "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
+            )
+    return {
+        kind: format_number(center_code, wanted[kind], seq, receipt=kind == CaseNumberSequence.Kind.RECEIPT)
+        for kind, seq in sequences.items()
+    }
 
 
-def next_receipt_number(*, center_id: int, center_code: str, day: dt.date) -> str:
-    seq = next_sequence(center_id=center_id, kind=CaseNumberSequence.Kind.RECEIPT, day=day)
-    return format_number(center_code, day, seq, receipt=True)
+def _take_together(center_id: int, wanted: dict[str, dt.date]) -> dict[str, int]:
+    """PostgreSQL: increment the existing rows of `wanted` in one statement, locked in order of
+    kind; kinds whose row does not exist yet are left out."""
+    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
+    kinds = sorted(wanted)
+    match = " OR ".join(["(kind = %s AND day = %s)"] * len(kinds))
+    params: list[Any] = [center_id]
+    for kind in kinds:
+        params += [kind, wanted[kind]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE id IN ("  # noqa: S608
+            f"SELECT id FROM {table} WHERE center_id = %s AND ({match}) ORDER BY kind FOR UPDATE"
+            ") RETURNING kind, last",
+            params,
+        )
+        return {kind: int(last) for kind, last in cursor.fetchall()}
 
 
 def normalise(text: str) -> str:

@@ -67,10 +67,39 @@ def test_accept_registers_numbers_steps_materials_notice_and_message(cx: Any) ->
     assert CaseMaterial.objects.filter(case=case, received=True).count() == 3
     notice = Notice.objects.get(case=case)
     assert notice.kind == "acceptance" and notice.data["case_number"] == case.number
+    assert notice.number == f"{case.number}-A01" and notice.data["receipt_number"] == case.receipt_number
+    assert case.events.get(action="accept").data["number"] == case.number
     assert notice.data["due_date"] == "2026-10-20"
     assert messages(case) == ["case_accepted"]
     body = OutboxMessage.objects.get(related_id=str(case.pk)).body
     assert case.number in body and "2026-10-20" in body
+
+
+@pytest.mark.django_db
+def test_numbers_are_taken_last_so_their_row_lock_covers_only_the_writes(
+    cx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every intake of a center locks the same sequence rows until its commit: after taking a
+    number it only writes (no reads, no other work waiting on the database)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onewindow.notifications import services as notifications
+
+    monkeypatch.setattr(notifications, "_CACHE_TEMPLATES", True)  # as in production
+    monkeypatch.setattr(notifications, "_templates", {})
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        intake(cx, version)  # warms the caches (templates, the item's snapshot)
+        with CaptureQueriesContext(connection) as queries:
+            case = intake(cx, version)
+    sql = [q["sql"] for q in queries.captured_queries]
+    first = next(i for i, q in enumerate(sql) if "casenumbersequence" in q)
+    after = [q.split()[0].upper() for q in sql[first:]]
+    assert set(after) <= {"UPDATE", "INSERT", "RELEASE", "SAVEPOINT"}, sql[first:]
+    # PostgreSQL: both numbers in one statement; SQLite: one each
+    assert sum("casenumbersequence" in q for q in sql) == (1 if connection.vendor == "postgresql" else 2)
+    assert case.number.startswith("DEMO20260930000002")
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from onewindow.cases.numbers import format_number, next_sequence, parse_case_number
+from onewindow.cases.numbers import format_number, next_sequence, parse_case_number, take
 from onewindow.core.checksum import ALPHABET
 from onewindow.core.errors import ValidationFailed
 
@@ -64,3 +64,32 @@ def test_sequences_are_per_center_kind_and_day(org: Any) -> None:
     assert [next_sequence(center_id=org.center.pk, kind="case", day=day) for _ in range(3)] == [1, 2, 3]
     assert next_sequence(center_id=org.center.pk, kind="receipt", day=day) == 1
     assert next_sequence(center_id=org.center.pk, kind="case", day=day + dt.timedelta(days=1)) == 1
+
+
+@pytest.mark.django_db
+def test_take_gives_each_wanted_kind_its_next_number(org: Any) -> None:
+    day = dt.date(2026, 9, 30)
+    code = org.center.code
+    next_sequence(center_id=org.center.pk, kind="case", day=day)
+    taken = take(center_id=org.center.pk, center_code=code, wanted={"receipt": day, "case": day})
+    assert taken == {
+        "receipt": format_number(code, day, 1, receipt=True),
+        "case": format_number(code, day, 2),
+    }
+    assert take(center_id=org.center.pk, center_code=code, wanted={"case": day}) == {
+        "case": format_number(code, day, 3)
+    }
+
+
+@pytest.mark.django_db
+def test_take_starts_a_new_day_for_one_kind_while_the_other_goes_on(org: Any) -> None:
+    """The receipt row of the day exists, the case row not yet: the existing one is incremented
+    (on PostgreSQL in the combined statement) and the missing one created."""
+    day = dt.date(2026, 10, 1)
+    code = org.center.code
+    take(center_id=org.center.pk, center_code=code, wanted={"receipt": day})
+    taken = take(center_id=org.center.pk, center_code=code, wanted={"receipt": day, "case": day})
+    assert taken == {
+        "receipt": format_number(code, day, 2, receipt=True),
+        "case": format_number(code, day, 1),
+    }
