@@ -37,7 +37,10 @@ class Gunicorn:
         self,
         *,
         port: int,
-        workers: int = int(os.environ.get("BENCH_WORKERS", "2")),
+        # 2 x cores sync workers, as docs/operations.md recommends behind nginx: on the 2-core
+        # machine they beat 2 gthread workers x 4 threads for writes (no GIL contention while a
+        # worker holds a write lock); BENCH_WORKERS / BENCH_THREADS override
+        workers: int = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1)))),
         threads: int = int(os.environ.get("BENCH_THREADS", "1")),
         settings: str = "bench.bench_settings",
     ) -> None:
