@@ -248,21 +248,21 @@ class Batch:
     def reserve(self) -> None:
         """Where `write()` pipelines (PostgreSQL): give every new row queued so far its primary
         key now, with one statement. Elsewhere nothing: keys come back from each INSERT."""
-        if self._pipelined():
-            _reserve_keys(self._ops, self.using)
+        reserve(self)
 
     def write(self) -> None:
         if not self._ops:
             self._run_fills(0)
             return
-        if self._pipelined():
+        if self.pipelined():
             self._write_pipelined(connections[self.using])
         else:
             self._write_one_by_one()
         self._ops.clear()
         self._fills.clear()
 
-    def _pipelined(self) -> bool:
+    def pipelined(self) -> bool:
+        """Whether `write()` sends the rows in one pipeline (PostgreSQL, queries not recorded)."""
         connection = connections[self.using]
         recorded = connection.queries_logged or connection.execute_wrappers
         return connection.vendor == "postgresql" and not recorded
@@ -322,6 +322,16 @@ class Batch:
                     state = obj._state
                     state.adding = False
                     state.db = using
+
+
+def reserve(*batches: Batch) -> None:
+    """`Batch.reserve()` for several batches of one database, with one statement."""
+    batches = tuple(dict.fromkeys(batches))  # the same batch twice: once
+    if batches and batches[0].pipelined():
+        using = batches[0].using
+        if any(b.using != using for b in batches):
+            raise ValueError("fastsql.reserve takes batches of one database")
+        _reserve_keys([op for b in batches for op in b._ops], using)
 
 
 def _insert_with_keys(plan: _Plan, objs: list[models.Model], using: str) -> None:

@@ -245,3 +245,40 @@ def test_batch_refuses_mixed_models(cx: Any) -> None:
     note = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-4", issued_at=AWARE)
     with pytest.raises(TypeError):
         fastsql.Batch().insert([note, _event(case, 50)])
+
+
+def test_reserve_gives_two_batches_keys_so_children_may_be_written_first(cx: Any) -> None:
+    """PostgreSQL (foreign keys checked at COMMIT): one statement reserves the keys of both
+    batches, then the batch of children is written before the batch with their parent."""
+    if connection.vendor != "postgresql":
+        pytest.skip("keys are reserved only where Batch pipelines (PostgreSQL)")
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    copy, step = _copy_of(case, "Z")
+    parent, children = fastsql.Batch(), fastsql.Batch()
+    parent.insert([copy])
+    children.insert([step])
+    assert parent.pipelined() and children.pipelined()
+    with transaction.atomic():
+        fastsql.reserve(parent, children, parent)
+        assert copy.pk is not None and step.pk is not None
+        children.write()
+        parent.write()
+    assert CaseStep.objects.get(pk=step.pk).case_id == copy.pk == Case.objects.get(pk=copy.pk).pk
+
+
+def test_reserve_is_a_no_op_where_rows_are_written_one_by_one(cx: Any) -> None:
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        case = intake(cx, version)
+    copy, step = _copy_of(case, "W")
+    batch = fastsql.Batch()
+    batch.insert([copy])
+    batch.insert([step])
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert not batch.pipelined()
+        batch.reserve()
+        assert copy.pk is None and queries.captured_queries == []
+        batch.write()
+    assert CaseStep.objects.get(pk=step.pk).case_id == copy.pk
