@@ -58,6 +58,8 @@ def test_a_case_from_the_window_to_the_public_lookup(page, guide_data, screensho
     # the clerk finds the item, checks the materials, enters the applicant and accepts
     login(page, "clerk")
     page.click(".main-nav a[data-nav=intake]")
+    # htmx binds the search field on DOMContentLoaded: typing before that would send nothing
+    page.wait_for_load_state("load")
     page.fill("#item-q", "食品")
     page.wait_for_selector("tr[data-item=SC001]", timeout=60_000)  # the first search loads jieba
     screenshot(page, "case-intake-search")

@@ -61,6 +61,7 @@ def test_catalog_page_and_filters(page, guide_data, screenshot):
     login(page, "clerk")
     page.click(".main-nav a[data-nav=catalog]")
     page.wait_for_selector("[data-testid=catalog-ratio]")
+    page.wait_for_load_state("load")  # htmx binds the filters on DOMContentLoaded
     assert page.locator("tr[data-item]").count() == 3
     # 1 - (6 + 0 + 1) / (20 + 15 + 10)
     assert page.inner_text("[data-testid=catalog-ratio]") == "84.4%"
