@@ -65,6 +65,10 @@ def next_sequence(*, center_id: int, kind: str, day: dt.date) -> int:
             value = _update_returning(center_id, kind, day)
             if value is None:  # pragma: no cover - the row exists by now
                 raise
+    return _in_range(value)
+
+
+def _in_range(value: int) -> int:
     if value > _MAX_SEQUENCE:
         raise ValidationFailed(
             "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
@@ -85,12 +89,10 @@ def take(*, center_id: int, center_code: str, wanted: dict[str, dt.date]) -> dic
     if len(wanted) > 1 and connection.vendor == "postgresql":
         sequences = _take_together(center_id, wanted)
     for kind in sorted(wanted):
-        if kind not in sequences:  # one kind, SQLite, or the day's first number of a kind
+        if kind in sequences:
+            _in_range(sequences[kind])
+        else:  # one kind, SQLite, or the day's first number of a kind
             sequences[kind] = next_sequence(center_id=center_id, kind=kind, day=wanted[kind])
-        elif sequences[kind] > _MAX_SEQUENCE:
-            raise ValidationFailed(
-                "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
-            )
     return {
         kind: format_number(center_code, wanted[kind], seq, receipt=kind == CaseNumberSequence.Kind.RECEIPT)
         for kind, seq in sequences.items()

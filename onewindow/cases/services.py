@@ -542,17 +542,15 @@ class _Work:
         elif self.dirty_steps:
             for s in self.dirty_steps.values():
                 early.update(s)
-        events = []
+        events = [event for event, _step in self.events]
+        belongs(events)
         ip = context.current().ip
         for event, step in self.events:
-            event.case_id = case.pk
-            event._state.fields_cache["case"] = case
             event.step_id = step.pk if step is not None else None
             if step is not None:
                 event._state.fields_cache["step"] = step
             if ip:  # from where (ADR 0009: the case events are the case's audit trail)
                 event.data["ip"] = ip
-            events.append(event)
         batch.insert(events)
         belongs(self.notices)
         batch.insert(self.notices)

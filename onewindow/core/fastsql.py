@@ -45,7 +45,6 @@ class _Plan:
         "raw_update",
         "returning",
         "sequence",
-        "table",
         "update_sql",
         "vendor",
     )
@@ -71,7 +70,6 @@ class _Plan:
         # PostgreSQL's own $n placeholders, for psycopg's RawCursor in Batch's pipeline: psycopg
         # parses a %s query anew on every call once it has more than 50 parameters (a case row
         # has about 80), which cost more than the rest of the statement's client-side work.
-        self.table = (table, pk_column, names, len(fields))
         self.insert_prefix_with_pk = f"INSERT INTO {table} ({pk_column}, {names}) VALUES "  # noqa: S608
         self.insert_row_with_pk = "(" + ", ".join([mark] * (len(fields) + 1)) + ")"
         self.raw_inserts: dict[int, str] = {}  # number of rows -> INSERT with the pk given
@@ -173,17 +171,13 @@ def insert(objs: Sequence[models.Model], *, using: str = "default", batch_size: 
         return
     model = type(objs[0])
     plan = _plan(model, using)
-    columns = plan.columns
     for start in range(0, len(objs), batch_size):
         batch = objs[start : start + batch_size]
         params: list[Any] = []
         for obj in batch:
             if type(obj) is not model:
                 raise TypeError("fastsql.insert takes instances of one model")
-            values = obj.__dict__
-            for attname, convert in columns:
-                value = values[attname]
-                params.append(value if convert is None else convert(value))
+            params += _row_params(plan, obj)
         sql = plan.insert_prefix + ", ".join([plan.insert_row] * len(batch)) + plan.returning
         ids = _execute(using, plan, sql, params, fetch=True)
         if len(ids) != len(batch):  # pragma: no cover - the database broke its contract
@@ -191,17 +185,14 @@ def insert(objs: Sequence[models.Model], *, using: str = "default", batch_size: 
         pk_attname = plan.pk_attname
         for obj, row in zip(batch, ids, strict=True):
             obj.__dict__[pk_attname] = row[0]
-            state = obj._state
-            state.adding = False
-            state.db = using
+        _mark_saved(batch, using)
 
 
 def update(obj: models.Model, *, using: str = "default") -> None:
     """UPDATE every column of a saved instance (what `obj.save()` does, without the compiler)."""
     plan = _plan(type(obj), using)
-    values = obj.__dict__
-    params = [values[a] if c is None else c(values[a]) for a, c in plan.columns]
-    params.append(values[plan.pk_attname])
+    params = _row_params(plan, obj)
+    params.append(obj.__dict__[plan.pk_attname])
     _execute(using, plan, plan.update_sql, params, fetch=False)
 
 
@@ -318,10 +309,7 @@ class Batch:
                     raise RuntimeError("UPDATE by primary key did not change exactly one row")
         for is_insert, objs in self._ops:
             if is_insert:
-                for obj in objs:
-                    state = obj._state
-                    state.adding = False
-                    state.db = using
+                _mark_saved(objs, using)
 
 
 def reserve(*batches: Batch) -> None:
@@ -342,20 +330,24 @@ def _insert_with_keys(plan: _Plan, objs: list[models.Model], using: str) -> None
         params += _row_params(plan, obj, with_pk=True)
     sql = plan.insert_prefix_with_pk + ", ".join([plan.insert_row_with_pk] * len(objs))
     _execute(using, plan, sql, params, fetch=False)
+    _mark_saved(objs, using)
+
+
+def _mark_saved(objs: Sequence[models.Model], using: str) -> None:
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = using
+        state = obj._state
+        state.adding = False
+        state.db = using
 
 
 def _raw_insert(plan: _Plan, rows: int) -> str:
     sql = plan.raw_inserts.get(rows)
     if sql is None:
-        table, pk_column, names, width = plan.table
-        width += 1  # the primary key
+        width = len(plan.columns) + 1  # and the primary key
         values = ", ".join(
             "(" + ", ".join(f"${r * width + c}" for c in range(1, width + 1)) + ")" for r in range(rows)
         )
-        sql = plan.raw_inserts[rows] = f"INSERT INTO {table} ({pk_column}, {names}) VALUES {values}"  # noqa: S608
+        sql = plan.raw_inserts[rows] = plan.insert_prefix_with_pk + values
     return sql
 
 

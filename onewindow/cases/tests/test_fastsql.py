@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -15,6 +16,18 @@ from onewindow.core import fastsql
 
 AWARE = dt.datetime(2026, 9, 30, 10, 15, 30, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 WHOLE_SECOND = dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.UTC)
+
+
+def _a_case(cx: Any) -> Case:
+    """A case accepted at the window, of an item of its own."""
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        return intake(cx, version)
+
+
+def _recording(recorded: bool) -> Any:
+    """Django's recording of queries (statements through Django's cursor) or nothing."""
+    return CaptureQueriesContext(connection) if recorded else contextlib.nullcontext()
 
 
 def _event(case: Case, seq: int, **extra: Any) -> CaseEvent:
@@ -32,22 +45,18 @@ def _event(case: Case, seq: int, **extra: Any) -> CaseEvent:
 
 @pytest.mark.parametrize("recorded", [False, True], ids=["driver cursor", "django cursor"])
 def test_insert_round_trips_every_kind_of_value(cx: Any, recorded: bool) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     rows = [
         _event(case, 10, data={"text": "中文", "nested": {"n": [1, 2]}}, public=True, opinion="甲"),
         _event(case, 11, data={}, public=False),
     ]
     rows[1].at = WHOLE_SECOND  # str() of a whole-second datetime has no fraction
     with transaction.atomic():
+        with _recording(recorded) as queries:
+            fastsql.insert(rows)
         if recorded:
-            with CaptureQueriesContext(connection) as queries:
-                fastsql.insert(rows)
             assert len(queries.captured_queries) == 1
             assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "cases_caseevent"')
-        else:
-            fastsql.insert(rows)
     assert all(r.pk is not None and not r._state.adding for r in rows)
     assert rows[0].pk < rows[1].pk
     first, second = CaseEvent.objects.filter(pk__in=[r.pk for r in rows]).order_by("seq")
@@ -59,9 +68,7 @@ def test_insert_round_trips_every_kind_of_value(cx: Any, recorded: bool) -> None
 
 
 def test_insert_takes_rows_in_batches_and_keeps_their_order(cx: Any) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     rows = [_event(case, 100 + i) for i in range(7)]
     with transaction.atomic():
         fastsql.insert(rows, batch_size=3)
@@ -71,15 +78,10 @@ def test_insert_takes_rows_in_batches_and_keeps_their_order(cx: Any) -> None:
 
 @pytest.mark.parametrize("recorded", [False, True], ids=["driver cursor", "django cursor"])
 def test_insert_raises_djangos_integrity_error(cx: Any, recorded: bool) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
-    with pytest.raises(IntegrityError), transaction.atomic():  # seq 1 exists: (case, seq) is unique
-        if recorded:
-            with CaptureQueriesContext(connection):
-                fastsql.insert([_event(case, 1)])
-        else:
-            fastsql.insert([_event(case, 1)])
+    case = _a_case(cx)
+    # seq 1 exists: (case, seq) is unique
+    with pytest.raises(IntegrityError), transaction.atomic(), _recording(recorded):
+        fastsql.insert([_event(case, 1)])
     assert CaseEvent.objects.filter(case=case).count() == 2
 
 
@@ -104,9 +106,7 @@ def test_update_writes_every_column_and_only_that_row(cx: Any) -> None:
 
 
 def test_new_fills_defaults_fresh_each_time_and_caches_related(cx: Any) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     a = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-1", issued_at=AWARE)
     b = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-2", issued_at=AWARE)
     assert a.data == {} and a.data is not b.data  # a callable default is called per instance
@@ -122,9 +122,7 @@ def test_new_fills_defaults_fresh_each_time_and_caches_related(cx: Any) -> None:
 
 
 def test_insert_refuses_mixed_models(cx: Any) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     note = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-3", issued_at=AWARE)
     with pytest.raises(TypeError), transaction.atomic():
         fastsql.insert([note, _event(case, 50)])
@@ -155,9 +153,7 @@ def test_batch_writes_rows_that_point_at_rows_of_the_same_batch(
             raise AssertionError("the pipeline was not used")
 
         monkeypatch.setattr(fastsql.Batch, "_write_one_by_one", fallback)
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     copy, step = _copy_of(case, "X")
     event = _event(copy, 1, data={"k": "值"})
     event._state.fields_cache["step"] = step
@@ -179,12 +175,10 @@ def test_batch_writes_rows_that_point_at_rows_of_the_same_batch(
     batch.fill(fill)
     batch.insert([notice])
     with transaction.atomic():
-        if recorded:
-            with CaptureQueriesContext(connection) as queries:
-                batch.write()
-            assert len(queries.captured_queries) == 5  # one statement per insert() and update()
-        else:
+        with _recording(recorded) as queries:
             batch.write()
+        if recorded:
+            assert len(queries.captured_queries) == 5  # one statement per insert() and update()
     assert copy.pk and step.pk and event.pk and notice.pk
     assert not any(r._state.adding for r in (copy, step, event, plain, notice))
     assert seen["keys"] == (copy.pk, step.pk)
@@ -203,19 +197,13 @@ def test_batch_writes_rows_that_point_at_rows_of_the_same_batch(
 
 @pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
 def test_batch_raises_djangos_integrity_error_and_writes_nothing(cx: Any, recorded: bool) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     copy, _step = _copy_of(case, "Y")
     batch = fastsql.Batch()
     batch.insert([copy])
     batch.insert([_event(case, 1)])  # seq 1 of `case` exists: (case, seq) is unique
-    with pytest.raises(IntegrityError), transaction.atomic():
-        if recorded:
-            with CaptureQueriesContext(connection):
-                batch.write()
-        else:
-            batch.write()
+    with pytest.raises(IntegrityError), transaction.atomic(), _recording(recorded):
+        batch.write()
     assert not Case.objects.filter(receipt_number=copy.receipt_number).exists()
     assert CaseEvent.objects.filter(case=case).count() == 2
     assert Case.objects.filter(pk=case.pk).exists()  # the connection is usable afterwards
@@ -223,25 +211,17 @@ def test_batch_raises_djangos_integrity_error_and_writes_nothing(cx: Any, record
 
 @pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
 def test_batch_update_of_a_missing_row_raises(cx: Any, recorded: bool) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     ghost = CaseStep.objects.get(case=case, position=3)
     ghost.pk = 10**9
     batch = fastsql.Batch()
     batch.update(ghost)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        if recorded:
-            with CaptureQueriesContext(connection):
-                batch.write()
-        else:
-            batch.write()
+    with pytest.raises(RuntimeError), transaction.atomic(), _recording(recorded):
+        batch.write()
 
 
 def test_batch_refuses_mixed_models(cx: Any) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     note = fastsql.new(Notice, {"case": case}, kind="acceptance", number="X-4", issued_at=AWARE)
     with pytest.raises(TypeError):
         fastsql.Batch().insert([note, _event(case, 50)])
@@ -252,9 +232,7 @@ def test_reserve_gives_two_batches_keys_so_children_may_be_written_first(cx: Any
     batches, then the batch of children is written before the batch with their parent."""
     if connection.vendor != "postgresql":
         pytest.skip("keys are reserved only where Batch pipelines (PostgreSQL)")
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     copy, step = _copy_of(case, "Z")
     parent, children = fastsql.Batch(), fastsql.Batch()
     parent.insert([copy])
@@ -269,9 +247,7 @@ def test_reserve_gives_two_batches_keys_so_children_may_be_written_first(cx: Any
 
 
 def test_reserve_is_a_no_op_where_rows_are_written_one_by_one(cx: Any) -> None:
-    version = item(cx)
-    with at("2026-09-30 10:00"):
-        case = intake(cx, version)
+    case = _a_case(cx)
     copy, step = _copy_of(case, "W")
     batch = fastsql.Batch()
     batch.insert([copy])
