@@ -478,12 +478,18 @@ class _Work:
         self.notices.append(notice)
         return notice
 
-    def _take_numbers(self, messages: list[Any]) -> None:
-        """Take the wanted numbers and put them where the placeholders are."""
+    def _take_numbers(self, messages: list[Any], found: fastsql.Rows | None = None) -> None:
+        """Take the wanted numbers and put them where the placeholders are. `found`: what
+        `numbers.take_query` returned when it went out in the batch before (PostgreSQL)."""
         case = self.case
-        taken = numbers.take(
-            center_id=case.center_id, center_code=case.center.code, wanted=self.numbers_wanted
-        )
+        if found is None:
+            taken = numbers.take(
+                center_id=case.center_id, center_code=case.center.code, wanted=self.numbers_wanted
+            )
+        else:
+            taken = numbers.take_from(
+                found, center_id=case.center_id, center_code=case.center.code, wanted=self.numbers_wanted
+            )
         self.numbers_wanted = {}
         swap = {_PENDING_NUMBER[kind]: number for kind, number in taken.items()}
 
@@ -511,15 +517,19 @@ class _Work:
     def message(self, template_code: str, **extra: Any) -> None:
         self.messages.append((template_code, extra))
 
-    def flush(self) -> None:
+    def flush(self, *, last: bool = False) -> None:
         """Write the unit of work: the case, then its new and changed rows, one multi-row
         INSERT per table (core.fastsql: the ORM's per-field preparation dominated intake), all
-        in one `fastsql.Batch` (on PostgreSQL: two round trips instead of one per statement).
+        in one `fastsql.Batch` (on PostgreSQL: one round trip instead of one per statement).
 
         When the work takes numbers (ADR 0015) it takes them last; on PostgreSQL the rows that
-        show no number (materials, steps) are even written before, in a batch of their own, so
-        that the sequence rows' lock covers as little as possible (foreign keys are checked at
-        COMMIT there, so these rows may go before their case)."""
+        show no number (materials, steps) are written before, in a batch of their own that ends
+        with the statement taking the numbers (one round trip), so that the sequence rows' lock
+        covers as little as possible (foreign keys are checked at COMMIT there, so these rows
+        may go before their case).
+
+        `last`: the caller does nothing in the transaction after this (`fastsql.atomic()`), so
+        the COMMIT may go with the last batch."""
         case = self.case
         batch = fastsql.Batch()
         early = fastsql.Batch() if self.numbers_wanted and batch.pipelined() else batch
@@ -565,14 +575,19 @@ class _Work:
             batch.insert(messages)
         try:  # no savepoint needed: on error the whole transaction is rolled back
             if self.numbers_wanted:
-                # Everything is built: reserve the rows' keys (PostgreSQL), write what shows no
-                # number, then take the numbers, whose sequence rows stay locked until the
-                # commit, so that concurrent intakes of a center queue for the rest only.
-                fastsql.reserve(batch, early)
+                # Everything is built. Take the numbers, whose sequence rows stay locked until
+                # the commit, last, so that concurrent intakes of a center queue for the rest
+                # only; on PostgreSQL the rows that show no number go first, in one pipeline
+                # with the statement that takes the numbers.
+                found = None
                 if early is not batch:
+                    fastsql.reserve(batch, early)
+                    found = early.query(
+                        *numbers.take_query(center_id=case.center_id, wanted=self.numbers_wanted)
+                    )
                     early.write()
-                self._take_numbers(messages)
-            batch.write()
+                self._take_numbers(messages, found)
+            batch.write(last=last and not self.rows)
         except IntegrityError as exc:  # a concurrent transition wrote the same event sequence
             raise Conflict(
                 _("The case was changed by someone else; reload it and try again."),
@@ -1688,7 +1703,7 @@ def _lock_case(case: Case | str | int) -> Case:
     return locked
 
 
-@transaction.atomic
+@fastsql.atomic()  # its last write may carry the COMMIT (ADR 0016)
 def case_act(*, case: Case | str | int, action: str, version: int, actor: Any, **params: Any) -> Case:
     """Perform `action` on `case` (a Case, a case number or a receipt number).
 
@@ -1729,7 +1744,7 @@ def case_act(*, case: Case | str | int, action: str, version: int, actor: Any, *
     cleaned = _clean_params(action, params)
     work = _Work(case=locked, actor=actor, now=now, table=calendar_table(), steps=steps)
     _apply(work, action, cleaned)
-    work.flush()
+    work.flush(last=True)
     return locked
 
 
@@ -1903,8 +1918,9 @@ def case_intake(
         _check_missing_required(snap, material_rows, note)
     elif action == "correct":
         _correction_items(snap, correction_items, field_name="correction_items")
-    # Everything above only reads; the transaction (and SQLite's write lock) starts here.
-    with transaction.atomic():
+    # Everything above only reads; the transaction (and SQLite's write lock) starts here; its
+    # last write may carry the COMMIT (ADR 0016).
+    with fastsql.atomic():
         return _intake_write(
             case=case,
             actor=actor,
@@ -1961,7 +1977,7 @@ def _intake_write(
         )
     else:
         _do_refuse(work, {"reason": note.strip()})
-    work.flush()  # no AuditEntry: the case events record who, when, from where, what (ADR 0009)
+    work.flush(last=True)  # no AuditEntry: the case events record who, when, from where, what (ADR 0009)
     return case
 
 

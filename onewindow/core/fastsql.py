@@ -7,7 +7,7 @@ multi-row `INSERT … VALUES … RETURNING id` per table, or one full-row `UPDAT
 plan computed once per model and database: only the values that need converting (datetimes,
 dates, JSON …) are converted, the rest go to the driver as they are. `new()` builds instances
 without the per-field work of `Model.__init__`. `Batch` writes the rows of one unit of work
-together (on PostgreSQL in two round trips: keys reserved, then one pipeline; ADR 0015).
+together (on PostgreSQL in one pipeline, the keys taken from a pool; ADR 0015, ADR 0016).
 
 Only what the hot paths use is supported: concrete local fields, an auto-increment primary key,
 no `auto_now` fields (refused when the plan is built), no signals (none of these models has
@@ -20,12 +20,15 @@ See docs/adr/0010-lean-write-path.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.base import ModelState
 from django.db.models.fields import NOT_PROVIDED
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=models.Model)
 _Converter = Callable[[Any], Any] | None
@@ -196,29 +199,48 @@ def update(obj: models.Model, *, using: str = "default") -> None:
     _execute(using, plan, plan.update_sql, params, fetch=False)
 
 
+class Rows(list[tuple[Any, ...]]):
+    """The rows a statement queued with `Batch.query()` returned; filled by `Batch.write()`."""
+
+    __slots__ = ("done",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done = False
+
+
+_INSERT, _UPDATE, _QUERY = "insert", "update", "query"
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the server
+
+
 class Batch:
     """The new and changed rows of one unit of work, written together.
 
-    `insert()` and `update()` queue rows in the order they must be written; `write()` writes
-    them. A foreign key still None on a queued row is filled from the related instance cached on
-    it (`fastsql.new(Model, {"case": case})`, or `obj._state.fields_cache`) once that instance has
-    its primary key, so rows may point at rows of the same batch that are not written yet.
-    `fill` callbacks set other values that need those keys (e.g. a text column holding an id).
+    `insert()` and `update()` queue rows in the order they must be written, `query()` a statement
+    whose rows the caller wants back (e.g. an `UPDATE … RETURNING` that takes a number); `write()`
+    sends them. A foreign key still None on a queued row is filled from the related instance
+    cached on it (`fastsql.new(Model, {"case": case})`, or `obj._state.fields_cache`) once that
+    instance has its primary key, so rows may point at rows of the same batch that are not
+    written yet. `fill` callbacks set other values that need those keys (e.g. a text column
+    holding an id).
 
-    On PostgreSQL, where every statement is a round trip to the server, `write()` makes two:
-    one statement reserves the primary keys of all new rows (nextval of each table's sequence),
-    then every INSERT (with its key) and UPDATE goes to the server in one pipeline (psycopg's
-    pipeline mode, server-side binding). `reserve()` takes the keys of the rows queued so far
-    earlier, e.g. before the transaction takes a contended lock. Elsewhere, and whenever Django is
-    recording queries or wrapping them, the statements run one after another, as `insert()` and
-    `update()` do. Errors are Django's (IntegrityError, …), raised by `write()`.
+    On PostgreSQL, where every statement is a round trip to the server, `write()` sends every
+    INSERT (with its key), UPDATE and query in one pipeline (psycopg's pipeline mode,
+    server-side binding): one round trip. The keys of new rows come from a pool that this
+    connection refills from each table's sequence a block at a time (`KEY_BLOCK`), so most
+    batches need no statement for them. `reserve()` gives the rows queued so far their keys
+    earlier, e.g. so that rows pointing at them can be written by another batch first.
+    Elsewhere, and whenever Django is recording queries or wrapping them, the statements run one
+    after another, as `insert()` and `update()` do. Errors are Django's (IntegrityError, …),
+    raised by `write()`.
     """
 
     __slots__ = ("_fills", "_ops", "using")
 
     def __init__(self, using: str = "default") -> None:
         self.using = using
-        self._ops: list[tuple[bool, list[models.Model]]] = []  # (insert?, rows of one model)
+        # (kind, rows of one model) or (_QUERY, (sql, params, Rows))
+        self._ops: list[tuple[str, Any]] = []
         self._fills: list[tuple[int, Callable[[], None]]] = []  # (before op number, callback)
 
     def insert(self, objs: Sequence[models.Model]) -> None:
@@ -226,10 +248,17 @@ class Batch:
             model = type(objs[0])
             if any(type(obj) is not model for obj in objs):
                 raise TypeError("Batch.insert takes instances of one model")
-            self._ops.append((True, list(objs)))
+            self._ops.append((_INSERT, list(objs)))
 
     def update(self, obj: models.Model) -> None:
-        self._ops.append((False, [obj]))
+        self._ops.append((_UPDATE, [obj]))
+
+    def query(self, sql: str, params: Sequence[Any]) -> Rows:
+        """Queue `sql` (Django's `%s` placeholders) to run in its place among the rows; the
+        returned `Rows` holds what it returned once `write()` is done."""
+        rows = Rows()
+        self._ops.append((_QUERY, (sql, list(params), rows)))
+        return rows
 
     def fill(self, callback: Callable[[], None]) -> None:
         """Call `callback` once every row queued so far has its primary key, before any row
@@ -238,15 +267,22 @@ class Batch:
 
     def reserve(self) -> None:
         """Where `write()` pipelines (PostgreSQL): give every new row queued so far its primary
-        key now, with one statement. Elsewhere nothing: keys come back from each INSERT."""
+        key now. Elsewhere nothing: keys come back from each INSERT."""
         reserve(self)
 
-    def write(self) -> None:
+    def write(self, *, last: bool = False) -> None:
+        """Write what is queued. `last`: nothing follows in this transaction; when it is the
+        outermost one, opened by `fastsql.atomic()`, and the batch pipelines, the COMMIT goes
+        at the end of the pipeline (one round trip less, locks released a round trip earlier)."""
         if not self._ops:
             self._run_fills(0)
             return
         if self.pipelined():
-            self._write_pipelined(connections[self.using])
+            connection = connections[self.using]
+            tail = _tail_of(connection) if last else None
+            self._write_pipelined(connection, commit=tail is not None)
+            if tail is not None:
+                tail.committed = True
         else:
             self._write_one_by_one()
         self._ops.clear()
@@ -263,53 +299,142 @@ class Batch:
             self._fills.pop(0)[1]()
 
     def _write_one_by_one(self) -> None:
-        for i, (is_insert, objs) in enumerate(self._ops):
+        for i, (kind, payload) in enumerate(self._ops):
             self._run_fills(i)
-            plan = _plan(type(objs[0]), self.using)
-            for obj in objs:
+            if kind == _QUERY:
+                sql, params, rows = payload
+                with connections[self.using].cursor() as cursor:
+                    cursor.execute(sql, params)
+                    rows[:] = cursor.fetchall() if cursor.description is not None else []
+                rows.done = True
+                continue
+            plan = _plan(type(payload[0]), self.using)
+            for obj in payload:
                 _fill_foreign_keys(plan, obj)
-            if is_insert and objs[0].pk is not None:  # reserved before queries were recorded
-                _insert_with_keys(plan, objs, self.using)
-            elif is_insert:
-                insert(objs, using=self.using)
+            if kind == _INSERT and payload[0].pk is not None:  # keys reserved earlier
+                _insert_with_keys(plan, payload, self.using)
+            elif kind == _INSERT:
+                insert(payload, using=self.using)
             else:
-                update(objs[0], using=self.using)
+                update(payload[0], using=self.using)
         self._run_fills(len(self._ops))
 
-    def _write_pipelined(self, connection: Any) -> None:
+    def _write_pipelined(self, connection: Any, *, commit: bool = False) -> None:
         import psycopg
 
         using = self.using
         _reserve_keys(self._ops, using)
-        for _is_insert, objs in self._ops:
-            plan = _plan(type(objs[0]), using)
-            for obj in objs:
-                _fill_foreign_keys(plan, obj)
+        for kind, payload in self._ops:
+            if kind != _QUERY:
+                plan = _plan(type(payload[0]), using)
+                for obj in payload:
+                    _fill_foreign_keys(plan, obj)
         self._run_fills(len(self._ops))
         conn = connection.connection
-        sent: list[Any] = []
+        updates: list[Any] = []
+        queries: list[tuple[Any, Rows]] = []
+        # A transaction's first statement: psycopg would send the BEGIN on its own and wait for
+        # the answer (in pipeline mode too), one round trip more; queue it in the pipeline.
+        begin = not conn.autocommit and conn.pgconn.transaction_status == _IDLE
         with connection.wrap_database_errors:
-            with conn.pipeline():
-                for is_insert, objs in self._ops:
-                    plan = _plan(type(objs[0]), using)
-                    cursor = psycopg.RawCursor(conn)
-                    if is_insert:
-                        params: list[Any] = []
-                        for obj in objs:
-                            params += _row_params(plan, obj, with_pk=True)
-                        cursor.execute(_raw_insert(plan, len(objs)), params)
-                    else:
-                        obj = objs[0]
-                        params = _row_params(plan, obj)
-                        params.append(obj.__dict__[plan.pk_attname])
-                        cursor.execute(plan.raw_update, params)
-                        sent.append(cursor)
-            for cursor in sent:
+            try:
+                with conn.pipeline():
+                    if begin:
+                        conn._autocommit = True  # psycopg: "no BEGIN of your own", until synced
+                        psycopg.RawCursor(conn).execute(conn._get_tx_start_command(), prepare=False)
+                    self._send(conn, updates, queries)
+                    if commit:  # Django's commit at the end of the atomic block finds none open
+                        psycopg.RawCursor(conn).execute(b"COMMIT", prepare=False)
+            finally:
+                if begin:
+                    conn._autocommit = False
+            for cursor in updates:
                 if cursor.rowcount != 1:
                     raise RuntimeError("UPDATE by primary key did not change exactly one row")
-        for is_insert, objs in self._ops:
-            if is_insert:
-                _mark_saved(objs, using)
+            for cursor, rows in queries:
+                rows[:] = cursor.fetchall() if cursor.description is not None else []
+                rows.done = True
+        for kind, payload in self._ops:
+            if kind == _INSERT:
+                _mark_saved(payload, using)
+
+    def _send(self, conn: Any, updates: list[Any], queries: list[tuple[Any, Rows]]) -> None:
+        import psycopg
+
+        for kind, payload in self._ops:
+            if kind == _QUERY:
+                sql, params, rows = payload
+                cursor = conn.cursor()
+                cursor.execute(sql, params)
+                queries.append((cursor, rows))
+                continue
+            plan = _plan(type(payload[0]), self.using)
+            cursor = psycopg.RawCursor(conn)
+            if kind == _INSERT:
+                params = []
+                for obj in payload:
+                    params += _row_params(plan, obj, with_pk=True)
+                cursor.execute(_raw_insert(plan, len(payload)), params)
+            else:
+                obj = payload[0]
+                params = _row_params(plan, obj)
+                params.append(obj.__dict__[plan.pk_attname])
+                cursor.execute(plan.raw_update, params)
+                updates.append(cursor)
+
+
+class _Tail:
+    """An outermost transaction opened by `atomic()`: whether its last batch sent the COMMIT."""
+
+    __slots__ = ("committed",)
+
+    def __init__(self) -> None:
+        self.committed = False
+
+
+_TAIL = "_ow_fastsql_tail"  # attribute of Django's connection wrapper (one per thread)
+
+
+@contextmanager
+def atomic(using: str = "default") -> Iterator[None]:
+    """`transaction.atomic(using)` for a unit of work that ends with `Batch.write(last=True)`.
+
+    When this is the outermost transaction, that last batch sends the COMMIT in its pipeline
+    (PostgreSQL). Django's own commit at the end of the block then finds the transaction closed
+    and runs the on-commit callbacks as usual. Nothing may touch the database after that write
+    inside the block: a statement that did would run in a transaction of its own, so the block
+    refuses it (TransactionManagementError, that stray transaction rolled back). Nested in
+    another transaction, or on SQLite, this is `transaction.atomic()`."""
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        previous = connection.__dict__.get(_TAIL)
+        tail = _Tail() if outermost else None
+        connection.__dict__[_TAIL] = tail
+        try:
+            yield
+            if tail is not None and tail.committed and connection.connection.info.transaction_status != _IDLE:
+                raise TransactionManagementError(
+                    "A statement ran after the unit of work's last batch had committed it."
+                )
+        finally:
+            connection.__dict__[_TAIL] = previous
+
+
+def _tail_of(connection: Any) -> _Tail | None:
+    """The outermost `atomic()` block the next write may commit, if this is one."""
+    tail = connection.__dict__.get(_TAIL)
+    if (
+        tail is None
+        or tail.committed
+        or not connection.in_atomic_block
+        or len(connection.atomic_blocks) != 1  # a nested block is open
+        or connection.savepoint_ids
+        or connection.needs_rollback
+        or not connection.commit_on_exit
+    ):
+        return None
+    return tail
 
 
 def reserve(*batches: Batch) -> None:
@@ -361,46 +486,80 @@ def _fill_foreign_keys(plan: _Plan, obj: models.Model) -> None:
                 values[attname] = related.pk
 
 
-def _reserve_keys(ops: list[tuple[bool, list[models.Model]]], using: str) -> None:
-    """PostgreSQL: set the primary key of every new row in `ops` from its table's sequence,
-    with one statement for all tables."""
+# PostgreSQL: keys are taken from each table's sequence a block at a time (KEY_BLOCK times what
+# the batch that runs short needs) and handed out from a pool kept per connection (a "hi-lo"
+# scheme), so that a batch seldom needs a statement for them. The keys a connection does not
+# use are never used (gaps in the ids, nothing else), and within a connection keys still rise;
+# across connections they interleave, as commit order already made them do.
+KEY_BLOCK = 64
+_key_pools: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def _reserve_keys(ops: list[tuple[str, Any]], using: str) -> None:
+    """PostgreSQL: set the primary key of every new row in `ops` from the connection's pool of
+    keys, refilling the pools that run short with one statement for all tables."""
     wanted: dict[type[models.Model], list[models.Model]] = {}
-    for is_insert, objs in ops:
-        if is_insert:
+    for kind, objs in ops:
+        if kind == _INSERT:
             for obj in objs:
                 if obj.pk is None:
                     wanted.setdefault(type(obj), []).append(obj)
     if not wanted:
         return
     connection = connections[using]
-    parts: list[str] = []
-    params: list[Any] = []
-    models_in_order = list(wanted)
-    for i, model in enumerate(models_in_order):
+    connection.ensure_connection()
+    pools = _key_pools.get(connection.connection)
+    if pools is None:
+        pools = _key_pools[connection.connection] = {}
+    short: list[tuple[str, int]] = []
+    low: list[tuple[str, int]] = []
+    for model, objs in wanted.items():
         plan = _plan(model, using)
         if plan.sequence is None:
-            meta = model._meta
-            with connection.cursor() as cursor:
-                found = connection.introspection.get_sequences(cursor, meta.db_table, meta.local_fields)
-            names = [s["name"] for s in found if s.get("column") == meta.pk.column]  # type: ignore[union-attr]
-            if not names:  # pragma: no cover - every table here has an identity primary key
-                raise RuntimeError(f"{meta.db_table} has no sequence for its primary key")
-            plan.sequence = names[0]
-        parts.append(f"SELECT {i}, nextval(%s::regclass) FROM generate_series(1, %s)")  # noqa: S608
-        params += [connection.ops.quote_name(plan.sequence), len(wanted[model])]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
-    ids: dict[int, list[int]] = {}
-    for index, value in rows:
-        ids.setdefault(index, []).append(value)
-    for i, model in enumerate(models_in_order):
-        objs, keys = wanted[model], sorted(ids.get(i, []))
-        if len(keys) != len(objs):  # pragma: no cover - the database broke its contract
-            raise RuntimeError("nextval gave back another number of keys")
-        attname = _plan(model, using).pk_attname
+            plan.sequence = _sequence_of(model, connection)
+        have = len(pools.setdefault(plan.sequence, []))
+        # a block lasts about KEY_BLOCK batches like this one (an intake takes ~7 materials)
+        refill = (plan.sequence, len(objs) - have + KEY_BLOCK * len(objs))
+        if have < len(objs):
+            short.append(refill)
+        elif have < KEY_BLOCK // 2 * len(objs):
+            low.append(refill)
+    if short:
+        short += low  # the statement is sent anyway: top up the pools running low too
+    if short:
+        parts: list[str] = []
+        params: list[Any] = []
+        for i, (sequence, count) in enumerate(short):
+            parts.append(f"SELECT {i}, nextval(%s::regclass) FROM generate_series(1, %s)")  # noqa: S608
+            params += [connection.ops.quote_name(sequence), count]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            found = cursor.fetchall()
+        fresh: dict[int, list[int]] = {}
+        for index, value in found:
+            fresh.setdefault(index, []).append(value)
+        for i, (sequence, count) in enumerate(short):
+            keys = sorted(fresh.get(i, []))
+            if len(keys) != count:  # pragma: no cover - the database broke its contract
+                raise RuntimeError("nextval gave back another number of keys")
+            pools[sequence] += keys
+    for model, objs in wanted.items():
+        plan = _plan(model, using)
+        pool = pools[plan.sequence]  # type: ignore[index]
+        keys, pool[: len(objs)] = pool[: len(objs)], []
+        attname = plan.pk_attname
         for obj, key in zip(objs, keys, strict=True):
             obj.__dict__[attname] = key
+
+
+def _sequence_of(model: type[models.Model], connection: Any) -> str:
+    meta = model._meta
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_sequences(cursor, meta.db_table, meta.local_fields)
+    names = [s["name"] for s in found if s.get("column") == meta.pk.column]
+    if not names:  # pragma: no cover - every table here has an identity primary key
+        raise RuntimeError(f"{meta.db_table} has no sequence for its primary key")
+    return str(names[0])
 
 
 # model -> [(attname, default value, default is callable)]

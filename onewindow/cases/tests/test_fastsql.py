@@ -258,3 +258,182 @@ def test_reserve_is_a_no_op_where_rows_are_written_one_by_one(cx: Any) -> None:
         assert copy.pk is None and queries.captured_queries == []
         batch.write()
     assert CaseStep.objects.get(pk=step.pk).case_id == copy.pk
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
+def test_batch_query_runs_in_its_place_and_gives_back_its_rows(cx: Any, recorded: bool) -> None:
+    case = _a_case(cx)
+    batch = fastsql.Batch()
+    batch.insert([_event(case, 30), _event(case, 31)])
+    table = CaseEvent._meta.db_table
+    counted = batch.query(f"SELECT count(*) FROM {table} WHERE case_id = %s", [case.pk])
+    batch.insert([_event(case, 32)])
+    silent = batch.query(
+        f"UPDATE {table} SET opinion = %s WHERE case_id = %s AND seq = %s", ["乙", case.pk, 30]
+    )
+    assert not counted.done and list(counted) == []
+    with transaction.atomic(), _recording(recorded):
+        batch.write()
+    assert counted.done and list(counted) == [(4,)]  # the two of the intake and the two before it
+    assert silent.done and list(silent) == []
+    assert CaseEvent.objects.get(case=case, seq=30).opinion == "乙"
+    assert CaseEvent.objects.filter(case=case).count() == 5
+
+
+def test_keys_come_from_a_pool_that_is_refilled_a_block_at_a_time(cx: Any) -> None:
+    """PostgreSQL: a batch seldom needs a statement for its keys; they rise within a connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("keys are reserved only where Batch pipelines (PostgreSQL)")
+    case = _a_case(cx)
+    sequence = connection.introspection.get_sequences(
+        connection.cursor(), CaseEvent._meta.db_table, CaseEvent._meta.local_fields
+    )[0]["name"]
+
+    def last_value() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value FROM {connection.ops.quote_name(sequence)}")
+            return int(cursor.fetchone()[0])
+
+    keys: list[int] = []
+    fastsql._key_pools.pop(connection.connection, None)  # an empty pool, as on a new connection
+    block = fastsql.KEY_BLOCK
+    with transaction.atomic():
+        for i in range(block + 2):  # the first batch takes a block (two rows each) and its keys
+            if i == 1:
+                after_first = last_value()
+            batch = fastsql.Batch()
+            pair = [_event(case, 100 + 2 * i), _event(case, 101 + 2 * i)]
+            batch.insert(pair)
+            batch.write()
+            keys += [e.pk for e in pair]
+            if 1 <= i <= block:  # from the block: no nextval
+                assert last_value() == after_first
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    assert last_value() > after_first  # the pool was refilled once it ran out
+    assert CaseEvent.objects.filter(pk__in=keys).count() == len(keys)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_opens_the_transaction_sends_its_begin_in_the_pipeline(org: Any) -> None:
+    """PostgreSQL: the first statement of a transaction is the batch's; psycopg would send the
+    BEGIN in a round trip of its own. The batch queues it in its pipeline, and a failure leaves
+    the transaction rolled back and the connection as it was."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the pipeline is PostgreSQL's")
+    from onewindow.cases.tests.conftest import load_calendar_2026
+
+    load_calendar_2026()
+    case = _a_case(org)
+    raw = connection.connection
+    sent, spy, original = _psycopg_commands(raw)
+    good = fastsql.Batch()
+    good.insert([_event(case, 60)])
+    bad = fastsql.Batch()
+    bad.insert([_event(case, 61), _event(case, 60)])  # seq 60 exists by then
+    try:
+        type(raw)._exec_command = spy  # type: ignore[method-assign]
+        with transaction.atomic():
+            assert raw.info.transaction_status == 0  # nothing sent yet: IDLE
+            good.write()
+            assert raw.info.transaction_status != 0
+        with pytest.raises(IntegrityError), transaction.atomic():
+            bad.write()
+    finally:
+        type(raw)._exec_command = original  # type: ignore[method-assign]
+    assert not any(c.startswith(b"BEGIN") for c in sent)  # psycopg sent no BEGIN of its own
+    assert raw.autocommit is True  # Django's autocommit outside atomic, restored
+    assert sorted(CaseEvent.objects.filter(case=case, seq__gte=60).values_list("seq", flat=True)) == [60]
+    with transaction.atomic():  # the connection goes on as usual
+        assert CaseEvent.objects.filter(case=case).count() == 3
+
+
+def _psycopg_commands(raw: Any) -> tuple[list[bytes], Any, Any]:
+    """Spy on the commands psycopg sends on its own (BEGIN, COMMIT, ROLLBACK)."""
+    sent: list[bytes] = []
+    original = type(raw)._exec_command
+
+    def spy(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(bytes(command) if isinstance(command, bytes | bytearray) else str(command).encode())
+        return original(self, command, *args, **kwargs)
+
+    return sent, spy, original
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_batch_of_an_outermost_atomic_carries_the_commit(org: Any) -> None:
+    """PostgreSQL: Batch.write(last=True) in the outermost fastsql.atomic() sends the COMMIT in
+    its pipeline; Django's commit then finds nothing to commit and still runs the on-commit
+    callbacks. Nested in another transaction, the write leaves the commit to that transaction.
+    On SQLite, fastsql.atomic() is transaction.atomic()."""
+    from onewindow.cases.tests.conftest import load_calendar_2026
+
+    load_calendar_2026()
+    case = _a_case(org)
+    ran: list[str] = []
+    postgres = connection.vendor == "postgresql"
+    sent: list[bytes] = []
+    if postgres:
+        connection.ensure_connection()
+        raw = connection.connection
+        sent, spy, original = _psycopg_commands(raw)
+        type(raw)._exec_command = spy  # type: ignore[method-assign]
+    try:
+        with fastsql.atomic():
+            transaction.on_commit(lambda: ran.append("committed"))
+            batch = fastsql.Batch()
+            batch.insert([_event(case, 70)])
+            batch.write(last=True)
+            if postgres:
+                assert connection.connection.info.transaction_status == 0  # committed: IDLE
+            assert ran == []  # callbacks run when the block ends
+        assert ran == ["committed"]
+        assert not any(c.startswith(b"COMMIT") for c in sent)
+        with transaction.atomic(), fastsql.atomic():  # nested: the outer transaction commits
+            batch = fastsql.Batch()
+            batch.insert([_event(case, 71)])
+            batch.write(last=True)
+            if postgres:
+                assert connection.connection.info.transaction_status != 0  # still open
+    finally:
+        if postgres:
+            type(raw)._exec_command = original  # type: ignore[method-assign]
+    assert sorted(CaseEvent.objects.filter(case=case, seq__gte=70).values_list("seq", flat=True)) == [70, 71]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_after_the_committing_batch_is_refused_and_rolled_back(org: Any) -> None:
+    from django.db.transaction import TransactionManagementError
+
+    from onewindow.cases.tests.conftest import load_calendar_2026
+
+    load_calendar_2026()
+    case = _a_case(org)
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL's pipeline commits before the end of the block")
+    with pytest.raises(TransactionManagementError), fastsql.atomic():
+        batch = fastsql.Batch()
+        batch.insert([_event(case, 80)])
+        batch.write(last=True)
+        _event(case, 81).save()  # a bug: it would run in a transaction of its own
+    assert sorted(CaseEvent.objects.filter(case=case, seq__gte=80).values_list("seq", flat=True)) == [80]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_last_batch_commits_nothing(org: Any) -> None:
+    from onewindow.cases.tests.conftest import load_calendar_2026
+
+    load_calendar_2026()
+    case = _a_case(org)
+    ran: list[str] = []
+    with pytest.raises(IntegrityError), fastsql.atomic():
+        transaction.on_commit(lambda: ran.append("committed"))
+        batch = fastsql.Batch()
+        batch.insert([_event(case, 90), _event(case, 1)])  # seq 1 exists
+        batch.write(last=True)
+    assert ran == []
+    assert not CaseEvent.objects.filter(case=case, seq=90).exists()
+    with fastsql.atomic():  # the connection goes on as usual
+        batch = fastsql.Batch()
+        batch.insert([_event(case, 91)])
+        batch.write(last=True)
+    assert CaseEvent.objects.filter(case=case, seq=91).exists()
