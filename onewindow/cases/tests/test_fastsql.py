@@ -432,6 +432,16 @@ def test_a_failing_last_batch_commits_nothing(org: Any) -> None:
         batch.write(last=True)
     assert ran == []
     assert not CaseEvent.objects.filter(case=case, seq=90).exists()
+    # a foreign key that PostgreSQL checks only at the COMMIT (the one in the pipeline)
+    orphan = _event(case, 92)
+    orphan.case_id = 10**12
+    with pytest.raises(IntegrityError), fastsql.atomic():
+        transaction.on_commit(lambda: ran.append("committed"))
+        batch = fastsql.Batch()
+        batch.insert([_event(case, 93), orphan])
+        batch.write(last=True)
+    assert ran == []
+    assert not CaseEvent.objects.filter(case=case, seq__in=[92, 93]).exists()
     with fastsql.atomic():  # the connection goes on as usual
         batch = fastsql.Batch()
         batch.insert([_event(case, 91)])
