@@ -1703,6 +1703,39 @@ def _lock_case(case: Case | str | int) -> Case:
     return locked
 
 
+# the case of a number (case or receipt number), for the statements of `_lock_case_with_steps`
+_CASE_OF_NUMBER = (
+    f'SELECT "id" FROM "{Case._meta.db_table}" WHERE "number" = %s OR "receipt_number" = %s '  # noqa: S608
+    'ORDER BY "id" LIMIT 1'
+)
+
+
+def _lock_case_with_steps(case: Case | str | int) -> tuple[Case, list[CaseStep]]:
+    """`_lock_case` and the case's steps (read under the lock), in one round trip on
+    PostgreSQL (with the transaction's BEGIN): every action starts with them."""
+    params: list[Any]
+    steps_params: list[Any]
+    if isinstance(case, Case | int):
+        case_id = case.pk if isinstance(case, Case) else case
+        where, params = _CASE_BY_ID, [case_id]
+        steps_where, steps_params = _STEPS_OF_CASE, [case_id]
+    else:
+        number = numbers.parse_case_number(case)
+        where, params = f'"id" = ({_CASE_OF_NUMBER})', [number, number]
+        steps_where, steps_params = f'"case_id" = ({_CASE_OF_NUMBER})', [number, number]
+    found, steps = fastsql.select_many(
+        [
+            fastsql.Select(Case, where, params, for_update=True),
+            fastsql.Select(CaseStep, steps_where, steps_params, order_by=_BY_POSITION),
+        ]
+    )
+    if not found:
+        raise NotFound(_("No such case."))
+    locked = found[0]
+    locked._state.fields_cache["item_version"] = _version_by_id(locked.item_version_id)
+    return locked, steps
+
+
 @fastsql.atomic()  # its last write may carry the COMMIT (ADR 0016)
 def case_act(*, case: Case | str | int, action: str, version: int, actor: Any, **params: Any) -> Case:
     """Perform `action` on `case` (a Case, a case number or a receipt number).
@@ -1711,7 +1744,7 @@ def case_act(*, case: Case | str | int, action: str, version: int, actor: Any, *
     `ACTION_PARAMS[action]`. Raises InvalidTransition (details: allowed actions), PermissionDenied,
     ValidationFailed, NotFound, Conflict.
     """
-    locked = _lock_case(case)
+    locked, all_steps = _lock_case_with_steps(case)
     if version is None or int(version) != locked.version:
         raise Conflict(
             _(
@@ -1723,7 +1756,7 @@ def case_act(*, case: Case | str | int, action: str, version: int, actor: Any, *
         )
     transition = T.transition_for(locked.status, action)
     now = clock.now()
-    steps = _case_steps(locked.pk) if locked.accepted_on else []
+    steps = all_steps if locked.accepted_on else []
     reason = _guard(locked, action, steps, now)
     if reason is not None:
         raise InvalidTransition(

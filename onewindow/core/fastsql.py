@@ -330,24 +330,13 @@ class Batch:
                 for obj in payload:
                     _fill_foreign_keys(plan, obj)
         self._run_fills(len(self._ops))
-        conn = connection.connection
         updates: list[Any] = []
         queries: list[tuple[Any, Rows]] = []
-        # A transaction's first statement: psycopg would send the BEGIN on its own and wait for
-        # the answer (in pipeline mode too), one round trip more; queue it in the pipeline.
-        begin = not conn.autocommit and conn.pgconn.transaction_status == _IDLE
         with connection.wrap_database_errors:
-            try:
-                with conn.pipeline():
-                    if begin:
-                        conn._autocommit = True  # psycopg: "no BEGIN of your own", until synced
-                        psycopg.RawCursor(conn).execute(conn._get_tx_start_command(), prepare=False)
-                    self._send(conn, updates, queries)
-                    if commit:  # Django's commit at the end of the atomic block finds none open
-                        psycopg.RawCursor(conn).execute(b"COMMIT", prepare=False)
-            finally:
-                if begin:
-                    conn._autocommit = False
+            with _pipeline(connection) as conn:
+                self._send(conn, updates, queries)
+                if commit:  # Django's commit at the end of the atomic block finds none open
+                    psycopg.RawCursor(conn).execute(b"COMMIT", prepare=False)
             for cursor in updates:
                 if cursor.rowcount != 1:
                     raise RuntimeError("UPDATE by primary key did not change exactly one row")
@@ -381,6 +370,31 @@ class Batch:
                 params.append(obj.__dict__[plan.pk_attname])
                 cursor.execute(plan.raw_update, params)
                 updates.append(cursor)
+
+
+@contextmanager
+def _pipeline(connection: Any) -> Iterator[Any]:
+    """psycopg's pipeline on Django's PostgreSQL connection (yields the psycopg connection).
+
+    When the first statement in it opens a transaction, psycopg would send the BEGIN on its own
+    and wait for the answer (in pipeline mode too): one round trip more. The BEGIN is queued at
+    the head of the pipeline instead, psycopg being told the connection is in autocommit until
+    the pipeline is synced (`_autocommit`: private, pinned by requirements.lock, and a test
+    fails if psycopg sends a BEGIN of its own)."""
+    import psycopg
+
+    connection.ensure_connection()
+    conn = connection.connection
+    begin = not conn.autocommit and conn.pgconn.transaction_status == _IDLE
+    try:
+        with conn.pipeline():
+            if begin:
+                conn._autocommit = True
+                psycopg.RawCursor(conn).execute(conn._get_tx_start_command(), prepare=False)
+            yield conn
+    finally:
+        if begin:
+            conn._autocommit = False
 
 
 class _Tail:
@@ -633,10 +647,60 @@ def select(
     placeholders and column names), with every concrete column, converted as the ORM converts
     them, without building the query each time. `for_update` locks the rows where the database
     can (SELECT … FOR UPDATE; SQLite's write lock is the transaction's)."""
+    connection = connections[using]
+    sql = _select_sql(model, using, where, order_by, for_update)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        fetched = cursor.fetchall()
+    return _instances(model, using, fetched)
+
+
+class Select:
+    """One SELECT of `select_many`: the arguments of `select()`."""
+
+    __slots__ = ("for_update", "model", "order_by", "params", "where")
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        where: str,
+        params: Sequence[Any],
+        *,
+        order_by: str = "",
+        for_update: bool = False,
+    ) -> None:
+        self.model, self.where, self.params = model, where, list(params)
+        self.order_by, self.for_update = order_by, for_update
+
+
+def select_many(selects: Sequence[Select], *, using: str = "default") -> list[list[Any]]:
+    """`select()` for several statements run one after another, each seeing what the ones
+    before it did (a row locked FOR UPDATE, then rows read under that lock). On PostgreSQL they
+    travel in one pipeline, with the transaction's BEGIN when they open it: one round trip.
+    Elsewhere, and when Django records queries, one statement at a time."""
+    connection = connections[using]
+    recorded = connection.queries_logged or connection.execute_wrappers
+    if connection.vendor != "postgresql" or recorded:
+        return [
+            select(q.model, q.where, q.params, order_by=q.order_by, for_update=q.for_update, using=using)
+            for q in selects
+        ]
+    sent: list[Any] = []
+    with connection.wrap_database_errors:
+        with _pipeline(connection) as conn:
+            for q in selects:
+                cursor = conn.cursor()
+                cursor.execute(_select_sql(q.model, using, q.where, q.order_by, q.for_update), q.params)
+                sent.append(cursor)
+        fetched = [cursor.fetchall() for cursor in sent]
+    return [_instances(q.model, using, rows) for q, rows in zip(selects, fetched, strict=True)]
+
+
+def _select_sql(model: type[models.Model], using: str, where: str, order_by: str, for_update: bool) -> str:
     key = (model, using, where, order_by, for_update)
     sql = _selects.get(key)
-    connection = connections[using]
     if sql is None:
+        connection = connections[using]
         quote = connection.ops.quote_name
         meta = model._meta
         columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
@@ -646,10 +710,12 @@ def select(
         if for_update and connection.features.has_select_for_update:
             sql += " FOR UPDATE"
         _selects[key] = sql
+    return sql
+
+
+def _instances(model: type[M], using: str, fetched: Sequence[Sequence[Any]]) -> list[M]:
+    connection = connections[using]
     reader = _reader(model, using)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        fetched = cursor.fetchall()
     found = []
     for row in fetched:
         values = list(row)

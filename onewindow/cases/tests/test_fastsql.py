@@ -353,7 +353,8 @@ def _psycopg_commands(raw: Any) -> tuple[list[bytes], Any, Any]:
     original = type(raw)._exec_command
 
     def spy(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(bytes(command) if isinstance(command, bytes | bytearray) else str(command).encode())
+        if self is raw:  # not another thread's connection
+            sent.append(bytes(command) if isinstance(command, bytes | bytearray) else str(command).encode())
         return original(self, command, *args, **kwargs)
 
     return sent, spy, original
@@ -447,3 +448,70 @@ def test_a_failing_last_batch_commits_nothing(org: Any) -> None:
         batch.insert([_event(case, 91)])
         batch.write(last=True)
     assert CaseEvent.objects.filter(case=case, seq=91).exists()
+
+
+@pytest.mark.parametrize("recorded", [False, True], ids=["pipelined", "one by one"])
+def test_select_many_reads_what_select_reads(cx: Any, recorded: bool) -> None:
+    case = _a_case(cx)
+    with transaction.atomic(), _recording(recorded):
+        locked, steps = fastsql.select_many(
+            [
+                fastsql.Select(Case, '"id" = %s', [case.pk], for_update=True),
+                fastsql.Select(CaseStep, '"case_id" = %s', [case.pk], order_by='"position"'),
+            ]
+        )
+    alone = fastsql.select(Case, '"id" = %s', [case.pk])
+    assert [c.pk for c in locked] == [case.pk]
+    assert {f.attname: getattr(locked[0], f.attname) for f in Case._meta.concrete_fields} == {
+        f.attname: getattr(alone[0], f.attname) for f in Case._meta.concrete_fields
+    }
+    assert locked[0].due_at == case.due_at and locked[0].due_at.tzinfo is not None
+    assert [s.position for s in steps] == sorted(s.position for s in CaseStep.objects.filter(case=case))
+    assert not locked[0]._state.adding and steps[0]._state.db == "default"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_select_many_opens_the_transaction_and_holds_its_lock(org: Any) -> None:
+    """PostgreSQL: the BEGIN travels with the SELECTs, and the row read FOR UPDATE stays locked
+    until the transaction ends (another connection cannot take it meanwhile)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the pipeline and row locks are PostgreSQL's")
+    import threading
+
+    from django.db import OperationalError, connections
+
+    from onewindow.cases.tests.conftest import load_calendar_2026
+
+    load_calendar_2026()
+    case = _a_case(org)
+    connection.ensure_connection()
+    raw = connection.connection
+    sent, spy, original = _psycopg_commands(raw)
+    outcome: list[str] = []
+
+    def other() -> None:
+        try:
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute('SELECT "id" FROM "cases_case" WHERE "id" = %s FOR UPDATE NOWAIT', [case.pk])
+            outcome.append("locked it")
+        except OperationalError:
+            outcome.append("busy")
+        finally:
+            connections["default"].close()
+
+    try:
+        type(raw)._exec_command = spy  # type: ignore[method-assign]
+        with transaction.atomic():
+            (locked,) = fastsql.select_many([fastsql.Select(Case, '"id" = %s', [case.pk], for_update=True)])
+            assert [c.pk for c in locked] == [case.pk]
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join(30)
+    finally:
+        type(raw)._exec_command = original  # type: ignore[method-assign]
+    assert outcome == ["busy"]
+    assert not any(c.startswith(b"BEGIN") for c in sent)
+    thread = threading.Thread(target=other)  # released at the commit
+    thread.start()
+    thread.join(30)
+    assert outcome == ["busy", "locked it"]
