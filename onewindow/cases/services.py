@@ -273,13 +273,11 @@ VERSION_CACHE_SECONDS = 60.0  # published versions never change; names of relate
 def _published_version_id(center_id: int, code: str) -> int | None:
     """One indexed lookup, without the ORM's query building (it runs on every intake)."""
     table = connection.ops.quote_name(ServiceItem._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT published_version_id FROM {table} WHERE center_id = %s AND code = %s",  # noqa: S608
-            [center_id, code],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    found = fastsql.rows(
+        f"SELECT published_version_id FROM {table} WHERE center_id = %s AND code = %s",  # noqa: S608
+        [center_id, code],
+    )
+    return int(found[0][0]) if found and found[0][0] is not None else None
 
 
 def _published_version(center: Center | int, item_code: str) -> ServiceItemVersion:

@@ -647,12 +647,8 @@ def select(
     placeholders and column names), with every concrete column, converted as the ORM converts
     them, without building the query each time. `for_update` locks the rows where the database
     can (SELECT … FOR UPDATE; SQLite's write lock is the transaction's)."""
-    connection = connections[using]
     sql = _select_sql(model, using, where, order_by, for_update)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        fetched = cursor.fetchall()
-    return _instances(model, using, fetched)
+    return _instances(model, using, rows(sql, params, using=using))
 
 
 class Select:
@@ -730,9 +726,22 @@ def _instances(model: type[M], using: str, fetched: Sequence[Sequence[Any]]) -> 
 
 
 def rows(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tuple[Any, ...]]:
-    """Plain rows of a SELECT written for both databases (%s placeholders), through Django's
-    cursor. Values come as the driver gives them: see `as_datetime` for timestamps."""
-    with connections[using].cursor() as cursor:
+    """Plain rows of a SELECT written for both databases (%s placeholders). Values come as the
+    driver gives them: see `as_datetime` for timestamps.
+
+    On PostgreSQL, unless Django records or wraps queries, through psycopg's own cursor with
+    server-side binding, so that the statement is prepared once a connection has run it a few
+    times (ADR 0016; Django's cursor binds on the client, which cannot prepare); elsewhere
+    through Django's cursor."""
+    connection = connections[using]
+    recorded = connection.queries_logged or connection.execute_wrappers
+    if connection.vendor != "postgresql" or recorded:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+            return list(cursor.fetchall())
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
 

@@ -515,3 +515,30 @@ def test_select_many_opens_the_transaction_and_holds_its_lock(org: Any) -> None:
     thread.start()
     thread.join(30)
     assert outcome == ["busy", "locked it"]
+
+
+def test_rows_gives_what_djangos_cursor_gives(cx: Any) -> None:
+    """PostgreSQL: fastsql.rows goes through psycopg's server-side binding (prepared after a
+    few runs); the values are those Django's cursor gives, run after run."""
+    case = _a_case(cx)
+    sql = (
+        'SELECT "id", "number", "received_at", "accepted_on", "green_channel", "answer_due_at" '
+        'FROM "cases_case" WHERE "id" = %s AND "green_channel" = %s'
+    )
+    with CaptureQueriesContext(connection):  # recorded: through Django's cursor
+        expected = fastsql.rows(sql, [case.pk, False])
+    assert len(expected) == 1 and expected[0][1] == case.number
+    for _ in range(7):  # past psycopg's threshold of 5: prepared on PostgreSQL
+        assert fastsql.rows(sql, [case.pk, False]) == expected
+    assert fastsql.rows(sql, [case.pk, True]) == []
+
+
+def test_rows_refuses_to_run_in_a_broken_transaction(cx: Any) -> None:
+    from django.db.transaction import TransactionManagementError
+
+    case = _a_case(cx)
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            fastsql.insert([_event(case, 1)])  # (case, seq) exists
+        with pytest.raises(TransactionManagementError):
+            fastsql.rows('SELECT "id" FROM "cases_case" WHERE "id" = %s', [case.pk])
