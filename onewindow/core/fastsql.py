@@ -353,7 +353,7 @@ class Batch:
         for kind, payload in self._ops:
             if kind == _QUERY:
                 sql, params, rows = payload
-                cursor = conn.cursor()
+                cursor = psycopg.Cursor(conn)  # server-side binding (conn.cursor() binds client-side)
                 cursor.execute(sql, params)
                 queries.append((cursor, rows))
                 continue
@@ -681,11 +681,13 @@ def select_many(selects: Sequence[Select], *, using: str = "default") -> list[li
             select(q.model, q.where, q.params, order_by=q.order_by, for_update=q.for_update, using=using)
             for q in selects
         ]
+    import psycopg
+
     sent: list[Any] = []
     with connection.wrap_database_errors:
         with _pipeline(connection) as conn:
             for q in selects:
-                cursor = conn.cursor()
+                cursor = psycopg.Cursor(conn)  # server-side binding: prepared after a few runs
                 cursor.execute(_select_sql(q.model, using, q.where, q.order_by, q.for_update), q.params)
                 sent.append(cursor)
         fetched = [cursor.fetchall() for cursor in sent]
@@ -739,9 +741,12 @@ def rows(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tup
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
             return list(cursor.fetchall())
+    import psycopg
+
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+    # psycopg's own cursor: Django's connection makes client-side binding cursors by default
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
 
