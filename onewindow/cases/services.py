@@ -22,7 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onewindow.calendar.selectors import table as calendar_table
@@ -1677,28 +1676,12 @@ def _case_steps(case_id: int) -> list[CaseStep]:
     return fastsql.select(CaseStep, _STEPS_OF_CASE, [case_id], order_by=_BY_POSITION)
 
 
-def _lock_case(case: Case | str | int) -> Case:
+def _lock_case(case_id: int) -> Case:
     """The case, re-read under its row lock (SELECT … FOR UPDATE on PostgreSQL; SQLite's write
-    transaction is the lock), with every column, without the ORM's query building: this runs
-    in every action. Its item version comes from the per-process cache; the center and
-    department load when something asks for them."""
-    if isinstance(case, Case):
-        case_id: int | None = case.pk
-    elif isinstance(case, int):
-        case_id = case
-    else:
-        number = numbers.parse_case_number(case)
-        case_id = (
-            Case.objects.filter(Q(number=number) | Q(receipt_number=number))
-            .values_list("id", flat=True)
-            .first()
-        )
-    found = fastsql.select(Case, _CASE_BY_ID, [case_id], for_update=True) if case_id is not None else []
-    if not found:
-        raise NotFound(_("No such case."))
-    locked = found[0]
-    locked._state.fields_cache["item_version"] = _version_by_id(locked.item_version_id)
-    return locked
+    transaction is the lock), with every column, without the ORM's query building. Its item
+    version comes from the per-process cache; the center and department load when something
+    asks for them."""
+    return _lock_case_with_steps(case_id, steps=False)[0]
 
 
 # the case of a number (case or receipt number), for the statements of `_lock_case_with_steps`
@@ -1708,30 +1691,27 @@ _CASE_OF_NUMBER = (
 )
 
 
-def _lock_case_with_steps(case: Case | str | int) -> tuple[Case, list[CaseStep]]:
-    """`_lock_case` and the case's steps (read under the lock), in one round trip on
-    PostgreSQL (with the transaction's BEGIN): every action starts with them."""
+def _lock_case_with_steps(case: Case | str | int, *, steps: bool = True) -> tuple[Case, list[CaseStep]]:
+    """`_lock_case` of a case, its id, or its case or receipt number, and (`steps`) the case's
+    steps read under the lock, in one round trip on PostgreSQL (with the transaction's BEGIN):
+    every action starts with them."""
     params: list[Any]
-    steps_params: list[Any]
     if isinstance(case, Case | int):
-        case_id = case.pk if isinstance(case, Case) else case
-        where, params = _CASE_BY_ID, [case_id]
-        steps_where, steps_params = _STEPS_OF_CASE, [case_id]
+        where, params = _CASE_BY_ID, [case.pk if isinstance(case, Case) else case]
+        steps_where = _STEPS_OF_CASE
     else:
         number = numbers.parse_case_number(case)
         where, params = f'"id" = ({_CASE_OF_NUMBER})', [number, number]
-        steps_where, steps_params = f'"case_id" = ({_CASE_OF_NUMBER})', [number, number]
-    found, steps = fastsql.select_many(
-        [
-            fastsql.Select(Case, where, params, for_update=True),
-            fastsql.Select(CaseStep, steps_where, steps_params, order_by=_BY_POSITION),
-        ]
-    )
+        steps_where = f'"case_id" = ({_CASE_OF_NUMBER})'
+    selects = [fastsql.Select(Case, where, params, for_update=True)]
+    if steps:
+        selects.append(fastsql.Select(CaseStep, steps_where, params, order_by=_BY_POSITION))
+    found, *rest = fastsql.select_many(selects)
     if not found:
         raise NotFound(_("No such case."))
     locked = found[0]
     locked._state.fields_cache["item_version"] = _version_by_id(locked.item_version_id)
-    return locked, steps
+    return locked, rest[0] if rest else []
 
 
 @fastsql.atomic()  # its last write may carry the COMMIT (ADR 0016)
@@ -2138,10 +2118,9 @@ def case_deem_approve_overdue_steps(*, now: dt.datetime | None = None) -> int:
     done = 0
     for pk in overdue.deem_approve_candidates(now=now):
         with transaction.atomic():
-            case = _lock_case(pk)
+            case, steps = _lock_case_with_steps(pk)
             if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
                 continue
-            steps = list(CaseStep.objects.filter(case=case).order_by("position"))
             if _guard(case, T.DEEM_APPROVE_STEP, steps, now) is not None:
                 continue
             work = _Work(case=case, actor=None, now=now, table=calendar_table(), steps=steps)

@@ -130,13 +130,31 @@ def _prep(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _recorded(connection: Any) -> bool:
+    """Whether Django records (DEBUG, CaptureQueriesContext) or wraps queries: then every
+    statement goes through Django's cursor, one at a time, so that they are seen."""
+    return bool(connection.queries_logged or connection.execute_wrappers)
+
+
+def _psycopg_direct(connection: Any) -> bool:
+    """PostgreSQL, queries neither recorded nor wrapped: pipelines and psycopg's own cursors."""
+    return connection.vendor == "postgresql" and not _recorded(connection)
+
+
 def _cursor(alias: str) -> tuple[Any, bool]:
     """(cursor, through_django): Django's cursor when queries are being recorded or wrapped."""
     connection = connections[alias]
-    if connection.queries_logged or connection.execute_wrappers:
+    if _recorded(connection):
         return connection.cursor(), True
     connection.ensure_connection()
     return connection.connection.cursor(), False
+
+
+def _update_params(plan: _Plan, obj: models.Model) -> list[Any]:
+    """Every column's value, then the primary key (the WHERE of `update_sql`/`raw_update`)."""
+    params = _row_params(plan, obj)
+    params.append(obj.__dict__[plan.pk_attname])
+    return params
 
 
 def _row_params(plan: _Plan, obj: models.Model, *, with_pk: bool = False) -> list[Any]:
@@ -194,9 +212,7 @@ def insert(objs: Sequence[models.Model], *, using: str = "default", batch_size: 
 def update(obj: models.Model, *, using: str = "default") -> None:
     """UPDATE every column of a saved instance (what `obj.save()` does, without the compiler)."""
     plan = _plan(type(obj), using)
-    params = _row_params(plan, obj)
-    params.append(obj.__dict__[plan.pk_attname])
-    _execute(using, plan, plan.update_sql, params, fetch=False)
+    _execute(using, plan, plan.update_sql, _update_params(plan, obj), fetch=False)
 
 
 class Rows(list[tuple[Any, ...]]):
@@ -290,9 +306,7 @@ class Batch:
 
     def pipelined(self) -> bool:
         """Whether `write()` sends the rows in one pipeline (PostgreSQL, queries not recorded)."""
-        connection = connections[self.using]
-        recorded = connection.queries_logged or connection.execute_wrappers
-        return connection.vendor == "postgresql" and not recorded
+        return _psycopg_direct(connections[self.using])
 
     def _run_fills(self, upto: int) -> None:
         while self._fills and self._fills[0][0] <= upto:
@@ -365,10 +379,7 @@ class Batch:
                     params += _row_params(plan, obj, with_pk=True)
                 cursor.execute(_raw_insert(plan, len(payload)), params)
             else:
-                obj = payload[0]
-                params = _row_params(plan, obj)
-                params.append(obj.__dict__[plan.pk_attname])
-                cursor.execute(plan.raw_update, params)
+                cursor.execute(plan.raw_update, _update_params(plan, payload[0]))
                 updates.append(cursor)
 
 
@@ -540,7 +551,6 @@ def _reserve_keys(ops: list[tuple[str, Any]], using: str) -> None:
             low.append(refill)
     if short:
         short += low  # the statement is sent anyway: top up the pools running low too
-    if short:
         parts: list[str] = []
         params: list[Any] = []
         for i, (sequence, count) in enumerate(short):
@@ -675,8 +685,7 @@ def select_many(selects: Sequence[Select], *, using: str = "default") -> list[li
     travel in one pipeline, with the transaction's BEGIN when they open it: one round trip.
     Elsewhere, and when Django records queries, one statement at a time."""
     connection = connections[using]
-    recorded = connection.queries_logged or connection.execute_wrappers
-    if connection.vendor != "postgresql" or recorded:
+    if not _psycopg_direct(connection):
         return [
             select(q.model, q.where, q.params, order_by=q.order_by, for_update=q.for_update, using=using)
             for q in selects
@@ -736,8 +745,7 @@ def rows(sql: str, params: Sequence[Any], *, using: str = "default") -> list[tup
     times (ADR 0016; Django's cursor binds on the client, which cannot prepare); elsewhere
     through Django's cursor."""
     connection = connections[using]
-    recorded = connection.queries_logged or connection.execute_wrappers
-    if connection.vendor != "postgresql" or recorded:
+    if not _psycopg_direct(connection):
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
             return list(cursor.fetchall())
