@@ -30,6 +30,8 @@ from onewindow.catalog.models import (
     Theme,
 )
 from onewindow.catalog.spec import (
+    ITEM_VERSION_FIELDS,
+    MATERIAL_FILE_KEYS,
     bundle_spec,
     canonical_bundle,
     canonical_item,
@@ -39,11 +41,11 @@ from onewindow.catalog.spec import (
 )
 from onewindow.core import audit, clock
 from onewindow.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from onewindow.org.models import Center, Department, Post, Window
+from onewindow.org.models import Center, Department, Post, User, Window
 
 
 # --- helpers --------------------------------------------------------------
-def _require(actor: Any, permission: str) -> None:
+def _require(actor: User | None, permission: str) -> None:
     if actor is not None and not actor.has_perm(permission):
         raise PermissionDenied(
             _("You do not have the permission %(permission)s needed for this.") % {"permission": permission}
@@ -85,15 +87,12 @@ def item_search_text(version: ServiceItemVersion, material_names: Iterable[str])
 
 
 # --- items ----------------------------------------------------------------
-FILE_KEYS = ("template_file", "sample_file")
-
-
 def _material_files(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The optional file keys of each material spec (a File to store, a stored name, or
     None/False to clear); a material without them keeps the files of the material of the same
     name in the draft it replaces or the published version it copies."""
     return [
-        {k: m[k] for k in FILE_KEYS if k in m} if isinstance(m, Mapping) else {}
+        {k: m[k] for k in MATERIAL_FILE_KEYS if k in m} if isinstance(m, Mapping) else {}
         for m in spec.get("materials") or []
     ]
 
@@ -102,7 +101,7 @@ def _write_draft(
     *,
     center: Center,
     spec: dict[str, Any],
-    actor: Any,
+    actor: User | None,
     change_note: str,
     files: list[dict[str, Any]] | None = None,
 ) -> tuple[ServiceItemVersion, bool]:
@@ -127,34 +126,12 @@ def _write_draft(
     before = item_spec(draft) if draft else None
     department = Department.objects.get(center=center, code=spec["department_code"])
     window = Window.objects.get(center=center, code=spec["window_code"]) if spec["window_code"] else None
-    fields = {
-        key: spec[key]
-        for key in (
-            "name",
-            "kind",
-            "handling_type",
-            "legal_limit",
-            "promised_limit",
-            "legal_basis",
-            "conditions",
-            "procedure",
-            "fees",
-            "fee_basis",
-            "contact",
-            "online_allowed",
-            "appointment_allowed",
-            "visits_required",
-            "green_channel_eligible",
-            "deemed_approval_days",
-            "handled_at_center",
-            "decided_at_window",
-            "valid_from",
-            "valid_to",
-        )
-    }
+    fields = {key: spec[key] for key in ITEM_VERSION_FIELDS}
     source = draft if draft is not None else item.published_version
     previous_files = (
-        {m.name: {k: getattr(m, k).name for k in FILE_KEYS} for m in source.materials.all()} if source else {}
+        {m.name: {k: getattr(m, k).name for k in MATERIAL_FILE_KEYS} for m in source.materials.all()}
+        if source
+        else {}
     )
     if draft is None:
         number = (ServiceItemVersion.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -174,7 +151,7 @@ def _write_draft(
     for i, m in enumerate(spec["materials"], start=1):
         material = Material(version=draft, position=i, **m)
         given = files[i - 1] if files and i <= len(files) else {}
-        for key in FILE_KEYS:
+        for key in MATERIAL_FILE_KEYS:
             value = given[key] if key in given else previous_files.get(m["name"], {}).get(key, "")
             setattr(material, key, value or "")
         materials.append(material)
@@ -208,7 +185,7 @@ def _write_draft(
 
 @transaction.atomic
 def item_save_draft(
-    *, center: Center, spec: Mapping[str, Any], actor: Any = None, change_note: str = ""
+    *, center: Center, spec: Mapping[str, Any], actor: User | None = None, change_note: str = ""
 ) -> ServiceItemVersion:
     """Create the item if it is new, and create or replace its one draft version (with its
     materials and steps) from `spec`. Everything is validated first; nothing is written on error
@@ -229,7 +206,7 @@ def item_save_draft(
 
 
 def _publish(
-    version: ServiceItemVersion, actor: Any, codes: rules.CatalogCodes | None = None
+    version: ServiceItemVersion, actor: User | None, codes: rules.CatalogCodes | None = None
 ) -> ServiceItemVersion:
     item = (
         ServiceItem.objects.select_for_update(of=("self",)).select_related("center").get(pk=version.item_id)
@@ -270,7 +247,7 @@ def _publish(
 
 
 @transaction.atomic
-def item_publish(*, version: ServiceItemVersion, actor: Any = None) -> ServiceItemVersion:
+def item_publish(*, version: ServiceItemVersion, actor: User | None = None) -> ServiceItemVersion:
     """Publish a draft: the previous published version becomes superseded and the item points at
     this one. Needs catalog.publish_serviceitem when an actor is given."""
     _require(actor, "catalog.publish_serviceitem")
@@ -278,7 +255,7 @@ def item_publish(*, version: ServiceItemVersion, actor: Any = None) -> ServiceIt
 
 
 @transaction.atomic
-def item_discard_draft(*, version: ServiceItemVersion, actor: Any = None) -> None:
+def item_discard_draft(*, version: ServiceItemVersion, actor: User | None = None) -> None:
     """Delete a draft. An item that was never published goes with its only draft."""
     _require(actor, "catalog.change_serviceitem")
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
@@ -301,7 +278,9 @@ def item_discard_draft(*, version: ServiceItemVersion, actor: Any = None) -> Non
 
 
 @transaction.atomic
-def item_new_draft(*, item: ServiceItem, actor: Any = None, change_note: str = "") -> ServiceItemVersion:
+def item_new_draft(
+    *, item: ServiceItem, actor: User | None = None, change_note: str = ""
+) -> ServiceItemVersion:
     """A new draft that copies the published version (the way to edit a published item)."""
     _require(actor, "catalog.change_serviceitem")
     item = ServiceItem.objects.select_for_update(of=("self",)).select_related("center").get(pk=item.pk)
@@ -321,7 +300,7 @@ def item_new_draft(*, item: ServiceItem, actor: Any = None, change_note: str = "
 
 
 # --- themes ---------------------------------------------------------------
-def _save_theme(spec: dict[str, Any], actor: Any) -> tuple[Theme, str]:
+def _save_theme(spec: dict[str, Any], actor: User | None) -> tuple[Theme, str]:
     """Create or update a theme from a canonical spec; returns it and created/updated/unchanged."""
     theme = Theme.objects.select_for_update().filter(code=spec["code"]).first()
     if theme is not None and theme_spec(theme) == spec:
@@ -336,7 +315,7 @@ def _save_theme(spec: dict[str, Any], actor: Any) -> tuple[Theme, str]:
 
 
 @transaction.atomic
-def theme_save(*, spec: Mapping[str, Any], actor: Any = None) -> Theme:
+def theme_save(*, spec: Mapping[str, Any], actor: User | None = None) -> Theme:
     """Create or update a theme ({"code", "name", "audience", "position"})."""
     _require(actor, "catalog.change_serviceitem")
     errors = rules.check_theme(spec)
@@ -347,7 +326,7 @@ def theme_save(*, spec: Mapping[str, Any], actor: Any = None) -> Theme:
 
 
 # --- bundles --------------------------------------------------------------
-def _save_bundle(center: Center, spec: dict[str, Any], actor: Any) -> tuple[Bundle, str]:
+def _save_bundle(center: Center, spec: dict[str, Any], actor: User | None) -> tuple[Bundle, str]:
     """Create or replace a bundle from a canonical, validated spec."""
     bundle = Bundle.objects.select_for_update().filter(center=center, code=spec["code"]).first()
     if bundle is not None and bundle_spec(bundle) == spec:
@@ -421,7 +400,7 @@ def _save_bundle(center: Center, spec: dict[str, Any], actor: Any) -> tuple[Bund
 
 
 @transaction.atomic
-def bundle_save(*, center: Center, spec: Mapping[str, Any], actor: Any = None) -> Bundle:
+def bundle_save(*, center: Center, spec: Mapping[str, Any], actor: User | None = None) -> Bundle:
     """Create a bundle, or replace it (phases, items, fields, mappings, materials) when the code
     exists in the center. Validated first; nothing is written on error."""
     exists = Bundle.objects.filter(center=center, code=spec.get("code")).exists()
@@ -525,7 +504,7 @@ def catalog_import_specs(
     themes: list[dict[str, Any]],
     items: list[dict[str, Any]],
     bundles: list[dict[str, Any]],
-    actor: Any = None,
+    actor: User | None = None,
     publish: bool = True,
 ) -> ImportResult:
     """Import themes, items and bundles, all or nothing.

@@ -20,6 +20,33 @@ from typing import Any
 from onewindow.catalog.models import Bundle, BundleField, Material, ServiceItemVersion, Theme
 
 ITEM_TEXT_KEYS = ("legal_basis", "conditions", "procedure", "fees", "fee_basis", "contact")
+ITEM_FLAG_KEYS = (
+    "online_allowed",
+    "appointment_allowed",
+    "visits_required",
+    "green_channel_eligible",
+    "deemed_approval_days",
+    "handled_at_center",
+    "decided_at_window",
+)
+# The ServiceItemVersion columns an item spec carries under their own names, in form order: the
+# one list the services (writing a draft), the admin (the version form) and `item_spec` use. The
+# spec adds code, department_code, window_code, themes, materials and steps.
+ITEM_VERSION_FIELDS = (
+    "name",
+    "kind",
+    "handling_type",
+    "legal_limit",
+    "promised_limit",
+    *ITEM_TEXT_KEYS,
+    *ITEM_FLAG_KEYS,
+    "valid_from",
+    "valid_to",
+)
+# The Material columns a material spec carries under their own names; the files are apart
+# (MATERIAL_FILE_KEYS: optional, never compared, not in the workbook).
+MATERIAL_KEYS = ("name", "requirement", "condition", "form", "copies", "shared_result_item_code", "note")
+MATERIAL_FILE_KEYS = ("template_file", "sample_file")
 ITEM_DEFAULTS: dict[str, Any] = {
     "kind": ServiceItemVersion.Kind.LICENSE.value,
     "window_code": "",
@@ -85,15 +112,7 @@ def canonical_item(spec: Mapping[str, Any]) -> dict[str, Any]:
     }
     for key in ITEM_TEXT_KEYS:
         out[key] = _text(spec.get(key))
-    for key in (
-        "online_allowed",
-        "appointment_allowed",
-        "visits_required",
-        "green_channel_eligible",
-        "deemed_approval_days",
-        "handled_at_center",
-        "decided_at_window",
-    ):
+    for key in ITEM_FLAG_KEYS:
         out[key] = _value(spec, key, ITEM_DEFAULTS)
     out["valid_from"] = _date(spec.get("valid_from"))
     out["valid_to"] = _date(spec.get("valid_to"))
@@ -127,34 +146,12 @@ def item_spec(version: ServiceItemVersion) -> dict[str, Any]:
     """The canonical spec of a stored item version."""
     return {
         "code": version.item.code,
-        "name": version.name,
-        "kind": version.kind,
         "department_code": version.department.code,
         "window_code": version.window.code if version.window_id and version.window else "",
-        "handling_type": version.handling_type,
-        "legal_limit": version.legal_limit,
-        "promised_limit": version.promised_limit,
-        **{key: getattr(version, key) for key in ITEM_TEXT_KEYS},
-        "online_allowed": version.online_allowed,
-        "appointment_allowed": version.appointment_allowed,
-        "visits_required": version.visits_required,
-        "green_channel_eligible": version.green_channel_eligible,
-        "deemed_approval_days": version.deemed_approval_days,
-        "handled_at_center": version.handled_at_center,
-        "decided_at_window": version.decided_at_window,
-        "valid_from": version.valid_from,
-        "valid_to": version.valid_to,
+        **{key: getattr(version, key) for key in ITEM_VERSION_FIELDS},
         "themes": sorted(t.code for t in version.themes.all()),
         "materials": [
-            {
-                "name": m.name,
-                "requirement": m.requirement,
-                "condition": m.condition,
-                "form": m.form,
-                "copies": m.copies,
-                "shared_result_item_code": m.shared_result_item_code,
-                "note": m.note,
-            }
+            {key: getattr(m, key) for key in MATERIAL_KEYS}
             for m in sorted(version.materials.all(), key=lambda m: m.position)
         ],
         "steps": [

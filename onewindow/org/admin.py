@@ -25,7 +25,7 @@ from onewindow.core.masking import mask_phone
 from onewindow.org import services
 from onewindow.org.models import Center, Department, Post, User, Window
 from onewindow.org.roles import ROLES
-from onewindow.org.selectors import center_subtree_ids, role_codes
+from onewindow.org.selectors import center_subtree_ids, request_account, role_codes
 
 
 class _Rollback(Exception):
@@ -149,7 +149,7 @@ class CenterAdmin(ServiceAdmin):
             address=data.get("address", ""),
             phone=data.get("phone", ""),
             opening_hours=data.get("opening_hours", ""),
-            actor=request.user,
+            actor=request_account(request),
         )
 
 
@@ -182,7 +182,7 @@ class DepartmentAdmin(ServiceAdmin):
             phone=data.get("phone", ""),
             position=data.get("position") or 0,
             active=bool(data.get("active")),
-            actor=request.user,
+            actor=request_account(request),
         )
 
 
@@ -220,7 +220,7 @@ class WindowAdmin(ServiceAdmin):
             department=data.get("department"),
             floor=data.get("floor", ""),
             active=bool(data.get("active")),
-            actor=request.user,
+            actor=request_account(request),
         )
 
 
@@ -236,7 +236,7 @@ class PostAdmin(ServiceAdmin):
             code=data.get("code", ""),
             name=data.get("name", ""),
             position=data.get("position") or 0,
-            actor=request.user,
+            actor=request_account(request),
         )
 
 
@@ -427,11 +427,11 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
                 data_scope=data.get("data_scope", ""),
                 scope_departments=data.get("scope_departments") or (),
                 phone=data.get("phone", ""),
-                actor=request.user,
+                actor=request_account(request),
             )
         return services.user_update(
             user=obj,
-            actor=request.user,
+            actor=request_account(request),
             full_name=data.get("full_name", ""),
             center=data.get("center"),
             department=data.get("department"),

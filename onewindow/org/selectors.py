@@ -5,10 +5,22 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from onewindow.core.errors import PermissionDenied
 from onewindow.org.models import Center, Department, User, Window
 
 M = TypeVar("M", bound=Model)
+
+
+def request_account(request: HttpRequest) -> User:
+    """The signed-in staff account of a request, typed for the services' `actor`. The views that
+    call it require a login; an anonymous request is refused all the same."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied(_("Sign in with a staff account first."))
+    return user
 
 
 def _active_account(user: Any) -> bool:
@@ -38,6 +50,16 @@ def visible_department_ids(user: Any) -> set[int] | None:
             ).values_list("id", flat=True)
         )
     return ids
+
+
+def in_data_scope(user: Any, *, center_id: int | None, department_id: int | None) -> bool:
+    """Whether one row of `center_id` and `department_id` lies in `user`'s data scope: the same
+    rule as `scope_queryset`, for a row already read (an inactive or anonymous account, or one
+    without a center, sees nothing; a row without a department is seen only center-wide)."""
+    if not _active_account(user) or not user.center_id or user.center_id != center_id:
+        return False
+    ids = visible_department_ids(user)
+    return ids is None or department_id in ids
 
 
 def _center_lookup(center_field: str) -> str:

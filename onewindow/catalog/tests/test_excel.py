@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from onewindow.catalog import excel, services
-from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.catalog.models import Material, ServiceItem, ServiceItemVersion
+from onewindow.catalog.spec import ITEM_VERSION_FIELDS, MATERIAL_FILE_KEYS, MATERIAL_KEYS
 from onewindow.catalog.spec import bundle_spec as stored_bundle
 from onewindow.catalog.spec import item_spec as stored_item
 from onewindow.catalog.tests.conftest import bundle_spec, instant_spec, item_spec
@@ -16,6 +17,24 @@ from onewindow.core.models import AuditEntry
 from onewindow.org.models import Center, Department, Window
 
 pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_the_item_version_field_list_is_the_one_source():
+    """ITEM_VERSION_FIELDS and MATERIAL_KEYS name real columns, and the workbook has a column for
+    each (the admin form and the draft writer use the lists themselves)."""
+    version_columns = {f.name for f in ServiceItemVersion._meta.get_fields()}
+    material_columns = {f.name for f in Material._meta.get_fields()}
+    assert set(ITEM_VERSION_FIELDS) <= version_columns
+    assert set(MATERIAL_KEYS) | set(MATERIAL_FILE_KEYS) <= material_columns
+    assert set(excel.SHEET_BY_NAME["items"].keys) == {
+        "code",
+        "department_code",
+        "window_code",
+        "themes",
+        *ITEM_VERSION_FIELDS,
+    }
+    assert excel.SHEET_BY_NAME["materials"].keys == ["item_code", *MATERIAL_KEYS]
+
 
 THEMES = [
     {"code": "QYKB", "name": "企业开办", "audience": "enterprise"},

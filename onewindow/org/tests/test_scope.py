@@ -6,7 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from onewindow.org.models import Center, Department, User, Window
-from onewindow.org.selectors import departments_for, scope_queryset, staff_for, visible_department_ids
+from onewindow.org.selectors import (
+    departments_for,
+    in_data_scope,
+    scope_queryset,
+    staff_for,
+    visible_department_ids,
+)
 from tests.factories import make_user
 
 
@@ -131,3 +137,20 @@ def test_staff_lists_only_active_accounts(org):
     chief.is_active = False
     chief.save()
     assert usernames(staff_for(org.user("scjg-reviewer"))) == {"scjg-reviewer", "scjg-approver"}
+
+
+@pytest.mark.django_db
+def test_in_data_scope_agrees_with_scope_queryset_row_by_row(org, other_center):
+    """The one-row check and the query set filter are the same rule."""
+    windows = list(Window.objects.all())
+    scoped_user = org.user("scjg-reviewer")
+    scoped_user.data_scope = User.Scope.DEPARTMENTS
+    scoped_user.save()
+    scoped_user.scope_departments.set([org.dept_b])
+    users = [*User.objects.all(), AnonymousUser(), None]
+    for user in users:
+        seen = set(scope_queryset(Window.objects.all(), user)) if user is not None else set()
+        for window in windows:
+            assert in_data_scope(user, center_id=window.center_id, department_id=window.department_id) == (
+                window in seen
+            ), (user, window)
