@@ -1,6 +1,12 @@
-"""Shared pytest fixtures: an organisation with every role, for any app's tests."""
+"""Shared pytest fixtures: an organisation with every role, for any app's tests.
+
+The code under test takes the same branches as in production: its per-process caches stay on.
+What a test's rollback would leave stale in them is cleared here, explicitly, before each test."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -13,10 +19,41 @@ def org(db) -> OrgFixture:
     return build_org()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
+def _clear_process_caches() -> None:
+    from django.core.cache import cache
+    from huey.contrib.djhuey import HUEY
+
     from onewindow.calendar import selectors
+    from onewindow.cases import versions
+    from onewindow.notifications import services as notifications
+    from onewindow.org import actors
 
     selectors.invalidate()
+    versions.clear_cache()
+    notifications.forget_templates()
+    actors.forget()
+    cache.clear()
+    HUEY.flush()  # tasks a test scheduled (Huey's immediate mode keeps them in memory)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> Iterator[None]:
+    _clear_process_caches()
     yield
-    selectors.invalidate()
+    _clear_process_caches()
+
+
+@pytest.fixture
+def run_scheduled_tasks() -> Callable[[], int]:
+    """Run the tasks scheduled for later (e.g. the outbox wake-up), as the consumer would once
+    their time comes; returns how many ran."""
+    from huey.contrib.djhuey import HUEY
+
+    def run() -> int:
+        later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
+        due = HUEY.read_schedule(later)
+        for task in due:
+            HUEY.execute(task, timestamp=later)
+        return len(due)
+
+    return run

@@ -1,6 +1,6 @@
 """Every environment variable onewindow reads, in one place, each with its help text.
 
-`python manage.py show_env` prints this table. Infrastructure lives here; centre policy
+`python manage.py show_env` prints this table. Infrastructure lives here; center policy
 (thresholds, assessment points, the calendar) is data in the database, not configuration.
 """
 
@@ -62,13 +62,6 @@ _declare(
     "Production: postgres://user:password@host:5432/onewindow (PostgreSQL >= 15).",
 )
 _declare(
-    "DATABASE_PREPARE_THRESHOLD",
-    "5",
-    "PostgreSQL: a connection prepares a statement on the server after running it this many "
-    "times (parsing and planning it once). 'off' when a pooling proxy cannot keep prepared "
-    "statements (PgBouncer in transaction mode before 1.21).",
-)
-_declare(
     "REDIS_URL",
     None,
     "Redis URL for the background job queue (redis://127.0.0.1:6379/0). Unset: the queue "
@@ -87,7 +80,7 @@ _declare(
     "",
     "Comma-separated origins (https://onewindow.example.gov.cn) trusted for CSRF behind a proxy.",
 )
-_declare("TIME_ZONE", "Asia/Shanghai", "The centre's time zone: deadlines end at 23:59:59 local time.")
+_declare("TIME_ZONE", "Asia/Shanghai", "The center's time zone: deadlines end at 23:59:59 local time.")
 _declare("LANGUAGE_CODE", "zh-hans", "Default interface language: zh-hans or en.")
 _declare(
     "ONEWINDOW_PROFILE",

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.conf import env
@@ -98,24 +97,10 @@ TEMPLATES = [
 _database_url = env.get("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Server-side prepared statements for queries a connection runs this many times (psycopg's
-        # default; Django turns them off for the sake of transaction-pooling proxies). They save
-        # PostgreSQL parsing and planning the hot paths' statements again and again. Set
-        # DATABASE_PREPARE_THRESHOLD=off behind a pooler that cannot keep them (docs/operations.md).
-        _prepare = (env.get("DATABASE_PREPARE_THRESHOLD") or "").strip().lower()
-        if _prepare not in ("off", "none", ""):
-            try:
-                _threshold = int(_prepare)
-            except ValueError:
-                raise ImproperlyConfigured(
-                    f"DATABASE_PREPARE_THRESHOLD must be a whole number or 'off', not {_prepare!r}"
-                ) from None
-            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = _threshold
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "onewindow.core.db.sqlite3",  # write transactions queue on a lock file (ADR 0013)
+            "ENGINE": "onewindow.core.db.sqlite3",  # write transactions queue on a lock file (ADR 0017)
             "NAME": str(VAR_DIR / "onewindow.sqlite3"),
             "CONN_MAX_AGE": 60,  # keep the connection (and its PRAGMAs) across requests
             "OPTIONS": {
@@ -128,12 +113,15 @@ else:
                     "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
                 ),
             },
-            "TEST": {"NAME": str(VAR_DIR / "test_onewindow.sqlite3")},
+            # a file (threads in the concurrency tests share it), one per test process, so that
+            # two test runs on one machine never share a database
+            "TEST": {"NAME": str(VAR_DIR / f"test_onewindow_{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
+AUTHENTICATION_BACKENDS = ["onewindow.org.backends.StaffBackend"]  # ModelBackend + the actor copy
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"

@@ -13,22 +13,22 @@ def now() -> dt.datetime:
 
 
 def zone() -> dt.tzinfo:
-    """The centre's time zone (settings.TIME_ZONE; never switched per request)."""
+    """The center's time zone (settings.TIME_ZONE; never switched per request)."""
     return timezone.get_default_timezone()
 
 
 def local(moment: dt.datetime) -> dt.datetime:
-    """`moment` (aware) in the centre's time zone."""
+    """`moment` (aware) in the center's time zone."""
     return moment.astimezone(timezone.get_default_timezone())
 
 
 def local_now() -> dt.datetime:
-    """The current aware datetime in the centre's time zone."""
+    """The current aware datetime in the center's time zone."""
     return now().astimezone(timezone.get_default_timezone())
 
 
 def today() -> dt.date:
-    """Today's date in the centre's time zone."""
+    """Today's date in the center's time zone."""
     return local_now().date()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def _drop(app_label: str, fields: dict[str, tuple[str, ...]]) -> Callable[[Any, Any], None]:
@@ -39,8 +39,11 @@ def _create(app_label: str, fields: dict[str, tuple[str, ...]]) -> Callable[[Any
         for model_name, names in fields.items():
             model = apps.get_model(app_label, model_name)
             for name in names:
-                field = model._meta.get_field(name)
-                schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
+                column = model._meta.get_field(name).column
+                # Django's public add_index; the name only has to be unique (the forwards step
+                # finds indexes by their columns, whatever they are called)
+                index_name = f"{model._meta.db_table}_{column}_ow_idx"
+                schema_editor.add_index(model, models.Index(fields=[name], name=index_name))
 
     return backwards
 

