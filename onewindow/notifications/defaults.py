@@ -1,4 +1,4 @@
-"""The default Chinese message templates. Centres edit the texts in the admin; codes are fixed.
+"""The default Chinese message templates. Centers edit the texts in the admin; codes are fixed.
 
 Created by the data migration 0002_default_templates, and again after every `migrate` or
 `flush` for any code that is missing (an edited template is never overwritten).

@@ -8,30 +8,24 @@ is claimed with a compare-and-set update).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.core import audit, clock, fastsql
+from onewindow.core import audit, clock
 from onewindow.core.errors import ValidationFailed
-from onewindow.core.masking import mask_phone, mask_text
-from onewindow.notifications import channels, rendering
+from onewindow.core.masking import mask_phone
+from onewindow.notifications import rendering, tasks
 from onewindow.notifications.models import Channel, MessageTemplate, OutboxMessage
 
 logger = logging.getLogger("onewindow.notifications")
 
-MAX_ATTEMPTS = 5
-BACKOFF_BASE_SECONDS = 60
-# How long a claimed attempt is reserved: if the worker dies mid-send, the message is retried after it.
-CLAIM_SECONDS = 300
 # At most one delivery wake-up is queued per this many seconds (per cache); the wake-up runs
 # this long after the first commit of the window and sends every message due by then. Anything a
 # wake-up misses is sent by the periodic task (every minute).
@@ -40,11 +34,6 @@ _WAKE_UP_GATE = "notifications:outbox-wake-up"
 
 _RECIPIENT_RE = re.compile(r"^\+?\d{5,20}$")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,49}$")
-
-
-def backoff_delay(attempts: int) -> dt.timedelta:
-    """The wait before the next try after `attempts` failed ones: 1, 2, 4, 8 ... minutes."""
-    return dt.timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 def _normalise_recipient(recipient: str) -> str:
@@ -79,7 +68,7 @@ def message_enqueue(
     # Building only read and validated, so a failure left the caller's transaction usable; the
     # write is one statement and needs no savepoint of its own.
     with transaction.atomic(savepoint=False):
-        fastsql.insert([message])  # one lean INSERT: this runs inside every intake's transaction
+        message.save(force_insert=True)
         messages_stored()
     return message
 
@@ -93,8 +82,8 @@ def message_build(
     related_id: str = "",
 ) -> OutboxMessage | None:
     """The message `message_enqueue` would store, rendered and validated but not written (same
-    errors, same None). For a caller that writes it together with its own rows (a
-    `core.fastsql.Batch`) inside its transaction, and then calls `messages_stored()`."""
+    errors, same None). For a caller that writes it together with its own rows (e.g. one
+    `bulk_create`) inside its transaction, and then calls `messages_stored()`."""
     recipient = _normalise_recipient(recipient)
     if not recipient:
         return None
@@ -117,8 +106,7 @@ def message_build(
         return None
     body = rendering.render(template.text, context)
     now = clock.now()
-    return fastsql.new(
-        OutboxMessage,
+    return OutboxMessage(
         created_at=now,
         template_code=template.code,
         channel=template.channel,
@@ -140,22 +128,20 @@ def messages_stored() -> None:
 
 # Templates are read on every intake and change rarely: each process keeps them for a few
 # seconds. An edit in this process drops the copy at once (signals in apps.py); other processes
-# see it within TEMPLATE_CACHE_SECONDS. Off under tests, whose rollbacks would not be seen.
+# see it within TEMPLATE_CACHE_SECONDS. Tests that roll back template edits call
+# forget_templates() (the root conftest does it before every test).
 TEMPLATE_CACHE_SECONDS = 5.0
-_CACHE_TEMPLATES = not getattr(settings, "TESTING", False)
 _templates: dict[str, tuple[float, MessageTemplate | None]] = {}
 
 
 def _template(code: str) -> MessageTemplate | None:
-    if _CACHE_TEMPLATES:
-        cached = _templates.get(code)
-        if cached is not None and time.monotonic() - cached[0] < TEMPLATE_CACHE_SECONDS:
-            return cached[1]
+    cached = _templates.get(code)
+    if cached is not None and time.monotonic() - cached[0] < TEMPLATE_CACHE_SECONDS:
+        return cached[1]
     template = MessageTemplate.objects.filter(code=code).first()
-    if _CACHE_TEMPLATES:
-        if len(_templates) > 1000:
-            _templates.clear()
-        _templates[code] = (time.monotonic(), template)
+    if len(_templates) > 1000:
+        _templates.clear()
+    _templates[code] = (time.monotonic(), template)
     return template
 
 
@@ -165,92 +151,13 @@ def forget_templates(**_kwargs: Any) -> None:
 
 
 def _wake_up_delivery() -> None:
-    """After a commit that stored messages: queue one delivery run unless one is already queued
-    for this window. Queueing is a write to the task queue's own storage (a separate SQLite
-    database and commit without Redis), too dear to pay for every message. When tasks run inline
-    (HUEY immediate: no consumer, no periodic task) delivery happens here and now."""
-    from onewindow.notifications import tasks  # the task module imports this one
-
-    if settings.HUEY.get("immediate"):
-        tasks.deliver_due()
-        return
+    """After a commit that stored messages: queue one delivery run WAKE_UP_SECONDS from now,
+    unless one is already queued for this window. Queueing is a write to the task queue's own
+    storage (a separate SQLite database and commit without Redis), too dear to pay for every
+    message. The same code runs under tests, where Huey's immediate mode keeps the scheduled run
+    in memory until a test runs it."""
     if cache.add(_WAKE_UP_GATE, 1, timeout=WAKE_UP_SECONDS):
         tasks.deliver_due.schedule(delay=WAKE_UP_SECONDS)
-
-
-def _claim(message: OutboxMessage, now: dt.datetime) -> bool:
-    """Reserve one attempt at `message` (compare-and-set on status and attempts)."""
-    claimed = OutboxMessage.objects.filter(
-        pk=message.pk,
-        status=message.status,
-        attempts=message.attempts,
-        next_attempt_at__lte=now,
-    ).update(attempts=message.attempts + 1, next_attempt_at=now + dt.timedelta(seconds=CLAIM_SECONDS))
-    if claimed:
-        message.attempts += 1
-    return bool(claimed)
-
-
-def _attempt(message: OutboxMessage) -> bool:
-    """Claim and send one message; record the outcome. True when it was sent by this call."""
-    now = clock.now()
-    if message.status not in (OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED):
-        return False
-    if not _claim(message, now):
-        return False
-    attempts = message.attempts
-    mine = OutboxMessage.objects.filter(pk=message.pk, attempts=attempts)
-    try:
-        channels.get_channel(message.channel).send(recipient=message.recipient, body=message.body)
-    except Exception as exc:  # any failure of the channel is recorded and retried
-        error = mask_text(str(exc) or exc.__class__.__name__)[:500]
-        if attempts >= MAX_ATTEMPTS:
-            mine.update(status=OutboxMessage.Status.DEAD, last_error=error)
-            logger.error(
-                "message %s to %s given up after %s attempts: %s",
-                message.pk,
-                mask_phone(message.recipient),
-                attempts,
-                error,
-            )
-        else:
-            mine.update(
-                status=OutboxMessage.Status.FAILED,
-                last_error=error,
-                next_attempt_at=clock.now() + backoff_delay(attempts),
-            )
-            logger.warning(
-                "message %s to %s failed (attempt %s): %s",
-                message.pk,
-                mask_phone(message.recipient),
-                attempts,
-                error,
-            )
-        return False
-    mine.update(status=OutboxMessage.Status.SENT, sent_at=clock.now(), last_error="")
-    return True
-
-
-def outbox_deliver(*, limit: int = 100) -> int:
-    """Send up to `limit` due messages (pending, or failed and due for a retry); returns how many
-    were sent. Safe to run in several workers at once. Not atomic on purpose: each claim commits
-    before the message leaves, so no other worker can take it."""
-    now = clock.now()
-    due = list(
-        OutboxMessage.objects.filter(
-            status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED),
-            next_attempt_at__lte=now,
-        )
-        .order_by("next_attempt_at", "id")
-        .only("id", "status", "attempts", "channel", "recipient", "body")[:limit]
-    )
-    return sum(1 for message in due if _attempt(message))
-
-
-def outbox_deliver_message(*, message_id: int) -> bool:
-    """Send one message now if it is still due (what the on-commit task calls)."""
-    message = OutboxMessage.objects.filter(pk=message_id).first()
-    return message is not None and _attempt(message)
 
 
 @transaction.atomic

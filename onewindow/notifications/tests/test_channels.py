@@ -16,8 +16,9 @@ from onewindow.notifications.channels import (
     HttpSmsGatewayChannel,
     get_channel,
 )
+from onewindow.notifications.delivery import outbox_deliver
 from onewindow.notifications.models import OutboxMessage
-from onewindow.notifications.services import message_enqueue, outbox_deliver
+from onewindow.notifications.services import message_enqueue
 
 PHONE = "13812345678"
 ID_NUMBER = "110101199003071234"
@@ -95,11 +96,9 @@ def test_gateway_error_status_is_a_failure(gateway):
 
 
 def test_gateway_timeout_is_a_failure(gateway):
-    gateway.delay = 1.0
-    started = time.monotonic()
+    gateway.delay = 1.0  # the gateway would answer 200 after a second: the timeout cut it short
     with pytest.raises(DeliveryFailed, match="unreachable"):
         HttpSmsGatewayChannel(gateway.url, "t", timeout=0.2).send(recipient=PHONE, body="x")
-    assert time.monotonic() - started < 1.0
 
 
 def test_gateway_unreachable_is_a_failure():

@@ -11,9 +11,10 @@ from django.db import connection, transaction
 from onewindow.core import clock
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.models import AuditEntry
-from onewindow.notifications import services
+from onewindow.notifications import delivery, services
+from onewindow.notifications.delivery import outbox_deliver
 from onewindow.notifications.models import MessageTemplate, OutboxMessage
-from onewindow.notifications.services import message_enqueue, outbox_deliver
+from onewindow.notifications.services import message_enqueue
 
 PHONE = "13812345678"
 CONTEXT = {
@@ -67,15 +68,23 @@ def test_enqueue_renders_and_stores_a_pending_message(sms):
 
 
 @pytest.mark.django_db
-def test_enqueue_delivers_after_commit(sms, django_capture_on_commit_callbacks):
+def test_enqueue_schedules_one_delivery_after_commit(
+    sms, django_capture_on_commit_callbacks, run_scheduled_tasks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         message = enqueue()
-    assert len(callbacks) == 1
+        second = enqueue()
+    assert len(callbacks) == 2
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING  # the wake-up runs WAKE_UP_SECONDS later
+    assert run_scheduled_tasks() == 1  # one wake-up for both messages
+    second.refresh_from_db()
+    assert second.status == OutboxMessage.Status.SENT
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert message.sent_at is not None
     assert message.attempts == 1
-    assert sms.sent == [(PHONE, message.body)]
+    assert sms.sent == [(PHONE, message.body), (PHONE, second.body)]
 
 
 @pytest.mark.django_db
@@ -172,7 +181,7 @@ def test_failures_retry_with_exponential_backoff_then_die(sms):
         assert outbox_deliver() == 0  # the 5th attempt fails too
         message.refresh_from_db()
         assert message.status == OutboxMessage.Status.DEAD
-        assert message.attempts == services.MAX_ATTEMPTS == 5
+        assert message.attempts == delivery.MAX_ATTEMPTS == 5
         traveller.shift(dt.timedelta(days=1))
         assert outbox_deliver() == 0
         message.refresh_from_db()
@@ -202,8 +211,8 @@ def test_a_stale_claim_loses_the_compare_and_set(sms):
     enqueue()
     worker_a = OutboxMessage.objects.get()
     worker_b = OutboxMessage.objects.get()
-    assert services._attempt(worker_a) is True
-    assert services._attempt(worker_b) is False
+    assert delivery._attempt(worker_a) is True
+    assert delivery._attempt(worker_b) is False
     assert len(sms.sent) == 1
     assert OutboxMessage.objects.get().attempts == 1
 
@@ -212,9 +221,9 @@ def test_a_stale_claim_loses_the_compare_and_set(sms):
 def test_a_worker_that_died_mid_send_is_retried_after_the_claim_expires(sms):
     message = enqueue()
     with time_machine.travel(clock.now(), tick=False) as traveller:
-        assert services._claim(message, clock.now())  # claimed, then the worker vanished
+        assert delivery._claim(message, clock.now())  # claimed, then the worker vanished
         assert outbox_deliver() == 0
-        traveller.shift(dt.timedelta(seconds=services.CLAIM_SECONDS))
+        traveller.shift(dt.timedelta(seconds=delivery.CLAIM_SECONDS))
         assert outbox_deliver() == 1
     assert len(sms.sent) == 1
 
