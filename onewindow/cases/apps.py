@@ -9,6 +9,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from onewindow.calendar.services import register_year_changed
-        from onewindow.cases.services import _recompute_after_calendar_change
+        from onewindow.cases.services import recompute_after_calendar_change
 
-        register_year_changed(_recompute_after_calendar_change)
+        register_year_changed(recompute_after_calendar_change)

@@ -39,7 +39,7 @@ MAX_EXTENSION_DAYS = 15  # 第42条第2款: joint handling 45 + 15
 
 
 def local_date(moment: dt.datetime) -> dt.date:
-    """The centre-local date of an aware datetime."""
+    """The center-local date of an aware datetime."""
     return moment.astimezone(timezone.get_default_timezone()).date()
 
 
@@ -251,7 +251,7 @@ def clock_summary(
 
 # --- the yellow threshold (预警) -------------------------------------------------------------
 #
-# Thresholds are centre policy data owned by the supervision app (`SupervisionRule`). The cases
+# Thresholds are center policy data owned by the supervision app (`SupervisionRule`). The cases
 # app must not import supervision, so supervision registers a provider here from its
 # `AppConfig.ready()` (docs/adr/0008-supervision-levels.md); without one the defaults apply.
 
@@ -284,7 +284,7 @@ def unregister_threshold_provider() -> None:
 
 
 def thresholds_for(center_id: int, item_id: int | None) -> Thresholds:
-    """The yellow thresholds of a centre and item: from the registered provider, else the defaults."""
+    """The yellow thresholds of a center and item: from the registered provider, else the defaults."""
     if _threshold_provider:
         return _threshold_provider[0](center_id, item_id)
     return DEFAULT_THRESHOLDS

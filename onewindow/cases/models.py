@@ -2,7 +2,8 @@
 correction requests, notices and the number sequences.
 
 Business rules live in `transitions.py` (the state table), `clock.py` (deadlines),
-`numbers.py` (case numbers) and `services.py` (every write). Nothing here decides anything.
+`numbers.py` (case numbers) and `services.py` (every write); the statuses and their labels in
+`facts.py`. Nothing here decides anything.
 """
 
 from __future__ import annotations
@@ -14,42 +15,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.facts import CLOCK_RUNNING, PAUSED, Level, Status
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core.masking import mask_id_number, mask_phone
 from onewindow.core.models import AppendOnlyError
 from onewindow.org.models import Center, Department, Post, Window
 
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted online, awaiting pre-review")
-    RECEIVED = "received", _("received")
-    CORRECTION_REQUESTED = "correction_requested", _("correction requested")
-    REFUSED = "refused", _("refused")
-    ACCEPTED = "accepted", _("accepted")
-    IN_PROGRESS = "in_progress", _("in progress")
-    SUSPENDED = "suspended", _("special procedure")
-    CORRECTION_IN_PROGRESS = "correction_in_progress", _("awaiting corrected materials")
-    DECIDED_GRANTED = "decided_granted", _("granted")
-    DECIDED_DENIED = "decided_denied", _("denied")
-    CERTIFICATE_ISSUED = "certificate_issued", _("certificate issued")
-    COMPLETED = "completed", _("completed")
-    DELIVERED = "delivered", _("delivered")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    TERMINATED = "terminated", _("terminated")
-
-
-class Level(models.IntegerChoices):
-    """The supervision level of a case or step deadline (set by the supervision sweep)."""
-
-    GREEN = 0, _("green")
-    YELLOW = 1, _("yellow")
-    RED = 2, _("red")
-
-
-# Statuses in which the case clock runs (the supervision sweep watches these cases).
-CASE_CLOCK_RUNNING = (Status.ACCEPTED, Status.IN_PROGRESS)
-# Statuses in which an active step's clock is stopped (a pause).
-CASE_PAUSED = (Status.SUSPENDED, Status.CORRECTION_IN_PROGRESS)
+# Kept under their old names for the apps that import them from here.
+CASE_CLOCK_RUNNING = CLOCK_RUNNING
+CASE_PAUSED = PAUSED
 
 
 class Case(models.Model):
@@ -210,17 +184,17 @@ class Case(models.Model):
             models.Index(
                 fields=["level", "warn_at"],
                 name="case_level_warn_idx",
-                condition=models.Q(status__in=CASE_CLOCK_RUNNING),
+                condition=models.Q(status__in=CLOCK_RUNNING),
             ),
             models.Index(
                 fields=["level", "due_at"],
                 name="case_level_due_idx",
-                condition=models.Q(status__in=CASE_CLOCK_RUNNING),
+                condition=models.Q(status__in=CLOCK_RUNNING),
             ),
             models.Index(
                 fields=["legal_level", "legal_due_at"],
                 name="case_legal_level_due_idx",
-                condition=models.Q(status__in=CASE_CLOCK_RUNNING),
+                condition=models.Q(status__in=CLOCK_RUNNING),
             ),
         ]
         permissions = [

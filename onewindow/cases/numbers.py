@@ -8,20 +8,19 @@ MOD 37,36 (`onewindow.core.checksum`) over everything before it: one wrong chara
 swapped adjacent characters are caught.
 
 Sequences are per center, kind and day; `take` gives a unit of work its numbers, in a fixed
-order of kinds (on PostgreSQL `take_query` + `take_from`, so that the statement can travel in a
-pipeline with others). `next_sequence` increments the row with one
-``UPDATE … SET last = last + 1 … RETURNING last`` inside the caller's transaction: the row lock
-(PostgreSQL) or the write lock (SQLite, IMMEDIATE transactions) serialises concurrent intakes,
-and the first insert of a day is guarded against the race by a savepoint and a retry.
+order of kinds. `next_sequence` increments the row (``UPDATE … SET last = last + 1``, then reads
+it back) inside the caller's transaction: the row lock (PostgreSQL) or the write lock (SQLite,
+IMMEDIATE transactions) serialises concurrent intakes, and the first insert of a day is guarded
+against the race by a savepoint and a retry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from onewindow.cases.models import CaseNumberSequence
 from onewindow.core import checksum
@@ -42,34 +41,19 @@ def format_number(center_code: str, day: dt.date, sequence: int, *, receipt: boo
     return body + checksum.check_character(body)
 
 
-def _update_returning(center_id: int, kind: str, day: dt.date) -> int | None:
-    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE center_id = %s AND kind = %s AND day = %s "  # noqa: S608
-            "RETURNING last",
-            [center_id, kind, day],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
 def next_sequence(*, center_id: int, kind: str, day: dt.date) -> int:
-    """The next sequence for (center, kind, day); call inside the transaction that uses it."""
-    value = _update_returning(center_id, kind, day)
-    if value is None:
+    """The next sequence for (center, kind, day); call inside the transaction that uses it (the
+    row stays locked until it ends)."""
+    row = CaseNumberSequence.objects.filter(center_id=center_id, kind=kind, day=day)
+    if not row.update(last=F("last") + 1):
         try:
             with transaction.atomic():
                 CaseNumberSequence.objects.create(center_id=center_id, kind=kind, day=day, last=1)
-            value = 1
+            return 1
         except IntegrityError:  # another transaction created the day's row first
-            value = _update_returning(center_id, kind, day)
-            if value is None:  # pragma: no cover - the row exists by now
+            if not row.update(last=F("last") + 1):  # pragma: no cover - the row exists by now
                 raise
-    return _in_range(value)
-
-
-def _in_range(value: int) -> int:
+    value = int(row.values_list("last", flat=True).get())
     if value > _MAX_SEQUENCE:
         raise ValidationFailed(
             "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
@@ -83,52 +67,16 @@ def take(*, center_id: int, center_code: str, wanted: dict[str, dt.date]) -> dic
 
     Each sequence row stays locked until the transaction ends: callers take their numbers last,
     just before they write, so that concurrent intakes of a center wait for each other only for
-    the write and the commit. On PostgreSQL one statement (`take_query`) takes them all, locking
-    the rows in one fixed order (two transactions taking two numbers never wait for each other
-    crosswise), and may be sent with other statements (`take_from` reads its rows); elsewhere
-    (SQLite: one writer at a time) one statement each, in the same order."""
-    found: list[tuple[Any, ...]] = []
-    if len(wanted) > 1 and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(*take_query(center_id=center_id, wanted=wanted))
-            found = cursor.fetchall()
-    return take_from(found, center_id=center_id, center_code=center_code, wanted=wanted)
-
-
-def take_query(*, center_id: int, wanted: dict[str, dt.date]) -> tuple[str, list[Any]]:
-    """PostgreSQL: the statement that increments the existing sequence rows of `wanted`, locked
-    in order of kind, and returns (kind, last) for each; kinds whose row does not exist yet are
-    left out (`take_from` creates them)."""
-    table = connection.ops.quote_name(CaseNumberSequence._meta.db_table)
-    kinds = sorted(wanted)
-    match = " OR ".join(["(kind = %s AND day = %s)"] * len(kinds))
-    params: list[Any] = [center_id]
-    for kind in kinds:
-        params += [kind, wanted[kind]]
-    sql = (
-        f"UPDATE {table} SET last = last + 1 WHERE id IN ("  # noqa: S608
-        f"SELECT id FROM {table} WHERE center_id = %s AND ({match}) ORDER BY kind FOR UPDATE"
-        ") RETURNING kind, last"
-    )
-    return sql, params
-
-
-def take_from(
-    found: list[tuple[Any, ...]], *, center_id: int, center_code: str, wanted: dict[str, dt.date]
-) -> dict[str, str]:
-    """The numbers of `wanted`, from the rows `take_query` returned (`found`); the kinds it did
-    not take (no row yet, or the query was not run) are taken one by one, in order of kind."""
-    sequences = {str(kind): int(last) for kind, last in found}
-    for kind in sorted(wanted):
-        if kind in sequences:
-            _in_range(sequences[kind])
-        else:  # one kind on SQLite, or the day's first number of a kind
-            sequences[kind] = next_sequence(center_id=center_id, kind=kind, day=wanted[kind])
+    the write and the commit. The rows are taken in one fixed order (of kind), so two
+    transactions taking two numbers never wait for each other crosswise."""
     return {
         kind: format_number(
-            center_code, wanted[kind], sequences[kind], receipt=kind == CaseNumberSequence.Kind.RECEIPT
+            center_code,
+            wanted[kind],
+            next_sequence(center_id=center_id, kind=kind, day=wanted[kind]),
+            receipt=kind == CaseNumberSequence.Kind.RECEIPT,
         )
-        for kind in wanted
+        for kind in sorted(wanted)
     }
 
 

@@ -20,12 +20,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.cases import numbers
-from onewindow.cases.models import Case, CaseEvent, CasePause, CaseStep, CorrectionRequest, Status
+from onewindow.cases.clock import ClockSummary, clock_summary
+from onewindow.cases.facts import status_label
+from onewindow.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CasePause,
+    CaseStep,
+    CorrectionRequest,
+    Notice,
+    Status,
+)
 from onewindow.catalog.models import ProcessStep, ServiceItemVersion
 from onewindow.core import clock, fastsql
 from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.org.models import Department
-from onewindow.org.selectors import scope_queryset, visible_department_ids
+from onewindow.org.selectors import in_data_scope, scope_queryset
 
 
 def _base() -> QuerySet[Case]:
@@ -55,21 +66,18 @@ def case_by_number(number: str, *, user: Any = None) -> Case:
     return found
 
 
-_CASE_BY_EITHER_NUMBER = (
-    'SELECT "id", "center_id", "department_id" FROM "cases_case" WHERE "number" = %s OR "receipt_number" = %s'
-)
-
-
 def case_id_by_number(number: str, *, user: Any) -> int:
     """The id of the case with this case or receipt number within `user`'s data scope (the same
     rule as `_scoped`, applied to one plain row: every action starts here, then locks and loads
     the case itself). Outside the scope: NotFound, as if absent."""
     value = numbers.parse_case_number(number)
     allowed = user is not None and getattr(user, "is_active", False) and user.has_perm(VIEW_CASE)
-    if allowed and user.center_id:
-        departments = visible_department_ids(user)
-        for case_id, center_id, department_id in fastsql.rows(_CASE_BY_EITHER_NUMBER, [value, value]):
-            if center_id == user.center_id and (departments is None or department_id in departments):
+    if allowed:
+        found = Case.objects.filter(Q(number=value) | Q(receipt_number=value)).values_list(
+            "id", "center_id", "department_id"
+        )
+        for case_id, center_id, department_id in found:
+            if in_data_scope(user, center_id=center_id, department_id=department_id):
                 return int(case_id)
     raise NotFound(_("No case with the number %(number)s.") % {"number": value})
 
@@ -191,12 +199,9 @@ def case_steps(case: Case) -> QuerySet[CaseStep]:
 
 def case_visible_to(case: Case, user: Any) -> bool:
     """Whether `user` may see `case` (its center and data scope)."""
-    if user is None or not getattr(user, "is_authenticated", False) or user.center_id != case.center_id:
+    if user is None or not user.has_perm(VIEW_CASE):
         return False
-    if not user.has_perm(VIEW_CASE):
-        return False
-    ids = visible_department_ids(user)
-    return ids is None or case.department_id in ids
+    return in_data_scope(user, center_id=case.center_id, department_id=case.department_id)
 
 
 # --- the public progress page -------------------------------------------------------------------
@@ -354,7 +359,7 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
         item_name=item_name,
         department=department_name,
         status=status,
-        status_label=str(Status(status).label),
+        status_label=status_label(status),
         received_on=_local_date(received_at, tz),
         accepted_on=dt.date.fromisoformat(accepted_on) if isinstance(accepted_on, str) else accepted_on,
         due_date=_local_date(due_at, tz),
@@ -364,3 +369,51 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
         corrections=corrections,
         events=tuple(e for _, e in sorted(events, key=lambda x: x[0])),
     )
+
+
+# --- one case in full (the API's case detail) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """A case with everything its detail shows: steps (post, handler), materials (files),
+    events (step), notices and the clock summary (None until accepted)."""
+
+    case: Case
+    steps: list[CaseStep]
+    materials: list[CaseMaterial]
+    events: list[CaseEvent]
+    notices: list[Notice]
+    clock: ClockSummary | None
+
+
+def case_detail(*, number: str, user: Any) -> CaseDetail:
+    """The case with this case or receipt number in `user`'s data scope (outside it: NotFound,
+    as if absent), read in full."""
+    case = case_by_number(number, user=user)
+    return CaseDetail(
+        case=case,
+        steps=list(case_steps(case)),
+        materials=list(
+            CaseMaterial.objects.filter(case=case).prefetch_related("files").order_by("position", "id")
+        ),
+        events=list(case_history(case)),
+        notices=list(Notice.objects.filter(case=case).order_by("issued_at", "id")),
+        clock=clock_summary(case),
+    )
+
+
+def case_active_step(case: Case) -> CaseStep | None:
+    """The active step of `case` as stored (position, name, due date), or None."""
+    if case.active_step_position is None:
+        return None
+    return (
+        CaseStep.objects.filter(case_id=case.pk, position=case.active_step_position)
+        .only("case_id", "position", "name", "due_at")
+        .first()
+    )
+
+
+def case_latest_notice(case: Case) -> Notice | None:
+    """The notice issued last for `case` (an intake's acceptance, correction or refusal notice)."""
+    return Notice.objects.filter(case_id=case.pk).order_by("-issued_at", "-id").only("number").first()

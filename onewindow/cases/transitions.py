@@ -2,25 +2,28 @@
 permission needed. Every write to a case's status goes through `services.case_act` (or
 `case_intake`), which looks the action up here first.
 
-Three rules the table cannot express alone, applied by `allowed_actions` and the services:
+Three rules the table cannot express alone, applied by `guards.case_allowed_actions` and the
+services:
 
 * `pass_step` on the **last** step of a template that has **no decision step** decides the
   case (instant items, 即办件): the target is then `decided_granted` instead of `in_progress`.
   That is why `Transition.targets` may list more than one status; the first is the usual one.
 * Step actions (`pass_step`, `return_step`, `grant`, `deny`, `issue_certificate`) also need the
-  actor to hold the active step's post in the step's department (`services.can_handle_step`);
+  actor to hold the active step's post in the step's department (`permissions.can_handle_step`);
   the step of kind `accept` (受理) is handled with `cases.accept_case` by a window clerk.
 * `deem_accept` (the 5-day rule) and `deem_approve_step` (超期默认: an overdue step of an item
   that allows deemed approval passes, or on the decision step the case is granted) are system
   actions (actor None): no user may perform them.
+
+Adding an action: a row here, its parameters in `params.ACTION_PARAMS`, one function in
+`effects.EFFECTS`, and its labels (docs/architecture.md shows an example).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from onewindow.cases.models import Status
+from onewindow.cases.facts import FINAL_STATUSES, Status
 from onewindow.core.errors import InvalidTransition
 
 # Actions
@@ -154,22 +157,6 @@ def _build() -> dict[tuple[str, str], Transition]:
 
 TABLE: dict[tuple[str, str], Transition] = _build()
 
-FINAL_STATUSES = frozenset({S.REFUSED, S.DELIVERED, S.WITHDRAWN, S.TERMINATED})
-# Statuses in which the case's clock runs (a deadline exists and counts).
-CLOCK_RUNNING = frozenset({S.ACCEPTED, S.IN_PROGRESS})
-# Statuses of a case that has been accepted and is not finished.
-OPEN_AFTER_ACCEPTANCE = frozenset(
-    {
-        S.ACCEPTED,
-        S.IN_PROGRESS,
-        S.SUSPENDED,
-        S.CORRECTION_IN_PROGRESS,
-        S.DECIDED_GRANTED,
-        S.DECIDED_DENIED,
-        S.CERTIFICATE_ISSUED,
-    }
-)
-
 
 def transition_for(status: str, action: str) -> Transition:
     """The transition of `action` from `status`; InvalidTransition (listing the allowed actions)."""
@@ -188,10 +175,4 @@ def actions_from(status: str) -> list[str]:
     return [action for action in ACTIONS if (status, action) in TABLE]
 
 
-def allowed_actions(case: Any, user: Any = None) -> list[str]:
-    """The actions that can be performed on `case` now: those of the table for its status that
-    pass the context guards (an active step of the right kind, a pending extension, …), and,
-    when `user` is given, that the user may perform (permission, post and department)."""
-    from onewindow.cases import services  # the guards live beside the services that enforce them
-
-    return services.case_allowed_actions(case, user)
+__all__ = ["FINAL_STATUSES", "TABLE", "Transition", "actions_from", "transition_for"]

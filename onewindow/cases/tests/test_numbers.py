@@ -6,15 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from onewindow.cases.numbers import (
     format_number,
     next_sequence,
     parse_case_number,
     take,
-    take_from,
-    take_query,
 )
 from onewindow.core.checksum import ALPHABET
 from onewindow.core.errors import ValidationFailed
@@ -104,39 +102,11 @@ def test_take_starts_a_new_day_for_one_kind_while_the_other_goes_on(org: Any) ->
 
 
 @pytest.mark.django_db
-def test_take_query_travels_in_a_batch_and_take_from_completes_what_it_did_not_take(org: Any) -> None:
-    """The statement of take_query may go out with other statements (fastsql.Batch.query, one
-    pipeline on PostgreSQL); take_from formats what it returned and takes the kinds whose row of
-    the day did not exist yet one by one."""
-    if connection.vendor != "postgresql":
-        pytest.skip("take_query is PostgreSQL's statement (SQLite takes numbers one by one)")
-    from onewindow.core import fastsql
+def test_take_refuses_a_sequence_past_the_days_last_number(org: Any) -> None:
+    from onewindow.cases.models import CaseNumberSequence
 
-    day = dt.date(2026, 10, 2)
-    code = org.center.code
-    wanted = {"receipt": day, "case": day}
-    next_sequence(center_id=org.center.pk, kind="case", day=day)  # only the case row exists
-    batch = fastsql.Batch()
-    found = batch.query(*take_query(center_id=org.center.pk, wanted=wanted))
-    with transaction.atomic():
-        batch.write()
-        assert found.done and list(found) == [("case", 2)]
-        taken = take_from(found, center_id=org.center.pk, center_code=code, wanted=wanted)
-    assert taken == {
-        "receipt": format_number(code, day, 1, receipt=True),
-        "case": format_number(code, day, 2),
-    }
-    assert take(center_id=org.center.pk, center_code=code, wanted=wanted) == {
-        "receipt": format_number(code, day, 2, receipt=True),
-        "case": format_number(code, day, 3),
-    }
-
-
-@pytest.mark.django_db
-def test_take_from_refuses_a_sequence_past_the_days_last_number(org: Any) -> None:
     day = dt.date(2026, 10, 3)
-    with pytest.raises(ValidationFailed) as caught:
-        take_from(
-            [("case", 10**6)], center_id=org.center.pk, center_code=org.center.code, wanted={"case": day}
-        )
+    CaseNumberSequence.objects.create(center=org.center, kind="case", day=day, last=10**6 - 1)
+    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+        take(center_id=org.center.pk, center_code=org.center.code, wanted={"case": day})
     assert caught.value.code == "sequence_exhausted"

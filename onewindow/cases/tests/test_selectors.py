@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from onewindow.cases import selectors
+from onewindow.cases.facts import status_label
 from onewindow.cases.tests.conftest import act, at, handler, intake, item, items_of, reach
 from onewindow.core import checksum
 from onewindow.core.errors import NotFound, ValidationFailed
@@ -117,7 +118,7 @@ def _reference_progress(number: str, code: str) -> selectors.PublicProgress | No
 
     from onewindow.cases import clock as case_clock
     from onewindow.cases import numbers
-    from onewindow.cases.models import Case, CaseEvent, CasePause, CaseStep, CorrectionRequest, Status
+    from onewindow.cases.models import Case, CaseEvent, CasePause, CaseStep, CorrectionRequest
 
     try:
         value = numbers.parse_case_number(number)
@@ -134,7 +135,7 @@ def _reference_progress(number: str, code: str) -> selectors.PublicProgress | No
         item_name=case.item_version.name,
         department=case.department.name,
         status=case.status,
-        status_label=str(Status(case.status).label),
+        status_label=status_label(case.status),
         received_on=local(case.received_at) if case.received_at else None,
         accepted_on=case.accepted_on,
         due_date=local(case.due_at) if case.due_at else None,

@@ -21,6 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from onewindow.cases import services
 from onewindow.cases import transitions as T
+from onewindow.cases.guards import case_allowed_actions
 from onewindow.cases.models import Case, CaseEvent, Status
 from onewindow.cases.tests.conftest import (
     ADJUSTED_2026,
@@ -169,7 +170,7 @@ class CaseMachine(RuleBasedStateMachine):
         self.case.refresh_from_db()
         system = {T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP}
         skip = system if endings else system | {T.WITHDRAW, T.TERMINATE, T.REFUSE}
-        allowed = [a for a in T.allowed_actions(self.case) if a not in skip]
+        allowed = [a for a in case_allowed_actions(self.case) if a not in skip]
         if allowed:
             self.perform(data.draw(st.sampled_from(allowed)), "right", days, flag)
 
@@ -180,7 +181,7 @@ class CaseMachine(RuleBasedStateMachine):
         status, version = case.status, case.version
         events = CaseEvent.objects.filter(case=case).count()
         actor = self.right_actor(action) if who == "right" else self.org.user(who)
-        allowed = T.allowed_actions(case, actor) if actor is not None else T.allowed_actions(case)
+        allowed = case_allowed_actions(case, actor) if actor is not None else case_allowed_actions(case)
         try:
             act(case, action, actor, **self.params(action, days, flag))
         except DomainError as exc:

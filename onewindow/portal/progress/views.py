@@ -17,10 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from onewindow.cases import selectors
 from onewindow.cases import transitions as T
+from onewindow.cases.facts import STATUS_LABELS, STEP_STATUS_LABELS
 from onewindow.core import ratelimit
 from onewindow.core.middleware import client_ip
 from onewindow.org.models import Center
@@ -52,32 +53,6 @@ EVENT_LABELS = {
     T.DELIVER: gettext_lazy("Result delivered"),
     T.WITHDRAW: gettext_lazy("Withdrawn"),
     T.TERMINATE: gettext_lazy("Terminated"),
-}
-# Labels of the case and step statuses on these pages (a context keeps them apart from other
-# apps' words such as "pending" or "active").
-STATUS_LABELS: dict[str, Any] = {
-    "submitted": pgettext_lazy("case status", "submitted online, awaiting pre-review"),
-    "received": pgettext_lazy("case status", "received"),
-    "correction_requested": pgettext_lazy("case status", "correction requested"),
-    "refused": pgettext_lazy("case status", "refused"),
-    "accepted": pgettext_lazy("case status", "accepted"),
-    "in_progress": pgettext_lazy("case status", "in progress"),
-    "suspended": pgettext_lazy("case status", "special procedure"),
-    "correction_in_progress": pgettext_lazy("case status", "awaiting corrected materials"),
-    "decided_granted": pgettext_lazy("case status", "granted"),
-    "decided_denied": pgettext_lazy("case status", "denied"),
-    "certificate_issued": pgettext_lazy("case status", "certificate issued"),
-    "completed": pgettext_lazy("case status", "completed"),
-    "delivered": pgettext_lazy("case status", "delivered"),
-    "withdrawn": pgettext_lazy("case status", "withdrawn"),
-    "terminated": pgettext_lazy("case status", "terminated"),
-}
-STEP_STATUS_LABELS: dict[str, Any] = {
-    "pending": pgettext_lazy("case step", "pending"),
-    "active": pgettext_lazy("case step", "in hand"),
-    "done": pgettext_lazy("case step", "done"),
-    "returned": pgettext_lazy("case step", "returned"),
-    "skipped": pgettext_lazy("case step", "skipped"),
 }
 
 

@@ -14,68 +14,12 @@ from typing import Any
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from onewindow.cases import transitions as T
 from onewindow.cases.models import Case, CasePause, CaseStep
-from onewindow.cases.services import ACTION_PARAMS, Param
+from onewindow.cases.params import ACTION_LABELS, ACTION_PARAMS, Param
 from onewindow.catalog.models import Material
 from onewindow.org.models import User
-
-ACTION_LABELS: dict[str, Promise] = {
-    T.PRE_REVIEW_PASS: _("Pass pre-review"),
-    T.ACCEPT: _("Accept"),
-    T.REQUEST_CORRECTION: _("Ask for correction"),
-    T.RECEIVE_CORRECTION: _("Corrected materials received"),
-    T.REFUSE: _("Refuse"),
-    T.PASS_STEP: _("Pass"),
-    T.RETURN_STEP: _("Return to an earlier step"),
-    T.GRANT: _("Grant"),
-    T.DENY: _("Deny"),
-    T.START_SPECIAL_PROCEDURE: _("Start a special procedure"),
-    T.END_SPECIAL_PROCEDURE: _("End the special procedure"),
-    T.REQUEST_PROCESSING_CORRECTION: _("Ask for corrected materials (pauses the clock)"),
-    T.RECEIVE_PROCESSING_CORRECTION: _("Corrected materials received (clock runs again)"),
-    T.REQUEST_EXTENSION: _("Request an extension"),
-    T.APPROVE_EXTENSION: _("Approve the extension"),
-    T.REJECT_EXTENSION: _("Reject the extension"),
-    T.ISSUE_CERTIFICATE: _("Issue the certificate"),
-    T.COMPLETE: _("Complete"),
-    T.DELIVER: _("Deliver the result"),
-    T.WITHDRAW: _("Withdraw"),
-    T.TERMINATE: _("Terminate"),
-    T.DEEM_ACCEPT: _("Deemed acceptance"),
-    T.DEEM_APPROVE_STEP: _("Deemed approval (overdue step)"),
-    T.SUBMIT: _("Submitted online"),
-    T.RECEIVE: _("Received at the window"),
-}
-
-# Labels of the case and step statuses on these pages (a context keeps them apart from other
-# apps' words such as "pending" or "active").
-STATUS_LABELS: dict[str, Promise] = {
-    "submitted": pgettext_lazy("case status", "submitted online, awaiting pre-review"),
-    "received": pgettext_lazy("case status", "received"),
-    "correction_requested": pgettext_lazy("case status", "correction requested"),
-    "refused": pgettext_lazy("case status", "refused"),
-    "accepted": pgettext_lazy("case status", "accepted"),
-    "in_progress": pgettext_lazy("case status", "in progress"),
-    "suspended": pgettext_lazy("case status", "special procedure"),
-    "correction_in_progress": pgettext_lazy("case status", "awaiting corrected materials"),
-    "decided_granted": pgettext_lazy("case status", "granted"),
-    "decided_denied": pgettext_lazy("case status", "denied"),
-    "certificate_issued": pgettext_lazy("case status", "certificate issued"),
-    "completed": pgettext_lazy("case status", "completed"),
-    "delivered": pgettext_lazy("case status", "delivered"),
-    "withdrawn": pgettext_lazy("case status", "withdrawn"),
-    "terminated": pgettext_lazy("case status", "terminated"),
-}
-STEP_STATUS_LABELS: dict[str, Promise] = {
-    "pending": pgettext_lazy("case step", "pending"),
-    "active": pgettext_lazy("case step", "in hand"),
-    "done": pgettext_lazy("case step", "done"),
-    "returned": pgettext_lazy("case step", "returned"),
-    "skipped": pgettext_lazy("case step", "skipped"),
-}
 
 # Actions that end or refuse something: shown with a warning style.
 SEVERE_ACTIONS = frozenset({T.REFUSE, T.DENY, T.WITHDRAW, T.TERMINATE, T.REJECT_EXTENSION, T.RETURN_STEP})

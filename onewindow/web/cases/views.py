@@ -23,18 +23,18 @@ from django.views.decorators.http import require_POST
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
 from onewindow.cases import numbers, selectors, services
+from onewindow.cases.facts import CLOCK_RUNNING, STATUS_LABELS, STEP_STATUS_LABELS
+from onewindow.cases.links import staff_notice_path
 from onewindow.cases.models import Case, CaseFile, CaseMaterial, CasePause, Notice, Status
+from onewindow.cases.params import ACTION_LABELS
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from onewindow.org.selectors import departments_for, staff_for
+from onewindow.org.selectors import departments_for, request_account, staff_for
 from onewindow.web.access import forbidden, staff_page
 from onewindow.web.cases import notices as notice_pages
 from onewindow.web.cases.forms import (
-    ACTION_LABELS,
-    STATUS_LABELS,
-    STEP_STATUS_LABELS,
     ActionForm,
     FileUploadForm,
     IntakeForm,
@@ -46,7 +46,7 @@ ACCEPT_CASE = "cases.accept_case"
 PAGE_SIZE = 30
 WORKLIST_LIMIT = 300
 PAUSE_LABELS = dict(CasePause.Kind.choices)
-OPEN_CLOCK = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+OPEN_CLOCK = frozenset(CLOCK_RUNNING)
 
 
 def conflict_message() -> str:
@@ -291,7 +291,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("The application has been refused."))
     if notice is None:
         return HttpResponseRedirect(_case_url(case))
-    return HttpResponseRedirect(reverse("web:case_notice", args=[case.display_number, notice.number]))
+    return HttpResponseRedirect(staff_notice_path(case.display_number, notice.number))
 
 
 class _FileRejected(ValidationFailed):
@@ -512,7 +512,7 @@ def case_reveal(request: HttpRequest, number: str) -> HttpResponse:
         return _render_case(request, case, 422, reveal_form=form)
     try:
         revealed = services.case_reveal_applicant(
-            case=case, actor=request.user, reason=form.cleaned_data["reason"]
+            case=case, actor=request_account(request), reason=form.cleaned_data["reason"]
         )
     except (PermissionDenied, ValidationFailed) as exc:
         return _render_case(request, case, exc.status, error=exc.message, reveal_form=form)
@@ -535,7 +535,10 @@ def case_file_upload(request: HttpRequest, number: str) -> HttpResponse:
     case_material = next((m for m in case_materials if m.pk == material_id), None)
     try:
         services.case_file_add(
-            case=case, actor=request.user, file=form.cleaned_data["file"], case_material=case_material
+            case=case,
+            actor=request_account(request),
+            file=form.cleaned_data["file"],
+            case_material=case_material,
         )
     except ValidationFailed as exc:
         for message in (exc.details or {}).get("file", []) if isinstance(exc.details, dict) else []:

@@ -133,7 +133,7 @@ class BoardGroup:
 
 @dataclass
 class BoardView:
-    """The board as the template shows it: the centre's totals, then one table per grouping."""
+    """The board as the template shows it: the center's totals, then one table per grouping."""
 
     totals: selectors.LevelCounts
     step_totals: selectors.LevelCounts

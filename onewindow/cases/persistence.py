@@ -1,0 +1,168 @@
+"""The only code that reads a case for update and writes a unit of work (`work.Work`), with the
+ORM, in the caller's transaction (`transaction.atomic()`; nothing here commits).
+
+* `lock_case` reads the case under its row lock (SELECT … FOR NO KEY UPDATE on PostgreSQL;
+  SQLite's write transaction is the lock) and its steps, and remembers the values read.
+* `write` writes the work: the case numbers it wants are taken first (their sequence rows stay
+  locked until the commit, so that is as late as it gets simply), then the case — an existing
+  case with a compare-and-set on its `version` (no row: Conflict, before anything else is
+  written) — then one `bulk_create` per table for the new rows, and for every changed row an
+  UPDATE of the columns that changed only: a case action never overwrites a column that the
+  supervision sweep changed meanwhile (the levels of steps, which it updates without the
+  case's lock). Every check runs before the caller's COMMIT, so an error never reaches a
+  client for data that was committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from onewindow.cases import numbers
+from onewindow.cases.messages import build_messages
+from onewindow.cases.models import Case, CaseEvent, CaseMaterial, CaseStep, Notice
+from onewindow.cases.versions import version_by_id
+from onewindow.cases.work import PENDING_NUMBER, Work
+from onewindow.core import context
+from onewindow.core.errors import Conflict, NotFound
+from onewindow.notifications.models import OutboxMessage
+from onewindow.notifications.services import messages_stored
+
+_LOADED = "_ow_loaded"  # the attribute holding the values a row had when it was read
+
+
+def _remember(obj: models.Model) -> None:
+    setattr(obj, _LOADED, {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields})
+
+
+def changed_fields(obj: models.Model) -> dict[str, Any]:
+    """The columns of `obj` (read by `lock_case`) whose values differ from those read."""
+    loaded: dict[str, Any] = getattr(obj, _LOADED)
+    return {name: value for name, value in ((n, getattr(obj, n)) for n in loaded) if value != loaded[name]}
+
+
+def lock_case(case: Case | str | int, *, steps: bool = True) -> tuple[Case, list[CaseStep]]:
+    """A case (given as a Case, its id, or its case or receipt number) read under its row lock,
+    with its item version from the cache and (`steps`) its steps, by position."""
+    # FOR NO KEY UPDATE on PostgreSQL: rows that only point at the case (the sweep's flags)
+    # may still be written meanwhile; other actions on the case wait.
+    query = Case.objects.select_for_update(no_key=True)
+    if isinstance(case, Case | int):
+        locked = query.filter(pk=case.pk if isinstance(case, Case) else case).first()
+    else:
+        number = numbers.parse_case_number(case)
+        locked = query.filter(Q(number=number) | Q(receipt_number=number)).order_by("pk").first()
+    if locked is None:
+        raise NotFound(_("No such case."))
+    locked.item_version = version_by_id(locked.item_version_id)
+    _remember(locked)
+    found = list(CaseStep.objects.filter(case_id=locked.pk).order_by("position")) if steps else []
+    for step in found:
+        _remember(step)
+    return locked, found
+
+
+def write(work: Work) -> None:
+    """Write `work` (see the module's docstring)."""
+    case = work.case
+    if work.numbers_wanted:
+        _take_numbers(work)
+    if work.new_case:
+        case.save(force_insert=True)
+    else:
+        _update_case(case)
+    for material in work.materials:
+        material.case = case
+    CaseMaterial.objects.bulk_create(work.materials)
+    if work.new_steps:
+        CaseStep.objects.bulk_create(work.steps)
+    else:
+        for step in work.dirty_steps.values():
+            _update(step)
+    ip = context.current().ip
+    if ip:  # from where (ADR 0009: the case events are the case's audit trail)
+        for event in work.events:
+            event.data["ip"] = ip
+    try:
+        CaseEvent.objects.bulk_create(work.events)
+    except IntegrityError as exc:  # a concurrent transition wrote the same event sequence
+        raise Conflict(
+            _("The case was changed by someone else; reload it and try again."),
+            details={"version": case.version},
+        ) from exc
+    if work.notices:
+        _number_notices(work)
+        Notice.objects.bulk_create(work.notices)
+    _create(work.rows)
+    for row, fields in work.changed:
+        type(row)._default_manager.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
+    messages = build_messages(case, work.messages)
+    if messages:
+        OutboxMessage.objects.bulk_create(messages)
+        messages_stored()
+
+
+def _update_case(case: Case) -> None:
+    """Compare-and-set: the changed columns, if the version is still the one read."""
+    loaded_version = getattr(case, _LOADED)["version"]
+    changed = changed_fields(case)
+    if not Case.objects.filter(pk=case.pk, version=loaded_version).update(**changed):
+        raise Conflict(
+            _("The case was changed by someone else; reload it and try again."),
+            details={"version": loaded_version},
+        )
+    _remember(case)
+
+
+def _update(row: models.Model) -> None:
+    changed = changed_fields(row)
+    if changed:
+        type(row)._default_manager.filter(pk=row.pk).update(**changed)
+        _remember(row)
+
+
+def _create(rows: Iterable[models.Model]) -> None:
+    """One bulk_create per model, in the order the models first appear."""
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, objs in by_model.items():
+        model._default_manager.bulk_create(objs)
+
+
+def _number_notices(work: Work) -> None:
+    """Each notice's sequence among the case's notices, after its number's prefix."""
+    before = 0 if work.new_case else Notice.objects.filter(case_id=work.case.pk).count()
+    for i, notice in enumerate(work.notices, start=before + 1):
+        notice.number = f"{notice.number}{i:02d}"
+
+
+def _take_numbers(work: Work) -> None:
+    """Take the wanted numbers and put them where the placeholders are."""
+    case = work.case
+    taken = numbers.take(center_id=case.center_id, center_code=case.center.code, wanted=work.numbers_wanted)
+    work.numbers_wanted = {}
+    swap = {PENDING_NUMBER[kind]: number for kind, number in taken.items()}
+
+    def real(value: Any) -> Any:
+        if isinstance(value, str):
+            for placeholder, number in swap.items():
+                value = value.replace(placeholder, number)
+            return value
+        if isinstance(value, dict):
+            return {k: real(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [real(v) for v in value]
+        return value
+
+    case.number = real(case.number)
+    case.receipt_number = real(case.receipt_number)
+    for event in work.events:
+        event.data = real(event.data)
+    for notice in work.notices:
+        notice.number = real(notice.number)
+        notice.data = real(notice.data)
