@@ -8,7 +8,7 @@ every run.
 
 Warning times of the steps are spread one minute apart over ~2 years (a permutation), so a sweep
 at T0 finds nothing and a sweep at T0 + 10,000 minutes finds exactly 10,000 yellow steps. To
-make the fixed cost of a sweep honest, the data also holds what a busy centre has: 5 % of the
+make the fixed cost of a sweep honest, the data also holds what a busy center has: 5 % of the
 steps already yellow with their open flags and reminders, 1 % red (overdue on items without deemed
 approval) with their open flags, 5 % of the cases on an item that allows deemed approval, 1,000
 suspended cases past the expected end of their special procedure, and one event per case.
@@ -199,8 +199,8 @@ def generate() -> dict[str, Any]:
     from onewindow.catalog.models import ServiceItemVersion
     from onewindow.catalog.selectors import published_items
     from onewindow.org.models import User
+    from onewindow.supervision.crossings import crossing_key
     from onewindow.supervision.models import Flag, Reminder
-    from onewindow.supervision.sweep import crossing_key
 
     clerk = User.objects.get(username="clerk")
     items = published_items(center=clerk.center).filter(

@@ -24,24 +24,38 @@ invalid_transition (details.allowed: what the caller can do now), 429 rate_limit
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import Annotated, Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Body, File, Form, Query, Router, Schema
+from ninja import Body, File, Form, Query, Router
 from ninja import Status as Answer
 from ninja.files import UploadedFile
-from pydantic import Field, create_model
 
+from onewindow.api.case_schemas import (
+    ActionIn,
+    CaseActionOut,
+    CaseDetailOut,
+    CaseFileOut,
+    CaseFilter,
+    CaseListOut,
+    ErrorOut,
+    IntakeIn,
+    IntakeOut,
+    WorklistFilter,
+    WorklistItemOut,
+)
 from onewindow.api.security import bearer
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
 from onewindow.cases import numbers, selectors, services
-from onewindow.cases import transitions as T
-from onewindow.cases.models import Case, CaseFile, CaseMaterial, CaseStep, Notice, Status
+from onewindow.cases.facts import CLOCK_RUNNING, status_label
+from onewindow.cases.guards import case_allowed_actions
+from onewindow.cases.links import staff_notice_path
+from onewindow.cases.models import Case, CaseFile, CaseMaterial, Status
 from onewindow.core import clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_phone
@@ -51,402 +65,6 @@ from onewindow.org.selectors import center_by_code
 router = Router(auth=bearer)
 
 VIEW_CASE = "cases.view_case"
-MAX_PAGE_SIZE = 100
-# --- schemas: errors and input -----------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: object | None = None
-
-
-class CaseApplicantIn(Schema):
-    kind: str = Field(description="person | enterprise", examples=["person"])
-    name: str = Field(examples=["张三"])
-    id_type: str = Field(
-        description="resident_id | uscc | passport | hk_macao_permit | other", examples=["resident_id"]
-    )
-    id_number: str = Field(description="Checked: resident ID and USCC check characters.")
-    phone: str = Field(description="Mainland mobile number.", examples=["13812345678"])
-    address: str = ""
-
-
-class CaseAgentIn(Schema):
-    name: str
-    id_type: str = "resident_id"
-    id_number: str
-    phone: str
-
-
-class CaseMaterialIn(Schema):
-    material: int | str | None = Field(
-        None, description="The id (or exact name) of one of the item's materials; empty for an extra one."
-    )
-    name: str | None = Field(None, description="The name of an extra material (not on the item's list).")
-    received: bool = True
-    form: str = Field("", description="original | copy | original_and_copy | electronic")
-    copies: int = 1
-    note: str = ""
-
-
-class CaseCorrectionItemIn(Schema):
-    material: int | str = Field(description="The id (or exact name) of one of the item's materials.")
-    note: str = Field(description="What is missing or wrong.")
-
-
-class IntakeIn(Schema):
-    item_code: str = Field(examples=["SC001"])
-    center: str | None = Field(None, description="Center code; default: the caller's center.")
-    applicant: CaseApplicantIn
-    agent: CaseAgentIn | None = Field(
-        None, description="代办: the agent's details (needed for channel agent)."
-    )
-    channel: str = Field("window", description="window | online | appointment | agent | mail")
-    materials: list[CaseMaterialIn] = Field(default_factory=list, description="The materials checked.")
-    action: str = Field(
-        description="accept (受理) | correct (补正: one-time notice) | refuse (不予受理, note = reason)",
-        examples=["accept"],
-    )
-    note: str = Field("", description="Refusal reason; or why a case is accepted with a material missing.")
-    correction_items: list[CaseCorrectionItemIn] = Field(
-        default_factory=list, description="For action correct: everything to correct, in one go."
-    )
-    green_channel: bool = False
-    green_channel_handler: str | None = Field(
-        None, description="Username of the named handler of a green channel case."
-    )
-    delivery_method: str = Field("pickup", description="pickup | mail")
-
-
-# --- schemas: output -------------------------------------------------------------------------
-
-
-class CaseRefOut(Schema):
-    code: str
-    name: str
-
-
-class CaseItemOut(Schema):
-    code: str
-    name: str
-    version: int
-
-
-class CaseApplicantOut(Schema):
-    kind: str
-    name: str
-    id_type: str
-    id_number: str = Field(description="Masked, e.g. 110***********1234.")
-    phone: str = Field(description="Masked, e.g. 138****5678.")
-    address: str
-
-
-class CaseAgentOut(Schema):
-    name: str
-    id_number: str
-    phone: str
-
-
-class IntakeOut(Schema):
-    number: str | None = Field(description="The case number; null unless accepted.")
-    receipt_number: str
-    status: str
-    version: int
-    due_at: dt.datetime | None = Field(
-        description="Promised deadline (local time with offset); null unless accepted."
-    )
-    notice_url: str | None = Field(description="The printable notice (acceptance, correction or refusal).")
-    url: str = Field(description="This case in the API.")
-
-
-class CaseStepRefOut(Schema):
-    position: int
-    name: str
-    due_at: dt.datetime | None
-
-
-class CaseActionOut(Schema):
-    number: str | None
-    receipt_number: str
-    status: str
-    status_label: str
-    version: int
-    decision: str
-    due_at: dt.datetime | None
-    active_step: CaseStepRefOut | None
-
-
-class CaseStepOut(Schema):
-    position: int
-    name: str
-    kind: str
-    status: str
-    post: str
-    limit_days: int
-    on_site: bool
-    started_at: dt.datetime | None
-    due_at: dt.datetime | None
-    finished_at: dt.datetime | None
-    handler: str | None
-    opinion: str
-    result: str
-
-
-class CaseFileOut(Schema):
-    id: int
-    name: str
-    size: int
-    content_type: str
-    material: int | None = Field(description="The case material id.")
-    uploaded_at: dt.datetime
-    download_url: str
-
-
-class CaseMaterialOut(Schema):
-    id: int
-    material: int | None = Field(description="The catalog material id; null for an extra material.")
-    name: str
-    received: bool
-    form: str
-    copies: int
-    note: str
-    files: list[CaseFileOut]
-
-
-class CaseEventOut(Schema):
-    seq: int
-    at: dt.datetime
-    action: str
-    from_status: str
-    to_status: str
-    actor: str
-    step: str | None
-    opinion: str
-    data: dict[str, Any]
-
-
-class CaseNoticeOut(Schema):
-    number: str
-    kind: str
-    issued_at: dt.datetime
-    url: str
-
-
-class CaseClockEventOut(Schema):
-    kind: str
-    on: dt.date
-    until: dt.date | None
-    days: int
-    detail: str
-
-
-class CaseStepClockOut(Schema):
-    position: int
-    name: str
-    limit: int
-    started_on: dt.date
-    days_used: int
-    days_paused: int
-    extension_days: int
-    days_left: int
-    due_at: dt.datetime
-    confirmed: bool
-    overdue: bool
-
-
-class CaseClockOut(Schema):
-    limit: int
-    legal_limit: int
-    accepted_on: dt.date
-    days_used: int
-    days_paused: int
-    extension_days: int
-    days_left: int
-    due_at: dt.datetime
-    legal_due_at: dt.datetime
-    confirmed: bool
-    running: bool
-    paused: bool
-    overdue: bool
-    events: list[CaseClockEventOut]
-    step: CaseStepClockOut | None
-
-
-class CaseDetailOut(Schema):
-    number: str | None
-    receipt_number: str
-    status: str
-    status_label: str
-    version: int
-    channel: str
-    center: CaseRefOut
-    department: CaseRefOut
-    item: CaseItemOut
-    applicant: CaseApplicantOut
-    agent: CaseAgentOut | None
-    green_channel: bool
-    green_channel_handler: str | None
-    delivery_method: str
-    tracking_number: str
-    received_at: dt.datetime | None
-    accepted_at: dt.datetime | None
-    accepted_on: dt.date | None
-    due_at: dt.datetime | None
-    legal_due_at: dt.datetime | None
-    decided_at: dt.datetime | None
-    decision: str
-    completed_at: dt.datetime | None
-    delivered_at: dt.datetime | None
-    closed_at: dt.datetime | None
-    correction_count: int
-    deemed_accepted: bool
-    is_instant: bool
-    active_step_position: int | None
-    steps: list[CaseStepOut]
-    materials: list[CaseMaterialOut]
-    events: list[CaseEventOut]
-    notices: list[CaseNoticeOut]
-    clock: CaseClockOut | None
-    allowed_actions: list[str] = Field(description="The actions the caller can perform now.")
-
-
-class CaseListItemOut(Schema):
-    number: str | None
-    receipt_number: str
-    status: str
-    status_label: str
-    item: CaseRefOut
-    department: CaseRefOut
-    applicant: CaseApplicantOut
-    channel: str
-    green_channel: bool
-    received_at: dt.datetime | None
-    accepted_on: dt.date | None
-    due_at: dt.datetime | None
-    overdue: bool
-    url: str
-
-
-class CaseListOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[CaseListItemOut]
-
-
-class CaseFilter(Schema):
-    status: str | None = Field(None, description="One status, or several separated by commas.")
-    item: str | None = Field(None, description="Service item code.")
-    department: str | None = Field(None, description="Department code (narrows the data scope).")
-    overdue: bool | None = Field(None, description="true: open and past the deadline.")
-    q: str | None = Field(None, description="Case or receipt number, whole or its beginning.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
-
-
-class WorklistFilter(Schema):
-    scope: Literal["post", "mine", "department"] = Field(
-        "post",
-        description="post: the steps you can handle; mine: assigned to you or green channel cases you "
-        "follow; department: every active step in your data scope.",
-    )
-    overdue: bool | None = None
-    limit: int = Field(100, ge=1, le=500)
-
-
-class WorklistItemOut(Schema):
-    number: str
-    item: CaseRefOut
-    step: CaseStepRefOut
-    status: str
-    green_channel: bool
-    days_left: int | None = Field(description="Working days after today up to the step's due date.")
-    overdue: bool
-    case_due_at: dt.datetime | None
-    url: str
-
-
-# --- the action schemas, built from ACTION_PARAMS -------------------------------------------
-
-ACTION_HELP: dict[str, str] = {
-    T.PRE_REVIEW_PASS: "网上预审通过: an online application becomes received.",
-    T.ACCEPT: "受理: accept a received application (case number, clock starts).",
-    T.REQUEST_CORRECTION: "补正: the one-time notice listing everything to correct.",
-    T.RECEIVE_CORRECTION: "补正材料已收: the corrected materials came in.",
-    T.REFUSE: "不予受理: refuse, with the reason.",
-    T.PASS_STEP: "通过: pass the active step with an opinion.",
-    T.RETURN_STEP: "退回: return to an earlier, completed step.",
-    T.GRANT: "准予: grant, on the decision step.",
-    T.DENY: "不予: deny with reasons and the applicant's rights (第38条).",
-    T.START_SPECIAL_PROCEDURE: "特别程序: hearing, testing, expert review… pauses the clock (第45条).",
-    T.END_SPECIAL_PROCEDURE: "End the special procedure: the clock runs again.",
-    T.REQUEST_PROCESSING_CORRECTION: "Correction during processing: pauses the clock.",
-    T.RECEIVE_PROCESSING_CORRECTION: "The corrected materials came in: the clock runs again.",
-    T.REQUEST_EXTENSION: "延期: ask for more working days (第42条).",
-    T.APPROVE_EXTENSION: "Approve the pending extension request.",
-    T.REJECT_EXTENSION: "Reject the pending extension request.",
-    T.ISSUE_CERTIFICATE: "制证: issue the certificate.",
-    T.COMPLETE: "办结: the result is ready.",
-    T.DELIVER: "取件 / 送达: picked up at the window or mailed.",
-    T.WITHDRAW: "撤回: the applicant withdraws.",
-    T.TERMINATE: "终止: terminate (e.g. the applicant died, the enterprise dissolved).",
-    T.DEEM_ACCEPT: "System action (第32条, deemed acceptance): always refused for staff.",
-    T.DEEM_APPROVE_STEP: "System action (超期默认, overdue step deemed approved): refused for staff.",
-}
-
-
-def _permission_of(action: str) -> str | None:
-    for (_status, name), transition in T.TABLE.items():
-        if name == action:
-            return transition.permission
-    return None
-
-
-def _param_field(param: services.Param) -> tuple[Any, Any]:
-    kind: Any
-    if param.kind == "int":
-        kind = int
-    elif param.kind == "items":
-        kind = list[CaseCorrectionItemIn]
-    elif param.kind == "materials":
-        kind = list[int | str]
-    elif param.choices:
-        kind = Literal[param.choices]  # type: ignore[valid-type]
-    else:
-        kind = str
-    description = param.help + (" (required)" if param.required else "")
-    if param.required:
-        return kind, Field(..., description=description)
-    return kind | None, Field(None, description=description)
-
-
-def _camel(action: str) -> str:
-    return "".join(part.capitalize() for part in action.split("_")) + "Action"
-
-
-def _action_models() -> list[type[Schema]]:
-    models: list[type[Schema]] = []
-    for action in T.ACTIONS:
-        permission = _permission_of(action)
-        doc = ACTION_HELP.get(action, action) + (
-            f" Permission: {permission}." if permission else " System only."
-        )
-        fields: dict[str, Any] = {
-            "action": (Literal[action], Field(..., description="The action.")),  # type: ignore[valid-type]
-            "version": (int, Field(..., description="The case version you saw (stale → 409 conflict).")),
-        }
-        for param in services.ACTION_PARAMS.get(action, ()):
-            fields[param.name] = _param_field(param)
-        models.append(create_model(_camel(action), __base__=Schema, __doc__=doc, **fields))
-    return models
-
-
-ACTION_MODELS = _action_models()
-if TYPE_CHECKING:
-    ActionIn = Any
-else:  # one schema per action, told apart by "action" (OpenAPI: oneOf with a discriminator)
-    ActionIn = Annotated[Union[tuple(ACTION_MODELS)], Field(discriminator="action")]  # noqa: UP007
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -471,7 +89,7 @@ def _case_url(case: Case) -> str:
 
 
 def _notice_url(request: HttpRequest, case: Case, notice_number: str) -> str:
-    return request.build_absolute_uri(reverse("web:case_notice", args=[case.display_number, notice_number]))
+    return request.build_absolute_uri(staff_notice_path(case.display_number, notice_number))
 
 
 def _file_url(case: Case, file_id: int) -> str:
@@ -490,7 +108,7 @@ def _applicant(case: Case) -> dict[str, Any]:
 
 
 def _status_label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else status
+    return status_label(status)
 
 
 def _scoped_case(request: HttpRequest, number: str) -> Case:
@@ -566,12 +184,7 @@ def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
         green_channel_handler=handler,
         delivery_method=payload.delivery_method,
     )
-    issued = getattr(case, "_ow_issued_notices", None)  # the notices this intake issued
-    notice = (
-        issued[-1]
-        if issued
-        else Notice.objects.filter(case_id=case.pk).order_by("-issued_at", "-id").only("number").first()
-    )
+    notice = selectors.case_latest_notice(case)  # the notice this intake issued
     return Answer(
         201,
         {
@@ -619,7 +232,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
         qs = qs.filter(Q(number__startswith=value) | Q(receipt_number__startswith=value))
     page = Paginator(qs.order_by("-created_at", "-id"), filters.page_size).get_page(filters.page)
     now = clock.now()
-    open_clock = {Status.ACCEPTED, Status.IN_PROGRESS}
+    open_clock = CLOCK_RUNNING
     items = [
         {
             "number": case.number,
@@ -656,18 +269,11 @@ def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     """One case by its case number or receipt number (within the caller's data scope)."""
     user = _user(request)
     _require_view(user)
-    case = _scoped_case(request, number)
-    return case_detail_data(request, case, user)
+    return _detail_out(request, selectors.case_detail(number=number, user=user), user)
 
 
-def case_detail_data(request: HttpRequest, case: Case, user: Any) -> dict[str, Any]:
-    steps = list(selectors.case_steps(case))
-    materials = list(
-        CaseMaterial.objects.filter(case=case).prefetch_related("files").order_by("position", "id")
-    )
-    events = list(selectors.case_history(case))
-    notices = list(Notice.objects.filter(case=case).order_by("issued_at", "id"))
-    summary = case_clock.clock_summary(case)
+def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -> dict[str, Any]:
+    case = detail.case
     handler = case.green_channel_handler
     return {
         "number": case.number,
@@ -727,7 +333,7 @@ def case_detail_data(request: HttpRequest, case: Case, user: Any) -> dict[str, A
                 "opinion": s.opinion,
                 "result": s.result,
             }
-            for s in steps
+            for s in detail.steps
         ],
         "materials": [
             {
@@ -740,7 +346,7 @@ def case_detail_data(request: HttpRequest, case: Case, user: Any) -> dict[str, A
                 "note": m.note,
                 "files": [_file_out(case, f) for f in m.files.all()],
             }
-            for m in materials
+            for m in detail.materials
         ],
         "events": [
             {
@@ -754,7 +360,7 @@ def case_detail_data(request: HttpRequest, case: Case, user: Any) -> dict[str, A
                 "opinion": e.opinion,
                 "data": e.data,
             }
-            for e in events
+            for e in detail.events
         ],
         "notices": [
             {
@@ -763,10 +369,10 @@ def case_detail_data(request: HttpRequest, case: Case, user: Any) -> dict[str, A
                 "issued_at": _local(n.issued_at),
                 "url": _notice_url(request, case, n.number),
             }
-            for n in notices
+            for n in detail.notices
         ],
-        "clock": _clock_out(summary),
-        "allowed_actions": services.case_allowed_actions(case, user),
+        "clock": _clock_out(detail.clock),
+        "allowed_actions": case_allowed_actions(case, user),
     }
 
 
@@ -830,16 +436,9 @@ def case_action(request: HttpRequest, number: str, payload: Annotated[ActionIn, 
         )
     except InvalidTransition as exc:
         details = dict(exc.details) if isinstance(exc.details, dict) else {}
-        details["allowed"] = services.case_allowed_actions(Case.objects.get(pk=case_id), user)
+        details["allowed"] = case_allowed_actions(Case.objects.get(pk=case_id), user)
         raise InvalidTransition(exc.message, details=details) from exc
-    step = None
-    if case.active_step_position is not None:
-        steps = getattr(case, "_ow_steps", None)  # the steps as the action left them
-        if steps is None:
-            steps = list(
-                CaseStep.objects.filter(case_id=case.pk).only("case_id", "position", "name", "due_at")
-            )
-        step = next((s for s in steps if s.position == case.active_step_position), None)
+    step = selectors.case_active_step(case)
     return {
         "number": case.number,
         "receipt_number": case.receipt_number,

@@ -21,7 +21,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from ninja.responses import NinjaJSONEncoder
 
-from onewindow.api.cases import ErrorOut
+from onewindow.api.case_schemas import ErrorOut
 from onewindow.cases import selectors
 from onewindow.core import ratelimit
 from onewindow.core.middleware import client_ip

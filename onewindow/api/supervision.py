@@ -3,7 +3,7 @@
 Supervisor endpoints need `supervision.supervise` (else 403 JSON):
 
 GET  /api/v1/supervision/board                    green/yellow/red counts of the open cases of the
-                                                  centre, by department, window and item (and of
+                                                  center, by department, window and item (and of
                                                   the active steps)
 GET  /api/v1/supervision/flags?level=yellow|red|legal_red|anomaly&department=<code>&item=<code>
 GET  /api/v1/supervision/forecast?at=<ISO 8601 with offset>
@@ -13,8 +13,8 @@ POST /api/v1/supervision/orders/{id}/close        {"note": ...}
 POST /api/v1/supervision/orders/{id}/send-back    {"note": ...}
 POST /api/v1/supervision/accountability/{id}/decide  {"uphold": bool, "note": ...}
 POST /api/v1/supervision/sweep                    run the sweep now → {"counts": {...}}
-GET  /api/v1/supervision/rules                    the warning rules of the centre (item empty:
-                                                  the centre's own; else an item's override)
+GET  /api/v1/supervision/rules                    the warning rules of the center (item empty:
+                                                  the center's own; else an item's override)
 POST /api/v1/supervision/rules                    {"item": <code or null>, "yellow_days": n,
                                                   "yellow_percent": n, "supervise_instant": bool,
                                                   "remind_by_sms": bool} → the saved rule
@@ -113,7 +113,7 @@ class DecideIn(Schema):
 
 
 class RuleIn(Schema):
-    item: str | None = Field(None, description="Service item code; empty: the rule of the whole centre.")
+    item: str | None = Field(None, description="Service item code; empty: the rule of the whole center.")
     yellow_days: int = Field(description="Yellow when at most this many working days are left (0-30).")
     yellow_percent: int = Field(description="Yellow when at most this share of the limit is left (0-100).")
     supervise_instant: bool = False
@@ -246,14 +246,14 @@ def _rule_out(rule: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/rules", summary="Warning rules of the centre (its own first, then the item overrides)")
+@router.get("/rules", summary="Warning rules of the center (its own first, then the item overrides)")
 def rules(request: HttpRequest) -> Any:
     user = _supervisor(request)
     ordered = selectors.rules(user=user).order_by(F("item_id").asc(nulls_first=True), "pk")
-    return [_rule_out(r) for r in ordered]  # the centre's rule first
+    return [_rule_out(r) for r in ordered]  # the center's rule first
 
 
-@router.post("/rules", summary="Save the centre's warning rule or an item's override")
+@router.post("/rules", summary="Save the center's warning rule or an item's override")
 def rule_save(request: HttpRequest, payload: RuleIn) -> Any:
     user = _supervisor(request)
     code = (payload.item or "").strip()

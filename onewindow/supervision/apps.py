@@ -18,6 +18,6 @@ class SupervisionConfig(AppConfig):
         # A calendar edit recomputes the stored deadlines of the open cases (cases registers that
         # hook first) without case events: the next sweep re-checks every open flag.
         from onewindow.calendar.services import register_year_changed
-        from onewindow.supervision.sweep import calendar_changed
+        from onewindow.supervision.resolution import calendar_changed
 
         register_year_changed(calendar_changed)

@@ -1,4 +1,4 @@
-"""Electronic supervision (电子监察): the yellow thresholds of a centre, the flags raised by the
+"""Electronic supervision (电子监察): the yellow thresholds of a center, the flags raised by the
 sweep, reminders (催办), supervision orders (督办) and accountability records (问责).
 
 Rules live in `sweep.py` (what is raised, when) and `services.py` (every write).
@@ -18,7 +18,7 @@ from onewindow.org.models import Center, Department, Post
 
 
 class SupervisionRule(models.Model):
-    """The yellow threshold of a centre (item empty) or of one item of it (an override)."""
+    """The yellow threshold of a center (item empty) or of one item of it (an override)."""
 
     center = models.ForeignKey(Center, verbose_name=_("center"), on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(

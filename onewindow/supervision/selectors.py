@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from onewindow.cases.clock import DEFAULT_THRESHOLDS, Thresholds
+from onewindow.cases.facts import OPEN_STATUSES
 from onewindow.cases.models import CASE_CLOCK_RUNNING, CASE_PAUSED, Case, CaseEvent, CaseStep
 from onewindow.core import clock
 from onewindow.org.selectors import scope_queryset
@@ -22,7 +23,6 @@ from onewindow.supervision.models import (
     SupervisionOrder,
     SupervisionRule,
 )
-from onewindow.supervision.sweep import OPEN_STATUSES
 
 FORECAST_LIMIT = 500
 
@@ -38,7 +38,7 @@ def forget_thresholds() -> None:
 
 
 def thresholds(center_id: int, item_id: int | None) -> Thresholds:
-    """The yellow thresholds of an item of a centre: its own rule, else the centre's, else the
+    """The yellow thresholds of an item of a center: its own rule, else the center's, else the
     defaults. Cached per process for a few seconds."""
     key = (center_id, item_id)
     hit = _cache.get(key)

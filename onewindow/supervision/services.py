@@ -18,7 +18,7 @@ from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied,
 from onewindow.org.selectors import scope_queryset
 from onewindow.supervision import selectors
 from onewindow.supervision.models import AccountabilityRecord, Reminder, SupervisionOrder, SupervisionRule
-from onewindow.supervision.sweep import request_full_resolution
+from onewindow.supervision.resolution import request_full_resolution
 
 SUPERVISE = "supervision.supervise"
 APPEAL = "supervision.appeal_accountability"
@@ -69,7 +69,7 @@ def supervision_rule_save(
     item: ServiceItem | None = None,
     remind_by_sms: bool = False,
 ) -> SupervisionRule:
-    """Create or change the yellow threshold of the actor's centre (or of one item of it), then
+    """Create or change the yellow threshold of the actor's center (or of one item of it), then
     recompute warn_at of the open cases it governs. `remind_by_sms`: reminders (催办) under this
     rule are also texted to the step's handler through the outbox."""
     _require(actor, SUPERVISE)

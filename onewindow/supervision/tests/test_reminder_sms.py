@@ -1,4 +1,4 @@
-"""Reminders (催办) by SMS: switched on by the rule (the item's rule over the centre's), one
+"""Reminders (催办) by SMS: switched on by the rule (the item's rule over the center's), one
 outbox message per crossing to the handler's phone, never two, the phone masked in the log."""
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def test_no_text_when_switched_off_or_without_a_handler(cx: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_the_items_rule_wins_over_the_centres(cx: Any) -> None:
+def test_the_items_rule_wins_over_the_centers(cx: Any) -> None:
     _case, review = returned_case(cx)
     switch_on(cx, on=True)
     switch_on(cx, on=False, item=review.case.item_version.item)
@@ -92,7 +92,7 @@ def test_the_items_rule_wins_over_the_centres(cx: Any) -> None:
 def test_a_bad_phone_leaves_the_reminder_and_a_masked_log(cx: Any, caplog: Any) -> None:
     switch_on(cx)
     _case, review = returned_case(cx, phone="1380013800A")
-    with caplog.at_level(logging.WARNING, logger="onewindow.supervision.sweep"):
+    with caplog.at_level(logging.WARNING, logger="onewindow.supervision.reminders"):
         sweep(now=review.warn_at)
     assert Reminder.objects.filter(step=review).exists() and sms() == []
     assert "not queued" in caplog.text and "1380013800A" not in caplog.text

@@ -14,7 +14,8 @@ from onewindow.cases.models import CaseStep
 from onewindow.cases.tests.conftest import ADJUSTED_2026, HOLIDAYS_2026, act, at, intake, item, local
 from onewindow.supervision import services
 from onewindow.supervision.models import Flag, SweepCursor
-from onewindow.supervision.sweep import RESOLVE_ALL, request_full_resolution, sweep
+from onewindow.supervision.resolution import RESOLVE_ALL, request_full_resolution
+from onewindow.supervision.sweep import sweep
 
 
 def yellow_review(cx: Any) -> tuple[Any, CaseStep]:

@@ -1,0 +1,284 @@
+"""The only code in onewindow/ that writes model rows with raw SQL. Everything else writes
+through the ORM (`save`, `bulk_create`, `filter(...).update(...)`).
+
+Why it exists: the supervision sweep writes its records (flags, reminders, supervision orders,
+accountability records) thousands at a time, and must know which rows it actually inserted or
+flipped; the ORM's `bulk_create(ignore_conflicts=True)` does not say which rows it inserted, and
+`filter(...).update(...)` does not say which rows it changed. Measured with
+bench/bench_rawwrite.py (10,000 rows, alternating ORM and raw in the same run, see
+docs/benchmarks.md); the figures are next to `ALLOWED`.
+
+The contract (checked by `problems()`, which `insert()` runs once per model and the guard tests
+in onewindow/core/tests/test_rawwrite.py run for every allowed model):
+
+* Models: only those in `ALLOWED` (by "app_label.ModelName"); any other raises `TypeError`.
+  Adding one means adding it there, to its guard test and to its parity test.
+* What a write does NOT do, so the model must not rely on it: no `save()` (an override of
+  `Model.save` is refused), no `pre_save`/`post_save` (or `pre_init`/`post_init`) signals (a
+  connected receiver is refused), no `db_default` (refused), no `auto_now`/`auto_now_add`
+  (refused), no model inheritance (only the model's local concrete fields are written), no
+  validation, no `full_clean()`.
+* Field types: the primary key is an `AutoField`/`BigAutoField` left to the database;
+  `CharField`, `TextField`, `BooleanField`, integer fields and `ForeignKey` values (the raw
+  `<name>_id`) are passed as given; `DateTimeField`, `DateField`, `JSONField` and `UUIDField`
+  values are converted with the field's own `get_db_prep_save`. Any other field type is refused.
+* Rows are dicts of attribute names (`case_id`, not `case`). A column absent from a row takes
+  the field's default, computed per row: a callable default (`dict`, `uuid.uuid4`) is called
+  once for every row. A field without a default takes None (or "" for a text field, as the ORM).
+* `insert()` is `INSERT … ON CONFLICT DO NOTHING` (the unique constraints are the guard against
+  duplicates): on PostgreSQL one statement of one array per column (`UNNEST`, cast to the
+  column's `db_type`, as `bulk_create` does), on SQLite multi-row VALUES in chunks below its
+  limit of 32,766 parameters; with `returning=<column>` it answers that column of the rows
+  actually inserted.
+* `flip()` (only the columns in `FLIPPABLE`) is the compare-and-set `UPDATE … SET col = new
+  WHERE id IN (…) AND col < new [AND the parent row is not in some states] RETURNING …`: it
+  answers the rows it changed.
+* Both run on the caller's connection and transaction (use `transaction.atomic()` around them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import signals
+
+# "app_label.ModelName" of every model written here. Each earns its place: milliseconds for
+# 10,000 rows, ORM `bulk_create(ignore_conflicts=True)` / `insert` (medians of 3 alternating
+# pairs, bench/bench_rawwrite.py, measured 2026-12-07 on a loaded 2-core machine); and Reminder
+# needs the ids of the rows actually inserted, which bulk_create(ignore_conflicts=True) omits.
+#                          SQLite ORM / raw      PostgreSQL ORM / raw
+#   Flag                   1183 / 532  (2.2x)    1117 /  859 (1.3x)
+#   Reminder                814 / 196  (4.1x)     752 /  421 (1.8x)
+#   SupervisionOrder       1501 / 545  (2.8x)    1222 /  701 (1.7x)
+#   AccountabilityRecord   1507 / 394  (3.8x)    1900 / 1145 (1.7x)
+ALLOWED: frozenset[str] = frozenset(
+    {
+        "supervision.Flag",
+        "supervision.Reminder",
+        "supervision.SupervisionOrder",
+        "supervision.AccountabilityRecord",
+    }
+)
+
+# The integer columns `flip` may set, by model: the sweep's levels (set by nothing else in the
+# same statement; case actions update only the columns they change).
+FLIPPABLE: dict[str, frozenset[str]] = {
+    "cases.Case": frozenset({"level", "legal_level"}),
+    "cases.CaseStep": frozenset({"level"}),
+}
+
+_PASS_THROUGH = (
+    models.AutoField,
+    models.BigAutoField,
+    models.CharField,  # (SlugField, EmailField… are CharFields too; their values pass as given)
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,  # (and its small/big/positive subclasses)
+    models.ForeignKey,
+)
+_CONVERTED = (models.DateTimeField, models.DateField, models.JSONField, models.UUIDField)
+_SIGNALS = (signals.pre_init, signals.post_init, signals.pre_save, signals.post_save)
+MAX_PARAMS = 5000  # per statement (SQLite takes 32,766)
+
+
+def label(model: type[models.Model]) -> str:
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def field_problem(field: models.Field[Any, Any]) -> str | None:
+    """Why `field` cannot be written here, or None."""
+    if getattr(field, "db_default", models.NOT_PROVIDED) is not models.NOT_PROVIDED:
+        return f"{field.name}: db_default is not supported"
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return f"{field.name}: auto_now/auto_now_add are not supported"
+    if field.primary_key:
+        if not isinstance(field, models.AutoField | models.BigAutoField):
+            return f"{field.name}: the primary key must be an AutoField left to the database"
+        return None
+    if isinstance(field, models.ForeignKey):
+        return None
+    if isinstance(field, _CONVERTED) or type(field) in _PASS_THROUGH:
+        return None
+    if isinstance(field, models.CharField | models.TextField | models.IntegerField | models.BooleanField):
+        return None
+    return f"{field.name}: {type(field).__name__} is not supported"
+
+
+def problems(model: type[models.Model]) -> list[str]:
+    """Everything that makes `model` unfit for raw writes (empty: fit). The guard tests assert
+    this is empty for every allowed model."""
+    found = []
+    if label(model) not in ALLOWED:
+        found.append(f"{label(model)} is not in rawwrite.ALLOWED")
+    if model.save is not models.Model.save:
+        found.append(f"{label(model)} overrides save()")
+    for signal in _SIGNALS:
+        if signal.has_listeners(model):
+            found.append(f"{label(model)} has a receiver of a model signal")
+    if model._meta.parents:
+        found.append(f"{label(model)} inherits from another concrete model")
+    for f in model._meta.concrete_fields:
+        if (problem := field_problem(f)) is not None:
+            found.append(f"{label(model)}.{problem}")
+    return found
+
+
+@dataclass(frozen=True)
+class Column:
+    attname: str
+    column: str
+    default: Callable[[], Any] | None  # called per row (a callable default), or None: `constant`
+    constant: Any
+    convert: Callable[[Any], Any] | None
+
+
+def columns_of(fields: Iterable[models.Field[Any, Any]]) -> list[Column]:
+    """How each field's value is made: the default per row, the conversion of its value."""
+    found = []
+    for f in fields:
+        if (problem := field_problem(f)) is not None:
+            raise TypeError(problem)
+        convert = None
+        if isinstance(f, _CONVERTED):
+            convert = _prep(f)
+        if f.has_default() and callable(f.default):
+            found.append(Column(f.attname, f.column, f.get_default, None, convert))
+        else:  # a constant default (or None / "" without one): computed once
+            found.append(Column(f.attname, f.column, None, f.get_default(), convert))
+    return found
+
+
+def _prep(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    return convert
+
+
+def row_values(columns: Sequence[Column], row: dict[str, Any]) -> tuple[Any, ...]:
+    """The parameters of one row, in column order (defaults filled per row, values converted)."""
+    values = []
+    for c in columns:
+        if c.attname in row:
+            value = row[c.attname]
+        elif c.default is not None:
+            value = c.default()
+        else:
+            value = c.constant
+        values.append(c.convert(value) if c.convert is not None and value is not None else value)
+    return tuple(values)
+
+
+class _Insert:
+    def __init__(self, model: type[models.Model]) -> None:
+        if found := problems(model):
+            raise TypeError("; ".join(found))
+        q = connection.ops.quote_name
+        fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+        self.columns = columns_of(fields)
+        names = ", ".join(q(c.column) for c in self.columns)
+        self.head = f"INSERT INTO {q(model._meta.db_table)} ({names}) "
+        self.unnest = connection.vendor == "postgresql"
+        if self.unnest:  # one array per column: one short statement, planned once (as bulk_create)
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            self.head += f"SELECT * FROM UNNEST({arrays})"  # noqa: S608
+            self.per = 1_000_000
+        else:  # multi-row VALUES (executemany would send, and parse, one statement per row)
+            self.head += "VALUES "
+            self.row = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+            self.per = max(1, MAX_PARAMS // len(self.columns))
+
+    def statement(self, chunk: list[tuple[Any, ...]], tail: str) -> tuple[str, list[Any]]:
+        if self.unnest:
+            return self.head + tail, [list(column) for column in zip(*chunk, strict=True)]
+        return self.head + ", ".join([self.row] * len(chunk)) + tail, [v for r in chunk for v in r]
+
+
+_inserts: dict[tuple[type[models.Model], str], _Insert] = {}
+
+
+def insert(
+    model: type[models.Model], rows: list[dict[str, Any]], *, returning: str | None = None
+) -> list[Any]:
+    """`INSERT … ON CONFLICT DO NOTHING` of `rows` (dicts of attribute names); with `returning`
+    (a column name), that column of the rows actually inserted (a row that met a unique
+    constraint is not)."""
+    if label(model) not in ALLOWED:
+        raise TypeError(f"rawwrite does not write {label(model)} (not in ALLOWED)")
+    if not rows:
+        return []
+    key = (model, connection.vendor)
+    if key not in _inserts:
+        _inserts[key] = _Insert(model)
+    plan = _inserts[key]
+    params = [row_values(plan.columns, row) for row in rows]
+    tail = " ON CONFLICT DO NOTHING"
+    if returning:
+        tail += f" RETURNING {connection.ops.quote_name(returning)}"
+    inserted: list[Any] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), plan.per):
+            cursor.execute(*plan.statement(params[start : start + plan.per], tail))
+            if returning:
+                inserted += [r[0] for r in cursor.fetchall()]
+    return inserted
+
+
+@dataclass(frozen=True)
+class Unless:
+    """`flip` leaves the rows whose parent (through the foreign key `fk`) has `field` in `values`."""
+
+    fk: str
+    field: str
+    values: tuple[str, ...]
+
+
+def flip(
+    model: type[models.Model],
+    column: str,
+    ids: Sequence[int],
+    *,
+    new: int,
+    returning: Sequence[str] = ("id",),
+    unless: Unless | None = None,
+) -> list[tuple[Any, ...]]:
+    """Compare-and-set: `UPDATE <model> SET <column> = new WHERE id IN ids AND <column> < new
+    [AND NOT EXISTS (the parent row in `unless.values`)] RETURNING <returning>`; answers the
+    rows it changed. (The ORM's `update()` answers only how many.) Any model with a plain integer
+    column: an UPDATE of one column sends no signal and calls no save() in the ORM either."""
+    if column not in FLIPPABLE.get(label(model), ()):
+        raise TypeError(f"rawwrite does not flip {label(model)}.{column} (not in FLIPPABLE)")
+    if not ids:
+        return []
+    q = connection.ops.quote_name
+    table = q(model._meta.db_table)
+    col = q(_column(model, column))
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"UPDATE {table} SET {col} = %s WHERE id IN ({marks}) AND {col} < %s"  # noqa: S608
+    params: list[Any] = [new, *ids, new]
+    if unless is not None:
+        fk = model._meta.get_field(unless.fk)
+        if not isinstance(fk, models.ForeignKey):
+            raise TypeError(f"{unless.fk} is not a foreign key of {label(model)}")
+        parent: type[models.Model] = fk.remote_field.model
+        sql += (
+            f" AND NOT EXISTS (SELECT 1 FROM {q(parent._meta.db_table)} p "  # noqa: S608
+            f"WHERE p.{q(_column(parent, parent._meta.pk.name))} = {table}.{q(fk.column)} "
+            f"AND p.{q(_column(parent, unless.field))} IN ({', '.join(['%s'] * len(unless.values))}))"
+        )
+        params += list(unless.values)
+    sql += " RETURNING " + ", ".join(q(_column(model, c)) for c in returning)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(r) for r in cursor.fetchall()]
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The database column of the concrete field `name` (or its attname) of `model`."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise TypeError(f"{label(model)}.{name} is not a concrete field")
+    return field.column
