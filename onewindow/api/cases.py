@@ -184,7 +184,7 @@ def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
         green_channel_handler=handler,
         delivery_method=payload.delivery_method,
     )
-    notice = selectors.case_latest_notice(case)  # the notice this intake issued
+    notice = selectors.case_latest_notice_number(case)  # the notice this intake issued
     return Answer(
         201,
         {
@@ -193,7 +193,7 @@ def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
             "status": case.status,
             "version": case.version,
             "due_at": _local(case.due_at),
-            "notice_url": _notice_url(request, case, notice.number) if notice else None,
+            "notice_url": _notice_url(request, case, notice) if notice else None,
             "url": _case_url(case),
         },
     )

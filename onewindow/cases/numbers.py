@@ -20,10 +20,9 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from onewindow.cases.models import CaseNumberSequence
-from onewindow.core import checksum
+from onewindow.core import checksum, rawwrite
 from onewindow.core.errors import ValidationFailed
 
 SEQUENCE_DIGITS = 6
@@ -43,17 +42,18 @@ def format_number(center_code: str, day: dt.date, sequence: int, *, receipt: boo
 
 def next_sequence(*, center_id: int, kind: str, day: dt.date) -> int:
     """The next sequence for (center, kind, day); call inside the transaction that uses it (the
-    row stays locked until it ends)."""
-    row = CaseNumberSequence.objects.filter(center_id=center_id, kind=kind, day=day)
-    if not row.update(last=F("last") + 1):
+    row stays locked until it ends). One `UPDATE … RETURNING` (core.rawwrite.increment)."""
+    where = {"center_id": center_id, "kind": kind, "day": day}
+    value = rawwrite.increment(CaseNumberSequence, "last", **where)
+    if value is None:
         try:
             with transaction.atomic():
-                CaseNumberSequence.objects.create(center_id=center_id, kind=kind, day=day, last=1)
+                CaseNumberSequence.objects.create(**where, last=1)
             return 1
         except IntegrityError:  # another transaction created the day's row first
-            if not row.update(last=F("last") + 1):  # pragma: no cover - the row exists by now
+            value = rawwrite.increment(CaseNumberSequence, "last", **where)
+            if value is None:  # pragma: no cover - the row exists by now
                 raise
-    value = int(row.values_list("last", flat=True).get())
     if value > _MAX_SEQUENCE:
         raise ValidationFailed(
             "The day's case numbers are exhausted for this center.", code="sequence_exhausted"

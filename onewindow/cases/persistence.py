@@ -1,12 +1,16 @@
-"""The only code that reads a case for update and writes a unit of work (`work.Work`), with the
-ORM, in the caller's transaction (`transaction.atomic()`; nothing here commits).
+"""The only code that reads a case for update and writes a unit of work (`work.Work`), in the
+caller's transaction (`transaction.atomic()`; nothing here commits). The case, its steps,
+materials, events, notices and outbox messages are written through `core.rawwrite` (one INSERT
+per table, one UPDATE of the changed columns per row: the ORM's query building cost more than
+20 % of the intake and step-action benchmarks, docs/benchmarks.md); the rare other rows
+(pauses, extensions, corrections) through the ORM.
 
 * `lock_case` reads the case under its row lock (SELECT … FOR NO KEY UPDATE on PostgreSQL;
   SQLite's write transaction is the lock) and its steps, and remembers the values read.
 * `write` writes the work: the case numbers it wants are taken first (their sequence rows stay
   locked until the commit, so that is as late as it gets simply), then the case — an existing
   case with a compare-and-set on its `version` (no row: Conflict, before anything else is
-  written) — then one `bulk_create` per table for the new rows, and for every changed row an
+  written) — then one INSERT per table for the new rows, and for every changed row an
   UPDATE of the columns that changed only: a case action never overwrites a column that the
   supervision sweep changed meanwhile (the levels of steps, which it updates without the
   case's lock). Every check runs before the caller's COMMIT, so an error never reaches a
@@ -19,17 +23,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, models
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onewindow.cases import numbers
 from onewindow.cases.messages import build_messages
-from onewindow.cases.models import Case, CaseEvent, CaseMaterial, CaseStep, Notice
+from onewindow.cases.models import Case, CaseStep, Notice
 from onewindow.cases.versions import version_by_id
 from onewindow.cases.work import PENDING_NUMBER, Work
-from onewindow.core import context
+from onewindow.core import context, fastsql, rawwrite
 from onewindow.core.errors import Conflict, NotFound
-from onewindow.notifications.models import OutboxMessage
 from onewindow.notifications.services import messages_stored
 
 _LOADED = "_ow_loaded"  # the attribute holding the values a row had when it was read
@@ -45,22 +47,36 @@ def changed_fields(obj: models.Model) -> dict[str, Any]:
     return {name: value for name, value in ((n, getattr(obj, n)) for n in loaded) if value != loaded[name]}
 
 
+_CASE_BY_ID = '"id" = %s'
+_CASE_BY_NUMBER = (
+    f'"id" = (SELECT "id" FROM "{Case._meta.db_table}" '  # noqa: S608
+    'WHERE "number" = %s OR "receipt_number" = %s ORDER BY "id" LIMIT 1)'
+)
+_STEPS = '"case_id" = %s'
+
+
 def lock_case(case: Case | str | int, *, steps: bool = True) -> tuple[Case, list[CaseStep]]:
     """A case (given as a Case, its id, or its case or receipt number) read under its row lock,
     with its item version from the cache and (`steps`) its steps, by position."""
-    # FOR NO KEY UPDATE on PostgreSQL: rows that only point at the case (the sweep's flags)
-    # may still be written meanwhile; other actions on the case wait.
-    query = Case.objects.select_for_update(no_key=True)
+    params: list[Any]
     if isinstance(case, Case | int):
-        locked = query.filter(pk=case.pk if isinstance(case, Case) else case).first()
+        where, params = _CASE_BY_ID, [case.pk if isinstance(case, Case) else case]
     else:
         number = numbers.parse_case_number(case)
-        locked = query.filter(Q(number=number) | Q(receipt_number=number)).order_by("pk").first()
+        where, params = _CASE_BY_NUMBER, [number, number]
+    # a plain SELECT built once and Model.from_db (core.fastsql.instances): the ORM's building
+    # of the 80-column query was a third of a step action (docs/benchmarks.md)
+    found_case = fastsql.instances(Case, fastsql.select_all(Case, where, lock=True), params)
+    locked = found_case[0] if found_case else None
     if locked is None:
         raise NotFound(_("No such case."))
     locked.item_version = version_by_id(locked.item_version_id)
     _remember(locked)
-    found = list(CaseStep.objects.filter(case_id=locked.pk).order_by("position")) if steps else []
+    found: list[CaseStep] = []
+    if steps:
+        found = fastsql.instances(
+            CaseStep, fastsql.select_all(CaseStep, _STEPS, order_by='"position"'), [locked.pk]
+        )
     for step in found:
         _remember(step)
     return locked, found
@@ -72,14 +88,14 @@ def write(work: Work) -> None:
     if work.numbers_wanted:
         _take_numbers(work)
     if work.new_case:
-        case.save(force_insert=True)
+        rawwrite.create([case])
     else:
         _update_case(case)
     for material in work.materials:
         material.case = case
-    CaseMaterial.objects.bulk_create(work.materials)
+    rawwrite.create(work.materials)
     if work.new_steps:
-        CaseStep.objects.bulk_create(work.steps)
+        rawwrite.create(work.steps)
     else:
         for step in work.dirty_steps.values():
             _update(step)
@@ -88,7 +104,7 @@ def write(work: Work) -> None:
         for event in work.events:
             event.data["ip"] = ip
     try:
-        CaseEvent.objects.bulk_create(work.events)
+        rawwrite.create(work.events)
     except IntegrityError as exc:  # a concurrent transition wrote the same event sequence
         raise Conflict(
             _("The case was changed by someone else; reload it and try again."),
@@ -96,13 +112,13 @@ def write(work: Work) -> None:
         ) from exc
     if work.notices:
         _number_notices(work)
-        Notice.objects.bulk_create(work.notices)
+        rawwrite.create(work.notices)
     _create(work.rows)
     for row, fields in work.changed:
         type(row)._default_manager.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
     messages = build_messages(case, work.messages)
     if messages:
-        OutboxMessage.objects.bulk_create(messages)
+        rawwrite.create(messages)
         messages_stored()
 
 
@@ -110,7 +126,7 @@ def _update_case(case: Case) -> None:
     """Compare-and-set: the changed columns, if the version is still the one read."""
     loaded_version = getattr(case, _LOADED)["version"]
     changed = changed_fields(case)
-    if not Case.objects.filter(pk=case.pk, version=loaded_version).update(**changed):
+    if not rawwrite.update(case, changed, expect={"version": loaded_version}):
         raise Conflict(
             _("The case was changed by someone else; reload it and try again."),
             details={"version": loaded_version},
@@ -121,7 +137,7 @@ def _update_case(case: Case) -> None:
 def _update(row: models.Model) -> None:
     changed = changed_fields(row)
     if changed:
-        type(row)._default_manager.filter(pk=row.pk).update(**changed)
+        rawwrite.update(row, changed)
         _remember(row)
 
 

@@ -20,8 +20,10 @@ in onewindow/core/tests/test_rawwrite.py run for every allowed model):
   validation, no `full_clean()`.
 * Field types: the primary key is an `AutoField`/`BigAutoField` left to the database;
   `CharField`, `TextField`, `BooleanField`, integer fields and `ForeignKey` values (the raw
-  `<name>_id`) are passed as given; `DateTimeField`, `DateField`, `JSONField` and `UUIDField`
-  values are converted with the field's own `get_db_prep_save`. Any other field type is refused.
+  `<name>_id`) are passed as given; `DateTimeField` and `DateField` values go through the
+  backend's adapter (`connection.ops.adapt_datetimefield_value`: datetimes must be aware, as
+  everywhere in onewindow), `JSONField` and `UUIDField` values through the field's own
+  `get_db_prep_save`. Any other field type is refused.
 * Rows are dicts of attribute names (`case_id`, not `case`). A column absent from a row takes
   the field's default, computed per row: a callable default (`dict`, `uuid.uuid4`) is called
   once for every row. A field without a default takes None (or "" for a text field, as the ORM).
@@ -62,6 +64,30 @@ ALLOWED: frozenset[str] = frozenset(
         "supervision.AccountabilityRecord",
     }
 )
+
+# "app_label.ModelName" of the models of a case's unit of work (cases.persistence), written as
+# model instances by `create` and `update`: one INSERT … RETURNING per table, one UPDATE of the
+# changed columns per row. The ORM's per-call query building cost more than 20 % of the intake
+# and step-action benchmarks (docs/benchmarks.md, "The write path, issue 10"):
+#   HTTP intake (SQLite, 16 clients)  ORM 9-13 % of bare   this module: see docs/benchmarks.md
+INSTANCES: frozenset[str] = frozenset(
+    {
+        "cases.Case",
+        "cases.CaseStep",
+        "cases.CaseMaterial",
+        "cases.CaseEvent",
+        "cases.Notice",
+        "notifications.OutboxMessage",
+    }
+)
+
+# Models whose save() override only refuses updates and deletes (append-only history): an
+# INSERT here does exactly what their save() does for a new row.
+APPEND_ONLY: frozenset[str] = frozenset({"cases.CaseEvent"})
+
+# The counters `increment` may bump (UPDATE … SET col = col + 1 … RETURNING col: the ORM needs
+# an UPDATE and a SELECT): the gapless case and receipt numbers.
+COUNTERS: dict[str, frozenset[str]] = {"cases.CaseNumberSequence": frozenset({"last"})}
 
 # The integer columns `flip` may set, by model: the sweep's levels (set by nothing else in the
 # same statement; case actions update only the columns they change).
@@ -111,9 +137,9 @@ def problems(model: type[models.Model]) -> list[str]:
     """Everything that makes `model` unfit for raw writes (empty: fit). The guard tests assert
     this is empty for every allowed model."""
     found = []
-    if label(model) not in ALLOWED:
-        found.append(f"{label(model)} is not in rawwrite.ALLOWED")
-    if model.save is not models.Model.save:
+    if label(model) not in ALLOWED | INSTANCES:
+        found.append(f"{label(model)} is not in rawwrite.ALLOWED or rawwrite.INSTANCES")
+    if model.save is not models.Model.save and label(model) not in APPEND_ONLY:
         found.append(f"{label(model)} overrides save()")
     for signal in _SIGNALS:
         if signal.has_listeners(model):
@@ -152,6 +178,14 @@ def columns_of(fields: Iterable[models.Field[Any, Any]]) -> list[Column]:
 
 
 def _prep(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    # Datetimes and dates straight through the backend's adapter, which is where the field's
+    # get_db_prep_save ends for a value of the right type (a case writes about twenty of them:
+    # the field's own chain of calls was a fifth of the intake's write).
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+
     def convert(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
 
@@ -282,3 +316,128 @@ def _column(model: type[models.Model], name: str) -> str:
     if not isinstance(field, models.Field) or field.column is None:
         raise TypeError(f"{label(model)}.{name} is not a concrete field")
     return field.column
+
+
+# --- a case's unit of work: model instances -------------------------------------------------
+
+
+class _Create:
+    def __init__(self, model: type[models.Model]) -> None:
+        if found := problems(model):
+            raise TypeError("; ".join(found))
+        q = connection.ops.quote_name
+        meta = model._meta
+        fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+        self.columns = columns_of(fields)
+        # (field, attname) of each foreign key, filled from the related instance saved meanwhile
+        self.foreign_keys = [(f, f.attname) for f in fields if isinstance(f, models.ForeignKey)]
+        names = ", ".join(q(c.column) for c in self.columns)
+        self.head = f"INSERT INTO {q(meta.db_table)} ({names}) VALUES "  # noqa: S608
+        self.row = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+        assert meta.pk is not None
+        self.tail = f" RETURNING {q(meta.pk.column)}"
+        self.per = max(1, MAX_PARAMS // len(self.columns))
+
+
+_creates: dict[tuple[type[models.Model], str], _Create] = {}
+
+
+def create(objs: Sequence[models.Model]) -> None:
+    """INSERT model instances of one model (in `INSTANCES`), one statement per chunk, and give
+    each its primary key. Unlike `insert`, a unique constraint raises IntegrityError, as
+    `bulk_create` does. A foreign key whose related instance was saved after it was assigned
+    takes that instance's key (as the ORM does)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if label(model) not in INSTANCES or any(type(o) is not model for o in objs):
+        raise TypeError(f"rawwrite.create writes instances of one model of INSTANCES, not {label(model)}")
+    key = (model, connection.vendor)
+    if key not in _creates:
+        _creates[key] = _Create(model)
+    plan = _creates[key]
+    for obj in objs:
+        for fk, attname in plan.foreign_keys:
+            if getattr(obj, attname) is None and fk.is_cached(obj):
+                related = fk.get_cached_value(obj)
+                if related is not None:
+                    setattr(obj, attname, related.pk)
+    params = [
+        row_values(plan.columns, {c.attname: getattr(obj, c.attname) for c in plan.columns}) for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), plan.per):
+            chunk = params[start : start + plan.per]
+            cursor.execute(
+                plan.head + ", ".join([plan.row] * len(chunk)) + plan.tail, [v for r in chunk for v in r]
+            )
+            for obj, (pk,) in zip(objs[start : start + plan.per], cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+
+
+def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] | None = None) -> int:
+    """UPDATE the columns `values` ({attname: value}) of `obj` (a model of `INSTANCES`) by its
+    primary key, and only if every column of `expect` still holds the value given there
+    (compare-and-set); answers the number of rows changed (0 or 1)."""
+    model = type(obj)
+    if label(model) not in INSTANCES:
+        raise TypeError(f"rawwrite.update writes models of INSTANCES, not {label(model)}")
+    if not values:
+        raise ValueError("nothing to update")
+    q = connection.ops.quote_name
+    meta = model._meta
+    assert meta.pk is not None
+    sets, params = [], []
+    for attname, value in values.items():
+        field = _field(model, attname)
+        sets.append(f"{q(field.column)} = %s")
+        params.append(_db_value(field, value))
+    wheres = [f"{q(meta.pk.column)} = %s"]
+    params.append(obj.pk)
+    for attname, value in (expect or {}).items():
+        field = _field(model, attname)
+        wheres.append(f"{q(field.column)} = %s")
+        params.append(_db_value(field, value))
+    sql = f"UPDATE {q(meta.db_table)} SET {', '.join(sets)} WHERE {' AND '.join(wheres)}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def increment(model: type[models.Model], column: str, **where: Any) -> int | None:
+    """`UPDATE <model> SET <column> = <column> + 1 WHERE <where> RETURNING <column>`: the new
+    value, or None when no row matches. Only the columns in `COUNTERS`."""
+    if column not in COUNTERS.get(label(model), ()):
+        raise TypeError(f"rawwrite does not increment {label(model)}.{column} (not in COUNTERS)")
+    q = connection.ops.quote_name
+    col = q(_column(model, column))
+    wheres, params = [], []
+    for attname, value in where.items():
+        field = _field(model, attname)
+        wheres.append(f"{q(field.column)} = %s")
+        params.append(_db_value(field, value))
+    sql = (
+        f"UPDATE {q(model._meta.db_table)} SET {col} = {col} + 1 "  # noqa: S608
+        f"WHERE {' AND '.join(wheres)} RETURNING {col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _field(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
+    for field in model._meta.concrete_fields:
+        if field.attname == attname:
+            if (problem := field_problem(field)) is not None:
+                raise TypeError(problem)
+            return field
+    raise TypeError(f"{label(model)} has no column {attname}")
+
+
+def _db_value(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is not None and isinstance(field, _CONVERTED):
+        return field.get_db_prep_save(value, connection)
+    return value

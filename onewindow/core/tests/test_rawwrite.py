@@ -21,15 +21,37 @@ def allowed_models() -> list[type[models.Model]]:
     return [apps.get_model(label) for label in sorted(rawwrite.ALLOWED)]
 
 
-@pytest.mark.parametrize("label", sorted(rawwrite.ALLOWED))
+@pytest.mark.parametrize("label", sorted(rawwrite.ALLOWED | rawwrite.INSTANCES))
 def test_each_allowed_model_keeps_the_contract(label: str) -> None:
     """Fails when someone adds a save() override, a pre/post_save receiver, db_default, auto_now,
     or a field type rawwrite does not convert to an allowed model: its raw writes would skip it."""
     model = apps.get_model(label)
     assert rawwrite.problems(model) == []
-    assert model.save is models.Model.save
+    if label not in rawwrite.APPEND_ONLY:
+        assert model.save is models.Model.save
     for signal in (signals.pre_save, signals.post_save, signals.pre_init, signals.post_init):
         assert not signal.has_listeners(model)
+
+
+@pytest.mark.parametrize("label", sorted(rawwrite.APPEND_ONLY))
+def test_an_append_only_save_only_refuses_changes(label: str) -> None:
+    """The one save() override rawwrite accepts: it refuses an update and otherwise is Django's
+    (an INSERT through rawwrite does what it does for a new row)."""
+    import inspect
+
+    model = apps.get_model(label)
+    source = inspect.getsource(model.save)
+    assert "if self.pk is not None:" in source and "AppendOnlyError" in source
+    assert source.rstrip().endswith("super().save(*args, **kwargs)")
+
+
+@pytest.mark.parametrize("label", sorted(rawwrite.COUNTERS))
+def test_each_counter_is_a_plain_integer(label: str) -> None:
+    model = apps.get_model(label)
+    for column in rawwrite.COUNTERS[label]:
+        field = model._meta.get_field(column)
+        assert isinstance(field, models.IntegerField) and not field.null
+    assert model.save is models.Model.save
 
 
 @pytest.mark.parametrize("label", sorted(rawwrite.FLIPPABLE))
@@ -70,7 +92,7 @@ def test_the_guard_sees_save_overrides_and_unsupported_fields() -> None:
             super().save(*args, **kwargs)
 
     assert rawwrite.problems(Odd) == [
-        "core.Odd is not in rawwrite.ALLOWED",
+        "core.Odd is not in rawwrite.ALLOWED or rawwrite.INSTANCES",
         "core.Odd overrides save()",
         "core.Odd.amount: DecimalField is not supported",
         "core.Odd.stamped: auto_now/auto_now_add are not supported",
