@@ -32,6 +32,7 @@ from onewindow.cases.versions import version_by_id
 from onewindow.cases.work import PENDING_NUMBER, Work
 from onewindow.core import context, fastsql, rawwrite
 from onewindow.core.errors import Conflict, NotFound
+from onewindow.notifications.models import OutboxMessage
 from onewindow.notifications.services import messages_stored
 
 _LOADED = "_ow_loaded"  # the attribute holding the values a row had when it was read
@@ -85,60 +86,69 @@ def lock_case(case: Case | str | int, *, steps: bool = True) -> tuple[Case, list
 def write(work: Work) -> None:
     """Write `work` (see the module's docstring)."""
     case = work.case
+    messages = build_messages(case, work.messages)
+    if work.notices:
+        _number_notices(work)  # reads how many the case has: before the writes
+    new_steps = work.steps if work.new_steps and work.steps else []
+    # PostgreSQL: every new row's key in one statement, so that all the writes can go in one
+    # round trip below (rawwrite.pipeline); the numbers' sequence rows stay locked from here to
+    # the commit, so they come after the keys.
+    rawwrite.reserve_keys(
+        [[case] if work.new_case else [], work.materials, new_steps, work.events, work.notices, messages]
+    )
     if work.numbers_wanted:
-        _take_numbers(work)
-    if work.new_case:
-        rawwrite.create([case])
-    else:
-        _update_case(case)
-    for material in work.materials:
-        material.case = case
-    rawwrite.create(work.materials)
-    if work.new_steps:
-        rawwrite.create(work.steps)
-    else:
-        for step in work.dirty_steps.values():
-            _update(step)
+        _take_numbers(work, messages)
     ip = context.current().ip
     if ip:  # from where (ADR 0009: the case events are the case's audit trail)
         for event in work.events:
             event.data["ip"] = ip
+    version = None
     try:
-        rawwrite.create(work.events)
+        with rawwrite.pipeline():
+            if work.new_case:
+                rawwrite.create([case])
+            else:
+                # compare-and-set on the version read: checked below, before the commit
+                version = rawwrite.update(
+                    case, changed_fields(case), expect={"version": _loaded(case, "version")}
+                )
+            for material in work.materials:
+                material.case = case
+            rawwrite.create(work.materials)
+            rawwrite.create(new_steps)
+            changed_steps = (
+                [(step, changed_fields(step)) for step in work.dirty_steps.values()] if not new_steps else []
+            )
+            for step, changed in changed_steps:
+                if changed:
+                    rawwrite.update(step, changed)
+            rawwrite.create(work.events)
+            rawwrite.create(work.notices)
+            for message in messages:
+                message.related_id = str(case.pk)
+            rawwrite.create(messages)
     except IntegrityError as exc:  # a concurrent transition wrote the same event sequence
         raise Conflict(
             _("The case was changed by someone else; reload it and try again."),
             details={"version": case.version},
         ) from exc
-    if work.notices:
-        _number_notices(work)
-        rawwrite.create(work.notices)
+    if version is not None and version.rows != 1:
+        raise Conflict(
+            _("The case was changed by someone else; reload it and try again."),
+            details={"version": _loaded(case, "version")},
+        )
+    _remember(case)
+    for step in work.dirty_steps.values():
+        _remember(step)
     _create(work.rows)
     for row, fields in work.changed:
         type(row)._default_manager.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
-    messages = build_messages(case, work.messages)
     if messages:
-        rawwrite.create(messages)
         messages_stored()
 
 
-def _update_case(case: Case) -> None:
-    """Compare-and-set: the changed columns, if the version is still the one read."""
-    loaded_version = getattr(case, _LOADED)["version"]
-    changed = changed_fields(case)
-    if not rawwrite.update(case, changed, expect={"version": loaded_version}):
-        raise Conflict(
-            _("The case was changed by someone else; reload it and try again."),
-            details={"version": loaded_version},
-        )
-    _remember(case)
-
-
-def _update(row: models.Model) -> None:
-    changed = changed_fields(row)
-    if changed:
-        rawwrite.update(row, changed)
-        _remember(row)
+def _loaded(obj: models.Model, attname: str) -> Any:
+    return getattr(obj, _LOADED)[attname]
 
 
 def _create(rows: Iterable[models.Model]) -> None:
@@ -157,7 +167,7 @@ def _number_notices(work: Work) -> None:
         notice.number = f"{notice.number}{i:02d}"
 
 
-def _take_numbers(work: Work) -> None:
+def _take_numbers(work: Work, messages: list[OutboxMessage]) -> None:
     """Take the wanted numbers and put them where the placeholders are."""
     case = work.case
     taken = numbers.take(center_id=case.center_id, center_code=case.center.code, wanted=work.numbers_wanted)
@@ -182,3 +192,5 @@ def _take_numbers(work: Work) -> None:
     for notice in work.notices:
         notice.number = real(notice.number)
         notice.data = real(notice.data)
+    for message in messages:
+        message.body = real(message.body)

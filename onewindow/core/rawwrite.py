@@ -40,7 +40,8 @@ in onewindow/core/tests/test_rawwrite.py run for every allowed model):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -327,60 +328,131 @@ class _Create:
             raise TypeError("; ".join(found))
         q = connection.ops.quote_name
         meta = model._meta
+        assert meta.pk is not None
+        self.pk = meta.pk.attname
         fields = [f for f in meta.local_concrete_fields if not f.primary_key]
         self.columns = columns_of(fields)
         # (field, attname) of each foreign key, filled from the related instance saved meanwhile
         self.foreign_keys = [(f, f.attname) for f in fields if isinstance(f, models.ForeignKey)]
         names = ", ".join(q(c.column) for c in self.columns)
-        self.head = f"INSERT INTO {q(meta.db_table)} ({names}) VALUES "  # noqa: S608
+        table = q(meta.db_table)
+        self.head = f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608
+        self.head_with_keys = f"INSERT INTO {table} ({q(meta.pk.column)}, {names}) VALUES "  # noqa: S608
         self.row = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
-        assert meta.pk is not None
+        self.row_with_key = "(%s, " + self.row[1:]
         self.tail = f" RETURNING {q(meta.pk.column)}"
-        self.per = max(1, MAX_PARAMS // len(self.columns))
+        self.per = max(1, MAX_PARAMS // (len(self.columns) + 1))
 
 
 _creates: dict[tuple[type[models.Model], str], _Create] = {}
 
 
-def create(objs: Sequence[models.Model]) -> None:
-    """INSERT model instances of one model (in `INSTANCES`), one statement per chunk, and give
-    each its primary key. Unlike `insert`, a unique constraint raises IntegrityError, as
-    `bulk_create` does. A foreign key whose related instance was saved after it was assigned
-    takes that instance's key (as the ORM does)."""
-    if not objs:
-        return
+def _plan(objs: Sequence[models.Model]) -> _Create:
     model = type(objs[0])
     if label(model) not in INSTANCES or any(type(o) is not model for o in objs):
-        raise TypeError(f"rawwrite.create writes instances of one model of INSTANCES, not {label(model)}")
+        raise TypeError(f"rawwrite writes instances of one model of INSTANCES, not {label(model)}")
     key = (model, connection.vendor)
     if key not in _creates:
         _creates[key] = _Create(model)
-    plan = _creates[key]
+    return _creates[key]
+
+
+def create(objs: Sequence[models.Model]) -> None:
+    """INSERT model instances of one model (in `INSTANCES`), one statement per chunk. Instances
+    that have a key (`reserve_keys`) are written with it; the others get theirs back from the
+    database (RETURNING). Unlike `insert`, a unique constraint raises IntegrityError, as
+    `bulk_create` does. A foreign key whose related instance got its key after it was assigned
+    takes that key (as the ORM does)."""
+    if not objs:
+        return
+    plan = _plan(objs)
     for obj in objs:
         for fk, attname in plan.foreign_keys:
             if getattr(obj, attname) is None and fk.is_cached(obj):
                 related = fk.get_cached_value(obj)
                 if related is not None:
                     setattr(obj, attname, related.pk)
+    keyed = all(obj.pk is not None for obj in objs)
     params = [
-        row_values(plan.columns, {c.attname: getattr(obj, c.attname) for c in plan.columns}) for obj in objs
+        ((obj.pk,) if keyed else ())
+        + row_values(plan.columns, {c.attname: getattr(obj, c.attname) for c in plan.columns})
+        for obj in objs
     ]
+    head, row = (plan.head_with_keys, plan.row_with_key) if keyed else (plan.head, plan.row)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), plan.per):
             chunk = params[start : start + plan.per]
-            cursor.execute(
-                plan.head + ", ".join([plan.row] * len(chunk)) + plan.tail, [v for r in chunk for v in r]
-            )
-            for obj, (pk,) in zip(objs[start : start + plan.per], cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
+            sql = head + ", ".join([row] * len(chunk)) + ("" if keyed else plan.tail)
+            cursor.execute(sql, [v for r in chunk for v in r])
+            if not keyed:
+                for obj, (pk,) in zip(objs[start : start + plan.per], cursor.fetchall(), strict=True):
+                    obj.pk = pk
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
-def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] | None = None) -> int:
+def reserve_keys(groups: Sequence[Sequence[models.Model]]) -> None:
+    """PostgreSQL: give every instance without a key a key from its table's sequence, for all
+    the groups (one model each) in one statement, so that rows that refer to each other can be
+    written in one `pipeline()`. SQLite: nothing (its statements cost no round trip; `create`
+    reads the keys back). The keys may have gaps, which mean nothing."""
+    if connection.vendor != "postgresql":
+        return
+    wanting = [[obj for obj in group if obj.pk is None] for group in groups]
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, objs in enumerate(wanting):
+        if objs:
+            _plan(objs)  # one model of INSTANCES
+            meta = type(objs[0])._meta
+            assert meta.pk is not None
+            parts.append(f"SELECT {i:d}, nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)")  # noqa: S608
+            params += [meta.db_table, meta.pk.column, len(objs)]
+    if not parts:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        keys: dict[int, list[int]] = {}
+        for i, key in cursor.fetchall():
+            keys.setdefault(i, []).append(key)
+    for i, objs in enumerate(wanting):
+        for obj, key in zip(objs, keys.get(i, []), strict=True):
+            obj.pk = key
+
+
+@contextmanager
+def pipeline() -> Iterator[None]:
+    """PostgreSQL: the statements run inside go to the server together, in one round trip
+    (psycopg's pipeline mode, its public API), and their errors are raised at the end of the
+    block as Django's database errors; what they answer (`Written.rows`) is known after it.
+    SQLite: nothing (in-process, no round trips)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+@dataclass
+class Written:
+    """What `update` answers: the number of rows it changed, once its statement has run (after
+    the `pipeline()` block it ran in)."""
+
+    cursor: Any
+
+    @property
+    def rows(self) -> int:
+        count = int(self.cursor.rowcount)
+        self.cursor.close()
+        return count
+
+
+def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] | None = None) -> Written:
     """UPDATE the columns `values` ({attname: value}) of `obj` (a model of `INSTANCES`) by its
     primary key, and only if every column of `expect` still holds the value given there
-    (compare-and-set); answers the number of rows changed (0 or 1)."""
+    (compare-and-set); `.rows` of the answer is the number of rows changed (0 or 1)."""
     model = type(obj)
     if label(model) not in INSTANCES:
         raise TypeError(f"rawwrite.update writes models of INSTANCES, not {label(model)}")
@@ -401,9 +473,9 @@ def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] 
         wheres.append(f"{q(field.column)} = %s")
         params.append(_db_value(field, value))
     sql = f"UPDATE {q(meta.db_table)} SET {', '.join(sets)} WHERE {' AND '.join(wheres)}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.rowcount)
+    cursor = connection.cursor()
+    cursor.execute(sql, params)
+    return Written(cursor)
 
 
 def increment(model: type[models.Model], column: str, **where: Any) -> int | None:
