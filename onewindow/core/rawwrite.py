@@ -40,11 +40,13 @@ in onewindow/core/tests/test_rawwrite.py run for every allowed model):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 from django.db.models import signals
 
@@ -109,6 +111,60 @@ _PASS_THROUGH = (
 _CONVERTED = (models.DateTimeField, models.DateField, models.JSONField, models.UUIDField)
 _SIGNALS = (signals.pre_init, signals.post_init, signals.pre_save, signals.post_save)
 MAX_PARAMS = 5000  # per statement (SQLite takes 32,766)
+
+
+# --- the cursor --------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def _numbered(sql: str) -> str:
+    """`sql` with its `%s` placeholders as PostgreSQL's own `$1, $2, …` (no other `%` in ours)."""
+    parts = sql.split("%s")
+    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, 1))
+
+
+class _Cursor:
+    """Django's cursor on SQLite. On PostgreSQL psycopg's `RawCursor` (its public API: `$n`
+    placeholders, values bound on the server), wrapped by Django like its own cursors (errors
+    as Django's, queries recorded when Django records them). Django's default PostgreSQL cursor
+    binds on the client: it parses a statement with more than 50 values anew on every call and
+    quotes every value into the SQL text, which was a third of a PostgreSQL intake
+    (docs/benchmarks.md)."""
+
+    def __init__(self) -> None:
+        self.postgresql = connection.vendor == "postgresql"
+        if self.postgresql:
+            connection.ensure_connection()
+            raw: Any = psycopg.RawCursor(connection.connection)
+            self.cursor = (
+                connection.make_debug_cursor(raw)
+                if connection.queries_logged
+                else connection.make_cursor(raw)
+            )
+        else:
+            self.cursor = connection.cursor()
+
+    def execute(self, sql: str, params: Sequence[Any]) -> None:
+        self.cursor.execute(_numbered(sql) if self.postgresql else sql, list(params))
+
+    def fetchall(self) -> list[Any]:
+        return list(self.cursor.fetchall())
+
+    def fetchone(self) -> Any:
+        return self.cursor.fetchone()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self.cursor.rowcount)
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    def __enter__(self) -> _Cursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def label(model: type[models.Model]) -> str:
@@ -254,7 +310,7 @@ def insert(
     if returning:
         tail += f" RETURNING {connection.ops.quote_name(returning)}"
     inserted: list[Any] = []
-    with connection.cursor() as cursor:
+    with _Cursor() as cursor:
         for start in range(0, len(params), plan.per):
             cursor.execute(*plan.statement(params[start : start + plan.per], tail))
             if returning:
@@ -306,7 +362,7 @@ def flip(
         )
         params += list(unless.values)
     sql += " RETURNING " + ", ".join(q(_column(model, c)) for c in returning)
-    with connection.cursor() as cursor:
+    with _Cursor() as cursor:
         cursor.execute(sql, params)
         return [tuple(r) for r in cursor.fetchall()]
 
@@ -379,7 +435,7 @@ def create(objs: Sequence[models.Model]) -> None:
         for obj in objs
     ]
     head, row = (plan.head_with_keys, plan.row_with_key) if keyed else (plan.head, plan.row)
-    with connection.cursor() as cursor:
+    with _Cursor() as cursor:
         for start in range(0, len(objs), plan.per):
             chunk = params[start : start + plan.per]
             sql = head + ", ".join([row] * len(chunk)) + ("" if keyed else plan.tail)
@@ -411,7 +467,7 @@ def reserve_keys(groups: Sequence[Sequence[models.Model]]) -> None:
             params += [meta.db_table, meta.pk.column, len(objs)]
     if not parts:
         return
-    with connection.cursor() as cursor:
+    with _Cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         keys: dict[int, list[int]] = {}
         for i, key in cursor.fetchall():
@@ -473,7 +529,7 @@ def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] 
         wheres.append(f"{q(field.column)} = %s")
         params.append(_db_value(field, value))
     sql = f"UPDATE {q(meta.db_table)} SET {', '.join(sets)} WHERE {' AND '.join(wheres)}"  # noqa: S608
-    cursor = connection.cursor()
+    cursor = _Cursor()
     cursor.execute(sql, params)
     return Written(cursor)
 
@@ -494,7 +550,7 @@ def increment(model: type[models.Model], column: str, **where: Any) -> int | Non
         f"UPDATE {q(model._meta.db_table)} SET {col} = {col} + 1 "  # noqa: S608
         f"WHERE {' AND '.join(wheres)} RETURNING {col}"
     )
-    with connection.cursor() as cursor:
+    with _Cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else int(row[0])
