@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -43,41 +44,67 @@ def format_number(center_code: str, day: dt.date, sequence: int, *, receipt: boo
 def next_sequence(*, center_id: int, kind: str, day: dt.date) -> int:
     """The next sequence for (center, kind, day); call inside the transaction that uses it (the
     row stays locked until it ends). One `UPDATE … RETURNING` (core.rawwrite.increment)."""
-    where = {"center_id": center_id, "kind": kind, "day": day}
-    value = rawwrite.increment(CaseNumberSequence, "last", **where)
+    return _finish(
+        center_id, kind, day, rawwrite.increment(CaseNumberSequence, "last", **_row(center_id, kind, day))
+    )
+
+
+def _row(center_id: int, kind: str, day: dt.date) -> dict[str, Any]:
+    return {"center_id": center_id, "kind": kind, "day": day}
+
+
+def _finish(center_id: int, kind: str, day: dt.date, pending: rawwrite.Pending) -> int:
+    """The sequence `pending` took, creating the day's row when there was none."""
+    value = pending.result()
     if value is None:
+        where = _row(center_id, kind, day)
         try:
             with transaction.atomic():
                 CaseNumberSequence.objects.create(**where, last=1)
             return 1
         except IntegrityError:  # another transaction created the day's row first
-            value = rawwrite.increment(CaseNumberSequence, "last", **where)
+            value = rawwrite.increment(CaseNumberSequence, "last", **where).result()
             if value is None:  # pragma: no cover - the row exists by now
                 raise
     if value > _MAX_SEQUENCE:
         raise ValidationFailed(
             "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
         )
-    return value
+    return int(value)
 
 
-def take(*, center_id: int, center_code: str, wanted: dict[str, dt.date]) -> dict[str, str]:
-    """The next number of each kind in `wanted` (kind -> day), e.g. a receipt and a case number
-    for a case received and accepted at once.
+def take_later(*, center_id: int, wanted: dict[str, dt.date]) -> dict[str, rawwrite.Pending]:
+    """Send the statements taking the next number of each kind in `wanted` (kind -> day), in one
+    fixed order of kind (two transactions taking two numbers never wait for each other
+    crosswise); `finish` reads them. Lets a unit of work send them in one round trip with other
+    statements (rawwrite.pipeline)."""
+    return {
+        kind: rawwrite.increment(CaseNumberSequence, "last", **_row(center_id, kind, wanted[kind]))
+        for kind in sorted(wanted)
+    }
 
-    Each sequence row stays locked until the transaction ends: callers take their numbers last,
-    just before they write, so that concurrent intakes of a center wait for each other only for
-    the write and the commit. The rows are taken in one fixed order (of kind), so two
-    transactions taking two numbers never wait for each other crosswise."""
+
+def finish(
+    *, center_id: int, center_code: str, wanted: dict[str, dt.date], pending: dict[str, rawwrite.Pending]
+) -> dict[str, str]:
+    """The numbers `take_later` took, formatted."""
     return {
         kind: format_number(
             center_code,
             wanted[kind],
-            next_sequence(center_id=center_id, kind=kind, day=wanted[kind]),
+            _finish(center_id, kind, wanted[kind], pending[kind]),
             receipt=kind == CaseNumberSequence.Kind.RECEIPT,
         )
         for kind in sorted(wanted)
     }
+
+
+def take(*, center_id: int, center_code: str, wanted: dict[str, dt.date]) -> dict[str, str]:
+    """The next number of each kind in `wanted` (kind -> day), e.g. a receipt and a case number
+    for a case received and accepted at once. Each sequence row stays locked until the
+    transaction ends."""
+    pending = take_later(center_id=center_id, wanted=wanted)
+    return finish(center_id=center_id, center_code=center_code, wanted=wanted, pending=pending)
 
 
 def normalise(text: str) -> str:

@@ -19,7 +19,7 @@ per table, one UPDATE of the changed columns per row: the ORM's query building c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, models
@@ -90,14 +90,28 @@ def write(work: Work) -> None:
     if work.notices:
         _number_notices(work)  # reads how many the case has: before the writes
     new_steps = work.steps if work.new_steps and work.steps else []
-    # PostgreSQL: every new row's key in one statement, so that all the writes can go in one
-    # round trip below (rawwrite.pipeline); the numbers' sequence rows stay locked from here to
-    # the commit, so they come after the keys.
-    rawwrite.reserve_keys(
-        [[case] if work.new_case else [], work.materials, new_steps, work.events, work.notices, messages]
-    )
-    if work.numbers_wanted:
-        _take_numbers(work, messages)
+    # PostgreSQL: every new row's key in one statement and the numbers, sent with the
+    # transaction's BEGIN in one round trip, so that all the writes can then go in one round
+    # trip too (rawwrite.pipeline). The numbers' sequence rows stay locked from here to the
+    # commit.
+    groups: list[Sequence[models.Model]] = [
+        [case] if work.new_case else [],
+        work.materials,
+        new_steps,
+        work.events,
+        work.notices,
+        messages,
+    ]
+    wanted = work.numbers_wanted
+    with rawwrite.pipeline():
+        keys = rawwrite.reserve_keys(groups)
+        pending = numbers.take_later(center_id=case.center_id, wanted=wanted) if wanted else {}
+    keys.result()
+    if wanted:
+        taken = numbers.finish(
+            center_id=case.center_id, center_code=case.center.code, wanted=wanted, pending=pending
+        )
+        _take_numbers(work, messages, taken)
     ip = context.current().ip
     if ip:  # from where (ADR 0009: the case events are the case's audit trail)
         for event in work.events:
@@ -167,10 +181,9 @@ def _number_notices(work: Work) -> None:
         notice.number = f"{notice.number}{i:02d}"
 
 
-def _take_numbers(work: Work, messages: list[OutboxMessage]) -> None:
-    """Take the wanted numbers and put them where the placeholders are."""
+def _take_numbers(work: Work, messages: list[OutboxMessage], taken: dict[str, str]) -> None:
+    """Put the numbers taken where the placeholders are."""
     case = work.case
-    taken = numbers.take(center_id=case.center_id, center_code=case.center.code, wanted=work.numbers_wanted)
     work.numbers_wanted = {}
     swap = {PENDING_NUMBER[kind]: number for kind, number in taken.items()}
 

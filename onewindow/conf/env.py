@@ -62,6 +62,13 @@ _declare(
     "Production: postgres://user:password@host:5432/onewindow (PostgreSQL >= 15).",
 )
 _declare(
+    "DATABASE_PREPARE_THRESHOLD",
+    "5",
+    "PostgreSQL: a connection prepares a statement on the server after running it this many "
+    "times (parsing and planning it once; core.rawwrite's statements). 'off' when a pooling "
+    "proxy cannot keep prepared statements (PgBouncer in transaction mode before 1.21).",
+)
+_declare(
     "REDIS_URL",
     None,
     "Redis URL for the background job queue (redis://127.0.0.1:6379/0). Unset: the queue "

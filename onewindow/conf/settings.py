@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.conf import env
@@ -97,6 +98,21 @@ TEMPLATES = [
 _database_url = env.get("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side prepared statements for the statements a connection runs this many times
+        # (psycopg's default; Django turns them off for the sake of transaction-pooling proxies).
+        # They apply to what binds on the server: core.rawwrite's statements (a case's unit of
+        # work, the sweep's records); Django's own queries bind on the client. Set
+        # DATABASE_PREPARE_THRESHOLD=off behind a pooler that cannot keep them (docs/operations.md).
+        _prepare = (env.get("DATABASE_PREPARE_THRESHOLD") or "").strip().lower()
+        if _prepare not in ("off", "none", ""):
+            try:
+                _threshold = int(_prepare)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"DATABASE_PREPARE_THRESHOLD must be a whole number or 'off', not {_prepare!r}"
+                ) from None
+            DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = _threshold
 else:
     DATABASES = {
         "default": {

@@ -448,13 +448,14 @@ def create(objs: Sequence[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-def reserve_keys(groups: Sequence[Sequence[models.Model]]) -> None:
+def reserve_keys(groups: Sequence[Sequence[models.Model]]) -> Pending:
     """PostgreSQL: give every instance without a key a key from its table's sequence, for all
     the groups (one model each) in one statement, so that rows that refer to each other can be
-    written in one `pipeline()`. SQLite: nothing (its statements cost no round trip; `create`
-    reads the keys back). The keys may have gaps, which mean nothing."""
+    written in one `pipeline()`; the keys are assigned when `.result()` is asked for (after the
+    pipeline this ran in). SQLite: nothing (its statements cost no round trip; `create` reads
+    the keys back). The keys may have gaps, which mean nothing."""
     if connection.vendor != "postgresql":
-        return
+        return Pending(None, lambda _cursor: None)
     wanting = [[obj for obj in group if obj.pk is None] for group in groups]
     parts: list[str] = []
     params: list[Any] = []
@@ -466,15 +467,19 @@ def reserve_keys(groups: Sequence[Sequence[models.Model]]) -> None:
             parts.append(f"SELECT {i:d}, nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)")  # noqa: S608
             params += [meta.db_table, meta.pk.column, len(objs)]
     if not parts:
-        return
-    with _Cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        return Pending(None, lambda _cursor: None)
+
+    def assign(cursor: _Cursor) -> None:
         keys: dict[int, list[int]] = {}
         for i, key in cursor.fetchall():
             keys.setdefault(i, []).append(key)
-    for i, objs in enumerate(wanting):
-        for obj, key in zip(objs, keys.get(i, []), strict=True):
-            obj.pk = key
+        for i, objs in enumerate(wanting):
+            for obj, key in zip(objs, keys.get(i, []), strict=True):
+                obj.pk = key
+
+    cursor = _Cursor()
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return Pending(cursor, assign)
 
 
 @contextmanager
@@ -503,6 +508,23 @@ class Written:
         count = int(self.cursor.rowcount)
         self.cursor.close()
         return count
+
+
+class Pending:
+    """A statement's answer, read when first asked for (after the `pipeline()` it ran in)."""
+
+    def __init__(self, cursor: _Cursor | None, read: Callable[[_Cursor], Any]) -> None:
+        self._cursor, self._read, self._done, self._value = cursor, read, cursor is None, None
+        if cursor is not None and not cursor.postgresql:
+            self.result()  # SQLite: read now (an unread statement blocks the next savepoint)
+
+    def result(self) -> Any:
+        if not self._done:
+            assert self._cursor is not None
+            self._value = self._read(self._cursor)
+            self._cursor.close()
+            self._done = True
+        return self._value
 
 
 def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] | None = None) -> Written:
@@ -534,9 +556,10 @@ def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] 
     return Written(cursor)
 
 
-def increment(model: type[models.Model], column: str, **where: Any) -> int | None:
-    """`UPDATE <model> SET <column> = <column> + 1 WHERE <where> RETURNING <column>`: the new
-    value, or None when no row matches. Only the columns in `COUNTERS`."""
+def increment(model: type[models.Model], column: str, **where: Any) -> Pending:
+    """`UPDATE <model> SET <column> = <column> + 1 WHERE <where> RETURNING <column>`; `.result()`
+    is the new value, or None when no row matches (after the `pipeline()` this ran in). Only
+    the columns in `COUNTERS`."""
     if column not in COUNTERS.get(label(model), ()):
         raise TypeError(f"rawwrite does not increment {label(model)}.{column} (not in COUNTERS)")
     q = connection.ops.quote_name
@@ -550,10 +573,14 @@ def increment(model: type[models.Model], column: str, **where: Any) -> int | Non
         f"UPDATE {q(model._meta.db_table)} SET {col} = {col} + 1 "  # noqa: S608
         f"WHERE {' AND '.join(wheres)} RETURNING {col}"
     )
-    with _Cursor() as cursor:
-        cursor.execute(sql, params)
+    cursor = _Cursor()
+    cursor.execute(sql, params)
+
+    def read(cursor: _Cursor) -> int | None:
         row = cursor.fetchone()
-    return None if row is None else int(row[0])
+        return None if row is None else int(row[0])
+
+    return Pending(cursor, read)
 
 
 def _field(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
