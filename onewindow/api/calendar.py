@@ -2,7 +2,8 @@
 
 GET /api/v1/calendar/due-date?start=2026-09-30&days=5   → {"due_date": "2026-10-13", "confirmed": true}
 GET /api/v1/calendar/working-days?start=…&end=…        → {"working_days": 5, "confirmed": true}
-GET /api/v1/calendar/years[?first=2025&last=2027]        → [{year, confirmed, holidays, adjusted_workdays}]
+GET /api/v1/calendar/years[?first=2025&last=2027]        → [{year, confirmed, holidays, adjusted_workdays,
+                                                             provisional_holidays}]
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from onewindow.calendar import selectors
 from onewindow.calendar.workdays import RANGE_END, RANGE_START
@@ -63,6 +64,10 @@ class YearOut(Schema):
     source: str
     holidays: list[DayOut]
     adjusted_workdays: list[DayOut]
+    provisional_holidays: list[DayOut] = Field(
+        description="While the year is not confirmed: the statutory holidays on their own dates, computed "
+        "from the rule and counted instead of the stored days (no adjusted days). Empty once confirmed."
+    )
 
 
 @router.get("/due-date", response={200: DueDateOut, 422: ErrorResponse})
@@ -75,7 +80,8 @@ def due_date(
 ) -> DueDateOut:
     """The `days`-th working day after `start`: a case accepted on `start` with a limit of `days`
     working days is due at 23:59:59 local time on that day. `confirmed` is false when a year
-    between start and the due date has no confirmed holiday schedule (it counts Monday–Friday)."""
+    between start and the due date has no confirmed holiday schedule (it counts Monday–Friday
+    minus the statutory holidays on their own dates, and may move when the schedule is entered)."""
     result = selectors.due_date(start, days)
     return DueDateOut(due_date=result.value, confirmed=result.confirmed)
 
@@ -101,7 +107,8 @@ def years(
     ] = None,
 ) -> list[YearOut]:
     """Each year's holiday schedule: public holidays and adjusted working days, and whether the
-    schedule is confirmed. Years without a stored schedule are listed as unconfirmed."""
+    schedule is confirmed. Years without a stored schedule are listed as unconfirmed. An unconfirmed
+    year counts its `provisional_holidays` (the statutory days by the rule), not its stored days."""
     this_year = clock.today().year
     stored_first, stored_last = selectors.stored_year_range() or (this_year, this_year)
     if first is None:
@@ -127,6 +134,7 @@ def years(
             source=y["source"],
             holidays=[DayOut(date=d, name=n) for d, n in y["holidays"]],
             adjusted_workdays=[DayOut(date=d, name=n) for d, n in y["adjusted_workdays"]],
+            provisional_holidays=[DayOut(date=d, name=n) for d, n in y["provisional_holidays"]],
         )
         for y in selectors.year_schedules(first, last)
     ]

@@ -77,7 +77,8 @@ class ScheduleForm(forms.Form):
         required=False,
         help_text=_(
             "Tick when the schedule has been checked against the State Council notice. Until then the "
-            "year counts Monday–Friday and every deadline in it is shown as unconfirmed."
+            "year counts Monday–Friday minus the statutory holidays on their own dates (no adjusted "
+            "days), and every deadline in it is shown as unconfirmed."
         ),
     )
     source = forms.CharField(
@@ -114,7 +115,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         if obj.confirmed:
             return format_html('<span style="color:#2e7d32">✔ {}</span>', gettext("confirmed"))
         return format_html(
-            '<strong style="color:#ba2121">✘ {}</strong>', gettext("unconfirmed: counts Monday–Friday")
+            '<strong style="color:#ba2121">✘ {}</strong>', gettext("unconfirmed: statutory holidays only, no adjusted days")
         )
 
     @admin.display(description=_("holidays"), ordering="holiday_total")
@@ -228,7 +229,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 form.add_error(None, exc.message)
             return None
         self.log_change(request, row, gettext("Replaced the schedule from pasted text."))
-        status = gettext("confirmed") if row.confirmed else gettext("unconfirmed: counts Monday–Friday")
+        status = gettext("confirmed") if row.confirmed else gettext("unconfirmed: statutory holidays only, no adjusted days")
         messages.success(
             request,
             gettext(

@@ -27,7 +27,8 @@ def next_year_schedule(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
     return [
         checks.Warning(
             f"The holiday schedule for {next_year} is not confirmed: deadlines reaching into {next_year} "
-            "count Monday–Friday only and are shown as unconfirmed.",
+            "count Monday–Friday minus the statutory holidays on their own dates (no adjusted days) and are "
+            "shown as unconfirmed.",
             hint=f"Enter the State Council's {next_year} schedule in the admin: Working-day calendar "
             "(工作日历) → holiday schedules (节假日安排) → “Paste a year's holiday schedule”, and tick "
             "'confirmed'. Or upgrade chinesecalendar and run `manage.py calendar_sync_package`.",

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CalendarYear(models.Model):
-    """A year's holiday schedule (节假日安排). A year without a confirmed row counts Monday–Friday."""
+    """A year's holiday schedule (节假日安排). A year without a confirmed row counts Monday–Friday
+    minus the statutory holidays on their own dates (statutory.py)."""
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     confirmed = models.BooleanField(

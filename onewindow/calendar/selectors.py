@@ -6,8 +6,9 @@ re-checks the schedule's revision (the latest `CalendarYear.updated_at` and the 
 at most every `RECHECK_SECONDS`, so an edit in the admin reaches every worker within that time.
 
 Only confirmed years' days are used: a year without a confirmed schedule counts
-Monday–Friday (its entered days are a draft, shown in the admin but not counted), and every
-result touching it says `confirmed=False`.
+Monday–Friday minus the statutory holidays on their own dates, computed by the rule
+(`statutory.py`; no 调休), its entered days are a draft (shown in the admin but not counted),
+and every result touching it says `confirmed=False`.
 
 The convenience functions below (`due_date`, `working_days`, `is_working_day`,
 `add_working_days`, `count_working_days`) read the cached table and raise ValidationFailed
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.calendar.models import CalendarDay, CalendarYear
 from onewindow.calendar.schedule_text import format_schedule_text
+from onewindow.calendar.statutory import statutory_holidays
 from onewindow.calendar.workdays import RANGE_END, RANGE_START, Result, WorkingDayTable
 from onewindow.core import clock
 from onewindow.core.errors import ValidationFailed
@@ -51,8 +53,11 @@ def _build() -> WorkingDayTable:
     rows = CalendarDay.objects.filter(year__confirmed=True).values_list("date", "kind")
     for day, kind in rows:
         (holidays if kind == CalendarDay.Kind.HOLIDAY else adjusted).append(day)
-    confirmed = CalendarYear.objects.filter(confirmed=True).values_list("year", flat=True)
-    return WorkingDayTable(holidays=holidays, adjusted_workdays=adjusted, confirmed_years=list(confirmed))
+    confirmed = set(CalendarYear.objects.filter(confirmed=True).values_list("year", flat=True))
+    for year in range(RANGE_START.year, RANGE_END.year + 1):
+        if year not in confirmed:  # the rule's statutory days, until the official schedule is in
+            holidays.extend(day for day, _name in statutory_holidays(year))
+    return WorkingDayTable(holidays=holidays, adjusted_workdays=adjusted, confirmed_years=confirmed)
 
 
 def table() -> WorkingDayTable:
@@ -172,8 +177,10 @@ def stored_year_range() -> tuple[int, int] | None:
 
 def year_schedules(first: int, last: int) -> list[dict[str, Any]]:
     """Each year from `first` to `last` with its stored schedule (two queries):
-    {"year", "confirmed", "source", "holidays": [(date, name)], "adjusted_workdays": [...]}.
-    A year with nothing stored is listed unconfirmed with no days."""
+    {"year", "confirmed", "source", "holidays": [(date, name)], "adjusted_workdays": [...],
+    "provisional_holidays": [(date, name)]}. A year with nothing stored is listed unconfirmed
+    with no days. `provisional_holidays` are the statutory days counted while the year is not
+    confirmed (computed by the rule, see statutory.py); empty for a confirmed year."""
     rows = {y.year: y for y in CalendarYear.objects.filter(year__gte=first, year__lte=last)}
     result: dict[int, dict[str, Any]] = {
         year: {
@@ -182,6 +189,7 @@ def year_schedules(first: int, last: int) -> list[dict[str, Any]]:
             "source": rows[year].source if year in rows else "",
             "holidays": [],
             "adjusted_workdays": [],
+            "provisional_holidays": [] if year in rows and rows[year].confirmed else statutory_holidays(year),
         }
         for year in range(first, last + 1)
     }

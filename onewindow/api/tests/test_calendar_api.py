@@ -20,7 +20,8 @@ BASE = "/api/v1/calendar"
         ("2026-09-30", 5, "2026-10-13", True),  # domain.md's example, through the adjusted Saturday 10-10
         ("2026-02-13", 2, "2026-02-24", True),  # Spring Festival 2026: 02-14 (adjusted), then 02-24
         ("2025-12-31", 1, "2026-01-04", True),  # across the year boundary onto an adjusted Sunday
-        ("2026-12-31", 1, "2027-01-01", False),  # 2027 has no confirmed schedule: Monday–Friday
+        # 2027 has no confirmed schedule: Monday–Friday minus the statutory days (元旦 Friday 01-01)
+        ("2026-12-31", 1, "2027-01-04", False),
         ("2026-10-01", 0, "2026-10-01", True),  # days=0 → the start day
     ],
 )
@@ -37,7 +38,7 @@ def test_working_days(client):
     response = client.get(f"{BASE}/working-days", {"start": "2026-09-30", "end": "2026-10-07"})
     assert response.json() == {"working_days": 0, "confirmed": True}
     response = client.get(f"{BASE}/working-days", {"start": "2026-12-30", "end": "2027-01-04"})
-    assert response.json() == {"working_days": 3, "confirmed": False}
+    assert response.json() == {"working_days": 2, "confirmed": False}
 
 
 def test_no_authentication_needed(client):
@@ -47,8 +48,9 @@ def test_no_authentication_needed(client):
 
 
 def test_an_edit_shows_at_once(client):
+    # unconfirmed: the rule's Spring Festival 02-05..02-08 is rest
     assert client.get(f"{BASE}/due-date", {"start": "2027-02-05", "days": 1}).json() == {
-        "due_date": "2027-02-08",
+        "due_date": "2027-02-09",
         "confirmed": False,
     }
     calendar_set_year(
@@ -57,6 +59,7 @@ def test_an_edit_shows_at_once(client):
         adjusted_workdays=[],
         confirmed=True,
     )
+    # the confirmed schedule replaces the rule: only its own days count
     assert client.get(f"{BASE}/due-date", {"start": "2027-02-05", "days": 1}).json() == {
         "due_date": "2027-02-10",
         "confirmed": True,
@@ -73,13 +76,31 @@ def test_years(client):
     assert y2026["confirmed"] is True
     assert {"date": "2026-02-17", "name": "春节"} in y2026["holidays"]
     assert {"date": "2026-10-10", "name": "国庆节"} in y2026["adjusted_workdays"]
-    assert years[-1] == {
+    assert y2026["provisional_holidays"] == []
+    y2027 = years[-1]
+    assert {key: value for key, value in y2027.items() if key != "provisional_holidays"} == {
         "year": 2027,
         "confirmed": False,
         "source": "",
         "holidays": [],
         "adjusted_workdays": [],
     }
+    assert [day["date"] for day in y2027["provisional_holidays"]] == [
+        "2027-01-01",
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+        "2027-04-05",
+        "2027-05-01",
+        "2027-05-02",
+        "2027-06-09",
+        "2027-09-15",
+        "2027-10-01",
+        "2027-10-02",
+        "2027-10-03",
+    ]
+    assert {"date": "2027-06-09", "name": "端午"} in y2027["provisional_holidays"]
 
     response = client.get(f"{BASE}/years", {"first": 2025, "last": 2026})
     assert [(y["year"], y["confirmed"]) for y in response.json()] == [(2025, True), (2026, True)]

@@ -66,7 +66,8 @@ def test_paste_view_prefills_the_stored_schedule(admin_client):
 
 
 def test_paste_view_saves_through_the_service(admin_client, org):
-    assert selectors.due_date(D(2027, 2, 5), 1).value == D(2027, 2, 8)
+    # unconfirmed 2027: 02-05 (除夕) and 02-08 (初三) are statutory holidays by the rule
+    assert selectors.due_date(D(2027, 2, 5), 1).value == D(2027, 2, 9)
     response = admin_client.post(
         reverse(PASTE), {"year": "2027", "text": SCHEDULE_2027, "confirmed": "on", "source": "国办发明电"}
     )

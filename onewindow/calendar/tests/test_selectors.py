@@ -44,12 +44,14 @@ pytestmark = pytest.mark.django_db
         (D(2025, 12, 31), 2, D(2026, 1, 5), True),
         # ... + 20 → 19 more Monday–Friday days in January 2026 (01-05..01-29)
         (D(2025, 12, 31), 20, D(2026, 1, 29), True),
-        # unconfirmed 2027 (nothing stored): Thursday 2026-12-31 + 1 → Friday 2027-01-01, counted
-        (D(2026, 12, 31), 1, D(2027, 1, 1), False),
-        # inside 2027: Monday–Friday only, Friday 02-05 + 5 → Friday 02-12 (whatever the Spring Festival)
-        (D(2027, 2, 5), 5, D(2027, 2, 12), False),
-        # from confirmed 2026 deep into 2027: unconfirmed
-        (D(2026, 12, 1), 30, D(2027, 1, 12), False),
+        # unconfirmed 2027 (nothing stored): Thursday 2026-12-31 + 1 → 元旦 Friday 2027-01-01 is a
+        # statutory holiday by the rule, so Monday 01-04
+        (D(2026, 12, 31), 1, D(2027, 1, 4), False),
+        # inside 2027: the rule's Spring Festival 02-05..02-08, no 调休: Thursday 02-04 + 5 → 02-09..02-12,
+        # then Monday 02-15
+        (D(2027, 2, 4), 5, D(2027, 2, 15), False),
+        # from confirmed 2026 deep into 2027: unconfirmed (12-02..12-31 is 22 days, 01-01 is rest)
+        (D(2026, 12, 1), 30, D(2027, 1, 13), False),
         # days=0 is the start day itself, even a holiday
         (D(2026, 10, 1), 0, D(2026, 10, 1), True),
         # days=0 in an unconfirmed year
@@ -83,8 +85,8 @@ def test_due_datetime_is_end_of_local_day():
         (D(2026, 2, 13), D(2026, 2, 28), 6, True),
         # the same day: nothing after start
         (D(2026, 1, 1), D(2026, 1, 1), 0, True),
-        # 12-31 (Thu), then unconfirmed 2027: 01-01 (Fri), 01-04 (Mon)
-        (D(2026, 12, 30), D(2027, 1, 4), 3, False),
+        # 12-31 (Thu), then unconfirmed 2027: 01-01 (Fri, 元旦 by the rule) is rest, 01-04 (Mon)
+        (D(2026, 12, 30), D(2027, 1, 4), 2, False),
     ],
 )
 def test_working_days(start, end, count, confirmed):
@@ -137,7 +139,16 @@ def test_year_schedules_and_text():
     assert (D(2026, 2, 17), "春节") in y2026["holidays"]
     assert (D(2026, 10, 10), "国庆节") in y2026["adjusted_workdays"]
     (y2027,) = selectors.year_schedules(2027, 2027)
-    assert y2027 == {"year": 2027, "confirmed": False, "source": "", "holidays": [], "adjusted_workdays": []}
+    assert {key: value for key, value in y2027.items() if key != "provisional_holidays"} == {
+        "year": 2027,
+        "confirmed": False,
+        "source": "",
+        "holidays": [],
+        "adjusted_workdays": [],
+    }
+    assert y2027["provisional_holidays"][:2] == [(D(2027, 1, 1), "元旦"), (D(2027, 2, 5), "春节")]
+    assert len(y2027["provisional_holidays"]) == 13
+    assert y2026["provisional_holidays"] == []  # a confirmed year counts its schedule only
     text = selectors.schedule_text(2026)
     assert "2026-02-15..2026-02-23 春节" in text
     assert "2026-10-10 国庆节" in text
@@ -156,8 +167,9 @@ def test_cached_table_is_reused_and_a_change_elsewhere_is_noticed(django_assert_
     rebuilt = selectors.table()
     assert rebuilt is not first
     assert rebuilt.is_confirmed(2026) is False
-    # 2026 unconfirmed now counts Monday–Friday: National Day's Thursday 10-01 is counted
-    assert selectors.add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 1)
+    # 2026 unconfirmed now counts Monday–Friday minus the statutory days: 10-01..10-03 only, so
+    # Monday 10-05 (a holiday in the official schedule) is counted
+    assert selectors.add_working_days(D(2026, 9, 30), 1) == D(2026, 10, 5)
 
 
 def test_an_unconfirmed_years_days_are_not_counted():
@@ -165,7 +177,8 @@ def test_an_unconfirmed_years_days_are_not_counted():
     row.confirmed = False
     row.save()
     selectors.invalidate()
-    assert selectors.is_working_day(D(2026, 10, 1)) is True  # Thursday, draft holiday ignored
+    assert selectors.is_working_day(D(2026, 10, 5)) is True  # Monday, draft holiday ignored
+    assert selectors.is_working_day(D(2026, 10, 1)) is False  # Thursday, statutory by the rule
     assert selectors.is_working_day(D(2026, 10, 10)) is False  # Saturday, draft adjusted day ignored
 
 

@@ -63,9 +63,9 @@ def test_set_year_replaces_the_days_and_audits(org):
 
 
 def test_the_next_due_date_reflects_an_edit(django_capture_on_commit_callbacks):
-    # 2027 unconfirmed: Friday 02-05 + 1 → Monday 02-08, unconfirmed.
+    # 2027 unconfirmed: Friday 02-05 + 1 → the rule's Spring Festival 02-05..02-08 → Tuesday 02-09.
     before = selectors.due_date(D(2027, 2, 5), 1)
-    assert (before.value, before.confirmed) == (D(2027, 2, 8), False)
+    assert (before.value, before.confirmed) == (D(2027, 2, 9), False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         calendar_set_year(
             year=2027, holidays=SPRING_2027, adjusted_workdays=[(D(2027, 2, 20), "春节")], confirmed=True

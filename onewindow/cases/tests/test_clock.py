@@ -31,8 +31,8 @@ D = dt.date.fromisoformat
         # pauses and extensions lengthen the limit
         ("2026-09-01", 10, 3, 0, "2026-09-18", True),
         ("2026-09-01", 10, 3, 5, "2026-09-24", True),
-        # into 2027, whose schedule is not confirmed: Monday–Friday only
-        ("2026-12-31", 3, 0, 0, "2027-01-05", False),
+        # into 2027, whose schedule is not confirmed: Monday–Friday minus the statutory days (元旦 01-01)
+        ("2026-12-31", 3, 0, 0, "2027-01-06", False),
     ],
 )
 def test_case_due_at(
