@@ -115,7 +115,8 @@ class CalendarYearAdmin(admin.ModelAdmin):
         if obj.confirmed:
             return format_html('<span style="color:#2e7d32">✔ {}</span>', gettext("confirmed"))
         return format_html(
-            '<strong style="color:#ba2121">✘ {}</strong>', gettext("unconfirmed: statutory holidays only, no adjusted days")
+            '<strong style="color:#ba2121">✘ {}</strong>',
+            gettext("unconfirmed: statutory holidays only, no adjusted days"),
         )
 
     @admin.display(description=_("holidays"), ordering="holiday_total")
@@ -229,7 +230,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
                 form.add_error(None, exc.message)
             return None
         self.log_change(request, row, gettext("Replaced the schedule from pasted text."))
-        status = gettext("confirmed") if row.confirmed else gettext("unconfirmed: statutory holidays only, no adjusted days")
+        status = (
+            gettext("confirmed")
+            if row.confirmed
+            else gettext("unconfirmed: statutory holidays only, no adjusted days")
+        )
         messages.success(
             request,
             gettext(
