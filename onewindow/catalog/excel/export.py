@@ -13,7 +13,17 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from onewindow.catalog import selectors
-from onewindow.catalog.excel.columns import README_SHEET, SHEET_BY_NAME, SHEETS, TYPE_LABELS
+from onewindow.catalog.excel.columns import (
+    BOOL,
+    CHOICE,
+    FALSE_TEXT,
+    README_SHEET,
+    SHEET_BY_NAME,
+    SHEETS,
+    TRUE_TEXT,
+    TYPE_LABELS,
+    Column,
+)
 from onewindow.catalog.models import Bundle, Theme
 from onewindow.catalog.spec import bundle_spec, item_spec, theme_spec
 from onewindow.org.models import Center
@@ -30,6 +40,16 @@ def _cell(ws: Any, value: Any, *, bold: bool = False) -> WriteOnlyCell:
     if bold:
         cell.font = Font(bold=True)
     return cell
+
+
+def _workbook_value(column: Column, value: Any) -> Any:
+    """A spec value as the workbook shows it: enumerated codes as their Chinese labels, booleans
+    as 是/否."""
+    if column.kind == CHOICE and value:
+        return column.to_cell(str(value))
+    if column.kind == BOOL and isinstance(value, bool):
+        return TRUE_TEXT if value else FALSE_TEXT
+    return value
 
 
 def _rows(center: Center) -> dict[str, list[list[Any]]]:
@@ -74,18 +94,19 @@ def catalog_export_workbook(*, center: Center) -> bytes:
     """The center's published catalog, its themes and bundles as an .xlsx workbook."""
     wb = Workbook(write_only=True)
     readme = wb.create_sheet(README_SHEET)
-    readme.column_dimensions["A"].width = 24
-    readme.column_dimensions["B"].width = 26
-    readme.column_dimensions["C"].width = 22
-    readme.column_dimensions["D"].width = 8
-    readme.column_dimensions["E"].width = 80
+    for letter, width in zip("ABCDEFG", (18, 24, 24, 22, 8, 60, 60), strict=True):
+        readme.column_dimensions[letter].width = width
     readme.append(
         [_cell(readme, _("The catalog workbook of %(center)s") % {"center": center.name}, bold=True)]
     )
     for line in (
         _(
             "Every sheet below is required on import; "
-            "the first row of each sheet is its header of fixed keys."
+            "the first row of each sheet is its header of fixed column names."
+        ),
+        _(
+            "Enumerated columns take one of the values listed (in Chinese); yes/no columns take 是 or 否. "
+            "Older workbooks with English sheet names, column keys and codes are accepted too."
         ),
         _("Rows of the materials, steps and bundle sheets are in order: their order is the position."),
         _("An import is all or nothing: any error and nothing is written; the error report names the cell."),
@@ -96,31 +117,40 @@ def catalog_export_workbook(*, center: Center) -> bytes:
     readme.append(
         [
             _cell(readme, h, bold=True)
-            for h in (_("sheet"), _("column"), _("type"), _("required"), _("meaning"))
+            for h in (_("sheet"), _("column"), _("key"), _("type"), _("required"), _("meaning"), _("values"))
         ]
     )
     for sheet in SHEETS:
         readme.append(
-            [_cell(readme, sheet.name, bold=True), None, None, None, _cell(readme, str(sheet.meaning))]
+            [
+                _cell(readme, sheet.title, bold=True),
+                None,
+                _cell(readme, sheet.name),
+                None,
+                None,
+                _cell(readme, str(sheet.meaning)),
+            ]
         )
         for col in sheet.columns:
             readme.append(
                 [
-                    _cell(readme, sheet.name),
+                    _cell(readme, sheet.title),
+                    _cell(readme, col.header),
                     _cell(readme, col.key),
                     _cell(readme, str(TYPE_LABELS[col.kind])),
                     _cell(readme, _("yes") if col.required else ""),
                     _cell(readme, str(col.meaning)),
+                    _cell(readme, col.values_text() if col.kind == CHOICE else ""),
                 ]
             )
     rows = _rows(center)
     for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.name)
+        ws = wb.create_sheet(sheet.title)
         for n, col in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(n)].width = max(12, len(col.key) + 4)
-        ws.append([_cell(ws, key, bold=True) for key in sheet.keys])
+            ws.column_dimensions[get_column_letter(n)].width = max(12, 2 * len(col.header) + 4)
+        ws.append([_cell(ws, header, bold=True) for header in sheet.headers])
         for row in rows[sheet.name]:
-            ws.append([_cell(ws, v) for v in row])
+            ws.append([_cell(ws, _workbook_value(col, v)) for col, v in zip(sheet.columns, row, strict=True)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from onewindow.catalog import services
-from onewindow.catalog.excel.columns import SHEET_BY_NAME, SHEETS
-from onewindow.catalog.excel.reading import CellError, ParsedWorkbook, Row, read_workbook
+from onewindow.catalog.excel.columns import SHEET_BY_NAME, sheet_position
+from onewindow.catalog.excel.reading import ParsedWorkbook, Row, read_workbook
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.org.models import Center, User
 
@@ -232,16 +232,10 @@ def catalog_import_workbook(
         row, column = _locate(rule_error, theme_rows, item_sources, bundle_sources)
         if column is not None and (row.sheet, row.number, column) in parsed.bad_cells:
             continue  # already reported as an unreadable cell
-        sheet, number, col, cell = row.where(column)
-        errors.append(CellError(sheet, number, col, cell, rule_error["message"]))
+        errors.append(row.error(column, rule_error["message"]))
     if errors:
         unique = list(dict.fromkeys(errors))
-        unique.sort(
-            key=lambda e: (
-                [s.name for s in SHEETS].index(e.sheet) if e.sheet in SHEET_BY_NAME else -1,
-                e.row or 0,
-            )
-        )
+        unique.sort(key=lambda e: (sheet_position(e.sheet), e.row or 0))
         raise ValidationFailed(
             _("The workbook was not imported: %(count)s problems to fix. First: %(first)s")
             % {"count": len(unique), "first": str(unique[0])},

@@ -1,5 +1,11 @@
 """Reading a workbook: sheets, header rows and cell values parsed by column type; every problem
-becomes a CellError naming its sheet, row, column and cell."""
+becomes a CellError naming its sheet (as titled in the workbook), row, column (its Chinese header)
+and cell.
+
+A sheet is found by its Chinese title or its English name, a column by its Chinese header or its
+key (spaces and the width of brackets do not matter), an enumerated value by its Chinese label,
+its code or its English label: workbooks exported before the headers were in Chinese import as
+they did."""
 
 from __future__ import annotations
 
@@ -16,7 +22,19 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from onewindow.catalog.excel.columns import BOOL, DATE, INT, LIST, OPT_INT, SHEETS, TEXT, SheetSpec
+from onewindow.catalog.excel.columns import (
+    BOOL,
+    CHOICE,
+    DATE,
+    INT,
+    LIST,
+    OPT_INT,
+    SHEETS,
+    TEXT,
+    Column,
+    SheetSpec,
+    normalize,
+)
 from onewindow.core.errors import ValidationFailed
 
 
@@ -27,6 +45,7 @@ class CellError:
     column: str | None
     cell: str | None
     message: str
+    key: str | None = None  # the column's key (e.g. legal_limit), for programs
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +54,7 @@ class CellError:
             "column": self.column,
             "cell": self.cell,
             "message": self.message,
+            "key": self.key,
         }
 
     def __str__(self) -> str:
@@ -58,22 +78,29 @@ class CellError:
 def error_report(details: Iterable[dict[str, Any]]) -> list[str]:
     """Readable lines of an import's error details (the list in ValidationFailed.details)."""
     return [
-        str(CellError(d["sheet"], d.get("row"), d.get("column"), d.get("cell"), d["message"]))
+        str(CellError(d["sheet"], d.get("row"), d.get("column"), d.get("cell"), d["message"], d.get("key")))
         for d in details
     ]
 
 
 @dataclass
 class Row:
-    sheet: str
+    sheet: str  # the sheet's title as it is in the workbook
     number: int
     values: dict[str, Any]
     letters: dict[str, str]
+    spec: SheetSpec
 
-    def where(self, column: str | None) -> tuple[str, int, str | None, str | None]:
+    def where(self, column: str | None) -> CellError:
+        """A CellError (without message) at this row and the column of key `column`."""
         if column is None or column not in self.letters:
-            return self.sheet, self.number, None, None
-        return self.sheet, self.number, column, f"{self.letters[column]}{self.number}"
+            return CellError(self.sheet, self.number, None, None, "")
+        header = self.spec.column(column).header
+        return CellError(self.sheet, self.number, header, f"{self.letters[column]}{self.number}", "", column)
+
+    def error(self, column: str | None, message: str) -> CellError:
+        where = self.where(column)
+        return CellError(where.sheet, where.row, where.column, where.cell, message, where.key)
 
 
 _TRUE = {"true", "yes", "y", "1", "是", "t"}
@@ -81,11 +108,22 @@ _FALSE = {"false", "no", "n", "0", "否", "f"}
 _LIST_SPLIT = re.compile(r"[,，;；\s]+")
 
 
-def _parse(kind: str, raw: Any) -> tuple[Any, str | None]:
+def _parse(column: Column, raw: Any) -> tuple[Any, str | None]:
     """(value, error message)."""
+    kind = column.kind
     if isinstance(raw, str):
         raw = raw.strip()
     empty = raw is None or raw == ""
+    if kind == CHOICE:
+        if empty:
+            return "", None
+        code = column.to_code(str(raw))
+        if code is None:
+            return None, _("%(value)s is not one of the values of this column: %(values)s.") % {
+                "value": raw,
+                "values": column.values_text(),
+            }
+        return code, None
     if kind == TEXT:
         if empty:
             return "", None
@@ -145,8 +183,7 @@ class ParsedWorkbook:
     bad_cells: set[tuple[str, int, str]] = field(default_factory=set)
 
     def error(self, row: Row, column: str | None, message: str) -> None:
-        sheet, number, col, cell = row.where(column)
-        self.errors.append(CellError(sheet, number, col, cell, message))
+        self.errors.append(row.error(column, message))
 
 
 def read_workbook(data: bytes) -> ParsedWorkbook:
@@ -163,20 +200,21 @@ def read_workbook(data: bytes) -> ParsedWorkbook:
         ) from exc
     try:
         for sheet in SHEETS:
-            if sheet.name not in wb.sheetnames:
+            title = next((t for t in (sheet.title, sheet.name) if t in wb.sheetnames), None)
+            if title is None:
                 parsed.structural = True
                 parsed.errors.append(
                     CellError(
-                        sheet.name,
+                        sheet.title,
                         None,
                         None,
                         None,
                         _("The sheet %(sheet)s is missing: add it, with the header row %(header)s.")
-                        % {"sheet": sheet.name, "header": ", ".join(sheet.keys)},
+                        % {"sheet": sheet.title, "header": ", ".join(sheet.headers)},
                     )
                 )
                 continue
-            sheet_rows = _read_sheet(sheet, wb[sheet.name], parsed)
+            sheet_rows = _read_sheet(sheet, wb[title], parsed)
             if sheet_rows is not None:
                 parsed.rows[sheet.name] = sheet_rows
     finally:
@@ -186,8 +224,10 @@ def read_workbook(data: bytes) -> ParsedWorkbook:
 
 def _read_sheet(sheet: SheetSpec, ws: Any, parsed: ParsedWorkbook) -> list[Row] | None:
     """The non-empty rows of a sheet, or None when its header row is wrong."""
+    title = str(ws.title)
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
+    by_name = {normalize(c.header): c.key for c in sheet.columns} | {normalize(k): k for k in sheet.keys}
     positions: dict[str, int] = {}
     header_ok = True
     for index, raw in enumerate(header):
@@ -195,40 +235,45 @@ def _read_sheet(sheet: SheetSpec, ws: Any, parsed: ParsedWorkbook) -> list[Row] 
         if not name:
             continue
         letter = get_column_letter(index + 1)
-        if name not in sheet.keys:
+        key = by_name.get(normalize(name))
+        if key is None:
             parsed.errors.append(
                 CellError(
-                    sheet.name,
+                    title,
                     1,
                     name,
                     f"{letter}1",
                     _("Unknown column %(column)s in the header row: the columns are %(columns)s.")
-                    % {"column": name, "columns": ", ".join(sheet.keys)},
+                    % {"column": name, "columns": ", ".join(sheet.headers)},
                 )
             )
             header_ok = False
-        elif name in positions:
+        elif key in positions:
             parsed.errors.append(
                 CellError(
-                    sheet.name,
+                    title,
                     1,
-                    name,
+                    sheet.column(key).header,
                     f"{letter}1",
-                    _("Column %(column)s appears twice in the header row.") % {"column": name},
+                    _("Column %(column)s appears twice in the header row.")
+                    % {"column": sheet.column(key).header},
+                    key,
                 )
             )
             header_ok = False
         else:
-            positions[name] = index
-    for key in sheet.keys:
-        if key not in positions:
+            positions[key] = index
+    for col in sheet.columns:
+        if col.key not in positions:
             parsed.errors.append(
                 CellError(
-                    sheet.name,
+                    title,
                     1,
-                    key,
+                    col.header,
                     None,
-                    _("Column %(column)s is missing from the header row (row 1): add it.") % {"column": key},
+                    _("Column %(column)s is missing from the header row (row 1): add it.")
+                    % {"column": col.header},
+                    col.key,
                 )
             )
             header_ok = False
@@ -241,15 +286,15 @@ def _read_sheet(sheet: SheetSpec, ws: Any, parsed: ParsedWorkbook) -> list[Row] 
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
-        row = Row(sheet.name, number, {}, letters)
+        row = Row(title, number, {}, letters, sheet)
         for col in sheet.columns:
-            value, message = _parse(col.kind, cells[col.key])
+            value, message = _parse(col, cells[col.key])
             if message:
                 parsed.error(row, col.key, message)
-                parsed.bad_cells.add((sheet.name, number, col.key))
+                parsed.bad_cells.add((title, number, col.key))
             elif col.required and value in ("", None, []):
-                parsed.error(row, col.key, _("%(column)s is required: fill it in.") % {"column": col.key})
-                parsed.bad_cells.add((sheet.name, number, col.key))
+                parsed.error(row, col.key, _("%(column)s is required: fill it in.") % {"column": col.header})
+                parsed.bad_cells.add((title, number, col.key))
             row.values[col.key] = value
         out.append(row)
     return out

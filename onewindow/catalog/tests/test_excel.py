@@ -78,9 +78,16 @@ def save(wb) -> bytes:
     return buffer.getvalue()
 
 
+def sheet(wb, name):
+    """The sheet of key `name` (e.g. "items"), titled in Chinese in the workbook (事项)."""
+    return wb[excel.SHEET_BY_NAME[name].title]
+
+
 def column_of(ws, key):
+    """The letter of the column of key `key` (its header is in Chinese, or the key in an old workbook)."""
+    spec = excel.SHEET_BY_TITLE.get(ws.title) or excel.SHEET_BY_NAME[ws.title]
     for cell in ws[1]:
-        if cell.value == key:
+        if cell.value in (spec.column(key).header, key):
             return cell.column_letter
     raise KeyError(key)
 
@@ -94,17 +101,18 @@ def import_errors(org, data):
 def test_export_has_every_sheet_with_fixed_headers(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    assert wb.sheetnames == [excel.README_SHEET, *[s.name for s in excel.SHEETS]]
-    for sheet in excel.SHEETS:
-        assert [c.value for c in wb[sheet.name][1]] == sheet.keys
-    assert wb["items"].max_row == 4
-    assert wb["steps"].max_row == 1 + 3 + 1 + 2
-    assert wb["items"]["A2"].value == "SC-001"
+    assert wb.sheetnames == [excel.README_SHEET, *[s.title for s in excel.SHEETS]]
+    assert wb.sheetnames[1:4] == ["事项", "申报材料", "办理流程"]
+    for spec in excel.SHEETS:
+        assert [c.value for c in wb[spec.title][1]] == spec.headers
+    assert sheet(wb, "items").max_row == 4
+    assert sheet(wb, "steps").max_row == 1 + 3 + 1 + 2
+    assert sheet(wb, "items")["A2"].value == "SC-001"
     # Text that looks like a formula stays text.
-    conditions = wb["items"][f"{column_of(wb['items'], 'conditions')}2"]
+    conditions = sheet(wb, "items")[f"{column_of(sheet(wb, 'items'), 'conditions')}2"]
     assert conditions.value == "=SUM(A1)\n第二行" and conditions.data_type == "s"
-    readme_keys = {(row[0].value, row[1].value) for row in wb[excel.README_SHEET].iter_rows(min_row=2)}
-    assert ("items", "legal_limit") in readme_keys
+    readme = {(r[0].value, r[1].value, r[2].value) for r in wb[excel.README_SHEET].iter_rows(min_row=2)}
+    assert ("事项", "法定时限（工作日）", "legal_limit") in readme
 
 
 def test_round_trip_creates_no_new_versions(org):
@@ -146,7 +154,7 @@ def test_round_trip_into_another_center_gives_the_same_catalog(org):
 def test_changed_cell_makes_one_new_version(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    ws = wb["items"]
+    ws = sheet(wb, "items")
     ws[f"{column_of(ws, 'promised_limit')}2"] = 9
     result = excel.catalog_import_workbook(center=org.center, data=save(wb))
     assert (result.items_new_versions, result.items_unchanged) == (1, 2)
@@ -156,15 +164,16 @@ def test_changed_cell_makes_one_new_version(org):
 def test_missing_sheet(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    del wb["steps"]
+    del wb["办理流程"]
     assert import_errors(org, save(wb)) == [
         {
-            "sheet": "steps",
+            "sheet": "办理流程",
             "row": None,
             "column": None,
             "cell": None,
-            "message": "The sheet steps is missing: add it, with the header row "
-            "item_code, name, kind, post_code, limit_days, on_site.",
+            "message": "The sheet 办理流程 is missing: add it, with the header row "
+            "事项编码, 环节名称, 环节类型, 岗位编码, 环节时限（工作日）, 现场办理.",
+            "key": None,
         }
     ]
 
@@ -172,25 +181,27 @@ def test_missing_sheet(org):
 def test_wrong_header(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    ws = wb["items"]
+    ws = sheet(wb, "items")
     letter = column_of(ws, "legal_limit")
-    ws[f"{letter}1"] = "legal_limt"
+    ws[f"{letter}1"] = "法定期限"
     assert import_errors(org, save(wb)) == [
         {
-            "sheet": "items",
+            "sheet": "事项",
             "row": 1,
-            "column": "legal_limt",
+            "column": "法定期限",
             "cell": f"{letter}1",
-            "message": "Unknown column legal_limt in the header row: the columns are "
-            + ", ".join(excel.SHEET_BY_NAME["items"].keys)
+            "message": "Unknown column 法定期限 in the header row: the columns are "
+            + ", ".join(excel.SHEET_BY_NAME["items"].headers)
             + ".",
+            "key": None,
         },
         {
-            "sheet": "items",
+            "sheet": "事项",
             "row": 1,
-            "column": "legal_limit",
+            "column": "法定时限（工作日）",
             "cell": None,
-            "message": "Column legal_limit is missing from the header row (row 1): add it.",
+            "message": "Column 法定时限（工作日） is missing from the header row (row 1): add it.",
+            "key": "legal_limit",
         },
     ]
 
@@ -198,16 +209,17 @@ def test_wrong_header(org):
 def test_text_in_a_number_column(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    ws = wb["items"]
+    ws = sheet(wb, "items")
     letter = column_of(ws, "legal_limit")
     ws[f"{letter}3"] = "二十"
     assert import_errors(org, save(wb)) == [
         {
-            "sheet": "items",
+            "sheet": "事项",
             "row": 3,
-            "column": "legal_limit",
+            "column": "法定时限（工作日）",
             "cell": f"{letter}3",
             "message": "Expected a whole number, found 二十.",
+            "key": "legal_limit",
         }
     ]
 
@@ -215,28 +227,29 @@ def test_text_in_a_number_column(org):
 def test_bad_boolean_and_date(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    ws = wb["items"]
+    ws = sheet(wb, "items")
     ws[f"{column_of(ws, 'online_allowed')}2"] = "maybe"
     ws[f"{column_of(ws, 'valid_to')}2"] = "next year"
     messages = [(e["row"], e["column"], e["message"]) for e in import_errors(org, save(wb))]
     assert messages == [
-        (2, "online_allowed", "Expected TRUE or FALSE (or 是/否), found maybe."),
-        (2, "valid_to", "Expected a date like 2026-01-31, found next year."),
+        (2, "可网上申报", "Expected TRUE or FALSE (or 是/否), found maybe."),
+        (2, "有效期止", "Expected a date like 2026-01-31, found next year."),
     ]
 
 
 def test_duplicate_code(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    ws = wb["items"]
+    ws = sheet(wb, "items")
     ws.append([c.value for c in ws[3]])
     assert import_errors(org, save(wb)) == [
         {
-            "sheet": "items",
+            "sheet": "事项",
             "row": 5,
-            "column": "code",
+            "column": "事项编码",
             "cell": "A5",
             "message": "Code SC-002 is used by 2 items: codes must be unique within a center.",
+            "key": "code",
         }
     ]
 
@@ -244,16 +257,17 @@ def test_duplicate_code(org):
 def test_unknown_department(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    ws = wb["items"]
+    ws = sheet(wb, "items")
     letter = column_of(ws, "department_code")
     ws[f"{letter}4"] = "GA"
     assert import_errors(org, save(wb)) == [
         {
-            "sheet": "items",
+            "sheet": "事项",
             "row": 4,
-            "column": "department_code",
+            "column": "实施部门编码",
             "cell": f"{letter}4",
             "message": "Unknown department GA: use the code of a department of this center.",
+            "key": "department_code",
         }
     ]
 
@@ -261,20 +275,20 @@ def test_unknown_department(org):
 def test_rule_errors_are_mapped_to_child_rows(org):
     load_catalog(org)
     wb = workbook(excel.catalog_export_workbook(center=org.center))
-    materials = wb["materials"]
+    materials = sheet(wb, "materials")
     materials[f"{column_of(materials, 'copies')}3"] = 0
-    steps = wb["steps"]
+    steps = sheet(wb, "steps")
     steps[f"{column_of(steps, 'post_code')}2"] = "boss"
-    mappings = wb["bundle_field_mappings"]
+    mappings = sheet(wb, "bundle_field_mappings")
     mappings[f"{column_of(mappings, 'item_code')}2"] = "SC-002"
     details = import_errors(org, save(wb))
     assert [(e["sheet"], e["row"], e["column"], e["message"]) for e in details] == [
-        ("materials", 3, "copies", "Material 营业执照 has 0 copies: copies must be at least 1."),
-        ("steps", 2, "post_code", "Unknown post boss: use the code of an existing post."),
+        ("申报材料", 3, "份数", "Material 营业执照 has 0 copies: copies must be at least 1."),
+        ("办理流程", 2, "岗位编码", "Unknown post boss: use the code of an existing post."),
         (
-            "bundle_field_mappings",
+            "一件事字段对应",
             2,
-            "item_code",
+            "事项编码",
             "Field company_name maps to item SC-002, which is not in the bundle: add the item first.",
         ),
     ]
@@ -282,7 +296,7 @@ def test_rule_errors_are_mapped_to_child_rows(org):
 
 def test_one_bad_cell_writes_nothing(org):
     wb = workbook(excel.catalog_export_workbook(center=org.center))  # an empty catalog
-    items, materials, steps = wb["items"], wb["materials"], wb["steps"]
+    items, materials, steps = sheet(wb, "items"), sheet(wb, "materials"), sheet(wb, "steps")
     keys = excel.SHEET_BY_NAME["items"].keys
     for n in range(1, 6):
         row = {k: None for k in keys}
@@ -300,11 +314,12 @@ def test_one_bad_cell_writes_nothing(org):
     details = import_errors(org, save(wb))
     assert details == [
         {
-            "sheet": "items",
+            "sheet": "事项",
             "row": 5,
-            "column": "promised_limit",
+            "column": "承诺时限（工作日）",
             "cell": f"{column_of(items, 'promised_limit')}5",
             "message": "An instant item is decided in one sitting: its promised limit must be 0, not 3.",
+            "key": "promised_limit",
         }
     ]
     assert not ServiceItem.objects.exists()
@@ -336,12 +351,13 @@ def test_management_commands(org, tmp_path, capsys):
     assert "Items: 0 created, 0 new versions, 3 unchanged." in capsys.readouterr().out
 
     wb = load_workbook(path)
-    wb["items"][f"{column_of(wb['items'], 'legal_limit')}2"] = "x"
+    sheet(wb, "items")[f"{column_of(sheet(wb, 'items'), 'legal_limit')}2"] = "x"
     wb.save(path)
     with pytest.raises(CommandError):
         call_command("import_catalog", str(path), "--center", org.center.code)
     err = capsys.readouterr().err
-    letter = column_of(wb["items"], "legal_limit")
+    letter = column_of(sheet(wb, "items"), "legal_limit")
     assert (
-        f"Sheet items, row 2, column legal_limit (cell {letter}2): Expected a whole number, found x." in err
+        f"Sheet 事项, row 2, column 法定时限（工作日） (cell {letter}2): Expected a whole number, found x."
+        in err
     )
