@@ -259,7 +259,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "on_site",
                 "现场办理",
                 BOOL,
-                gettext_lazy("Done at the center (TRUE) or back in the department (FALSE)."),
+                gettext_lazy("Done at the center (是) or back in the department (否)."),
             ),
         ),
     ),

@@ -226,17 +226,17 @@ def test_workbook_download_and_upload(admin_client, org):
     response = admin_client.get(reverse("admin:catalog_serviceitem_export"))
     assert response.status_code == 200
     data = response.content
-    assert load_workbook(io.BytesIO(data))["items"]["A2"].value == "SC-001"
+    assert load_workbook(io.BytesIO(data))["事项"]["A2"].value == "SC-001"
 
     wb = load_workbook(io.BytesIO(data))
-    wb["items"]["G2"] = "十"  # legal_limit
+    wb["事项"]["G2"] = "十"  # legal_limit
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)
     buffer.name = "catalog.xlsx"
     response = admin_client.post(reverse("admin:catalog_serviceitem_import"), {"workbook": buffer})
     assert response.status_code == 200
-    assert "Sheet items, row 2, column legal_limit (cell G2): Expected a whole number, found 十." in (
+    assert "Sheet 事项, row 2, column 法定时限（工作日） (cell G2): Expected a whole number, found 十." in (
         response.content.decode()
     )
 
