@@ -64,8 +64,8 @@ class Column:
             return {str(value): str(label) for value, label in self.choices.choices}
 
     def values_text(self) -> str:
-        """The accepted values of an enumerated column, for the 说明 sheet: "即办件 (instant), …"."""
-        return "，".join(f"{label}（{code}）" for code, label in self.labels().items())
+        """The accepted values of an enumerated column, for the 说明 sheet: "即办件（instant）、…"."""
+        return "、".join(f"{label}（{code}）" for code, label in self.labels().items())
 
     def to_cell(self, code: str) -> str:
         """The workbook value of a code (a code without a label is written as it is)."""
@@ -132,9 +132,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "kind",
                 "事项类别",
                 ServiceItemVersion.Kind,
-                gettext_lazy(
-                    "Kind: license, public_service, confirmation, registration, filing, other_power."
-                ),
+                gettext_lazy("Kind of item (事项类别)."),
             ),
             _c(
                 "department_code",
@@ -153,7 +151,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "handling_type",
                 "办件类型",
                 ServiceItemVersion.HandlingType,
-                gettext_lazy("Handling type: instant (即办件), promised (承诺件), reported, joint."),
+                gettext_lazy("Handling type (办件类型): 即办件 is decided in one sitting."),
                 True,
             ),
             _c(
@@ -214,14 +212,14 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "requirement",
                 "是否必要",
                 Material.Requirement,
-                gettext_lazy("required or conditional."),
+                gettext_lazy("Whether the material is always required or only in some cases (视情形)."),
             ),
             _c("condition", "提供情形", TEXT, gettext_lazy("When a conditional material is required.")),
             _c(
                 "form",
                 "材料形式",
                 Material.Form,
-                gettext_lazy("original, copy, original_and_copy or electronic."),
+                gettext_lazy("The form in which the material is handed in."),
             ),
             _c("copies", "份数", INT, gettext_lazy("Number of copies, at least 1.")),
             _c(
@@ -244,7 +242,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "kind",
                 "环节类型",
                 ProcessStep.Kind,
-                gettext_lazy("accept, review, approve, decide, certify, report or other."),
+                gettext_lazy("Kind of step."),
                 True,
             ),
             _c(
@@ -270,7 +268,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         (
             _c("code", "主题编码", TEXT, gettext_lazy("Theme code."), True),
             _c("name", "主题名称", TEXT, gettext_lazy("Theme name."), True),
-            _c("audience", "服务对象", Theme.Audience, gettext_lazy("person, enterprise or both.")),
+            _c("audience", "服务对象", Theme.Audience, gettext_lazy("Who the theme is for.")),
             _c("position", "显示顺序", INT, gettext_lazy("Display order.")),
         ),
     ),
@@ -344,7 +342,7 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "field_type",
                 "字段类型",
                 BundleField.FieldType,
-                gettext_lazy("text, number, date, choice, id_number or phone."),
+                gettext_lazy("Type of the field."),
             ),
             _c("required", "必填", BOOL, gettext_lazy("Required.")),
             _c("choices", "选项", TEXT, gettext_lazy("For a choice field: the choices separated by |.")),
@@ -378,13 +376,13 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "requirement",
                 "是否必要",
                 Material.Requirement,
-                gettext_lazy("required or conditional."),
+                gettext_lazy("Whether the material is always required or only in some cases (视情形)."),
             ),
             _c(
                 "form",
                 "材料形式",
                 Material.Form,
-                gettext_lazy("original, copy, original_and_copy or electronic."),
+                gettext_lazy("The form in which the material is handed in."),
             ),
             _c("copies", "份数", INT, gettext_lazy("Number of copies, at least 1.")),
             _c(

@@ -54,7 +54,7 @@ def test_export_is_in_chinese(org):
     readme = [[c.value for c in row] for row in wb[excel.README_SHEET].iter_rows()]
     handling = next(row for row in readme if row[2] == "handling_type")
     assert handling[:3] == ["事项", "办件类型", "handling_type"]
-    assert handling[6] == "即办件（instant），承诺件（promised），上报件（reported），联办件（joint）"
+    assert handling[6] == "即办件（instant）、承诺件（promised）、上报件（reported）、联办件（joint）"
 
 
 def test_export_is_in_chinese_whatever_the_interface_language(org):
@@ -290,7 +290,7 @@ def test_an_unknown_value_names_the_sheet_row_and_chinese_header(org):
             "column": "办件类型",
             "cell": f"{letter}3",
             "message": "加急件 is not one of the values of this column: "
-            "即办件（instant），承诺件（promised），上报件（reported），联办件（joint）.",
+            "即办件（instant）、承诺件（promised）、上报件（reported）、联办件（joint）.",
             "key": "handling_type",
         },
         {
@@ -299,7 +299,7 @@ def test_an_unknown_value_names_the_sheet_row_and_chinese_header(org):
             "column": "材料形式",
             "cell": f"{column_of(materials, 'form')}2",
             "message": "传真件 is not one of the values of this column: "
-            "原件（original），复印件（copy），原件及复印件（original_and_copy），电子版（electronic）.",
+            "原件（original）、复印件（copy）、原件及复印件（original_and_copy）、电子版（electronic）.",
             "key": "form",
         },
     ]
