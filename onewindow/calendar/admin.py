@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.calendar import selectors
 from onewindow.calendar.models import CalendarDay, CalendarYear
 from onewindow.calendar.services import SOURCE_MAX_LENGTH, calendar_set_year, parse_schedule_text
+from onewindow.calendar.statutory import statutory_holidays
 from onewindow.calendar.workdays import RANGE_END, RANGE_START
 from onewindow.core import clock
 from onewindow.core.errors import DomainError
@@ -155,7 +156,13 @@ class CalendarYearAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_paste": request.user.has_perm(CHANGE_PERMISSION),
-            "unconfirmed_years": selectors.unconfirmed_years(this_year, this_year + 1),
+            "unconfirmed_years": [
+                {
+                    "year": year,
+                    "days": "、".join(f"{day.isoformat()} {name}" for day, name in statutory_holidays(year)),
+                }
+                for year in selectors.unconfirmed_years(this_year, this_year + 1)
+            ],
         }
         return super().changelist_view(request, extra_context)
 

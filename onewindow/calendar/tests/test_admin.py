@@ -51,6 +51,9 @@ def test_changelist_shows_unconfirmed_years_clearly(admin_client):
     content = response.content.decode()
     assert "未确认" in content  # the 2027 row and the warning above the list
     assert "2027 年节假日安排尚未确认" in content
+    # the statutory days counted meanwhile (the rule), 除夕 included
+    assert "在此之前按法定节假日计算的日期：2027-01-01 元旦、2027-02-05 春节" in content
+    assert "2027-10-03 国庆节" in content
     assert "已确认" in content  # the pre-filled years
     assert reverse(PASTE) in content
 
