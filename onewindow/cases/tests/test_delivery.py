@@ -113,7 +113,9 @@ def test_mail_records_carrier_and_tracking_number(cx: Any) -> None:
     with pytest.raises(ValidationFailed) as exc:
         act(case, "deliver", cx.user("clerk"), method="mail", tracking_number="SF 123 456")
     assert list(details(exc)) == ["tracking_number"]
-    case = act(case, "deliver", cx.user("clerk"), method="mail", carrier="EMS", tracking_number="1180001234567")
+    case = act(
+        case, "deliver", cx.user("clerk"), method="mail", carrier="EMS", tracking_number="1180001234567"
+    )
     row = CaseDelivery.objects.get(case=case)
     assert (row.method, row.carrier, row.tracking_number) == ("mail", "EMS", "1180001234567")
     assert row.recipient_name == "" and case.tracking_number == "1180001234567"
