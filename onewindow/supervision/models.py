@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.cases.clock import DEFAULT_YELLOW_DAYS, DEFAULT_YELLOW_PERCENT
 from onewindow.cases.models import Case, CaseStep
@@ -301,7 +302,7 @@ class AccountabilityRecord(models.Model):
         ACTIVE = "active", _("active")
         APPEALED = "appealed", _("appealed")
         UPHELD = "upheld", _("upheld")
-        REVOKED = "revoked", _("revoked")
+        REVOKED = "revoked", pgettext_lazy("accountability status", "revoked")  # not a revoked token
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
     # indexed by the unique (step, key) constraint

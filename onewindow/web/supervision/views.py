@@ -129,6 +129,7 @@ class BoardGroup:
     key: str
     title: str
     rows: list[selectors.LevelCounts]
+    steps: bool = False  # counts steps (个环节), else cases (件)
 
 
 @dataclass
@@ -155,8 +156,8 @@ def _board(user: Any, now: dt.datetime) -> BoardView:
             BoardGroup("cases-department", _("Cases by department"), rows(board.cases_by_department)),
             BoardGroup("cases-window", _("Cases by window"), rows(board.cases_by_window)),
             BoardGroup("cases-item", _("Cases by service item"), rows(board.cases_by_item)),
-            BoardGroup("steps-department", _("Steps by department"), rows(board.steps_by_department)),
-            BoardGroup("steps-item", _("Steps by service item"), rows(board.steps_by_item)),
+            BoardGroup("steps-department", _("Steps by department"), rows(board.steps_by_department), True),
+            BoardGroup("steps-item", _("Steps by service item"), rows(board.steps_by_item), True),
         ],
     )
 
@@ -203,7 +204,7 @@ def sweep_now(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         _domain_error(request, exc)
     else:
-        summary = ", ".join(f"{k}: {v}" for k, v in sorted(result.counts.items()) if v)
+        summary = result.summary()
         messages.success(request, _("Sweep done. %(summary)s") % {"summary": summary or _("nothing new")})
     return HttpResponseRedirect(reverse("web:supervision"))
 

@@ -251,6 +251,14 @@ def test_board_partial_counts_by_department_window_and_item(client, org, food, t
     board = texts(client.get(reverse("web:supervision_board")))
     assert '<span class="value" data-testid="total-red">2</span>' in board
     assert '<span class="value" data-testid="total-green">0</span>' in board
+    # the case tiles say 件, the step tiles 个环节, and the steps are those of the same open cases
+    cases_tiles = board.split('data-testid="case-tiles"')[1].split("</ul>")[0]
+    steps_tiles = board.split('data-testid="step-tiles"')[1].split("</ul>")[0]
+    assert cases_tiles.count('<span class="unit">件</span>') == 3
+    assert steps_tiles.count('<span class="unit">个环节</span>') == 3
+    assert '<span class="value" data-testid="step-red">2</span>' in steps_tiles
+    steps = board.split('data-testid="board-steps-department"')[1].split("</table>")[0]
+    assert "个环节" in steps and "件" not in steps.split("</thead>")[0]
     for key in ("cases-department", "cases-window", "cases-item", "steps-department", "steps-item"):
         assert f'data-testid="board-{key}"' in board, key
     departments = board.split('data-testid="board-cases-department"')[1].split("</table>")[0]
@@ -281,9 +289,11 @@ def test_sweep_message_names_what_it_did(client, org, food, traveller):
     traveller.move_to(dt.datetime(2026, 3, 24, 2, 0, tzinfo=dt.UTC))
     login(client, org, "supervisor")
     first = texts(client.post(reverse("web:supervision_sweep"), follow=True))
-    assert "case_red: 1" in first
+    message = first.split("notice-ok")[1].split("</li>")[0]
+    assert "监察扫描完成。" in message and "1 件办件超过承诺时限（红牌）" in message
+    assert "_" not in message and "case_red" not in message  # no raw counter keys
     second = texts(client.post(reverse("web:supervision_sweep"), follow=True))
-    assert "case_red" not in second.split("notice-ok")[1].split("</li>")[0]
+    assert "超过承诺时限" not in second.split("notice-ok")[1].split("</li>")[0]
     assert client.get(reverse("web:supervision_sweep")).status_code == 405
 
 
