@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from onewindow.cases import delivery
+from onewindow.cases import delivery_selectors as delivery
 from onewindow.cases.models import Case, CaseDelivery, CaseEvent
 from onewindow.cases.tests.conftest import act, at, item, reach, resident_id
 from onewindow.core.errors import ValidationFailed

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.cases import clock as case_clock
-from onewindow.cases import delivery, services
+from onewindow.cases import delivery_selectors as delivery
+from onewindow.cases import services
 from onewindow.cases.delivery_models import CaseDelivery
 from onewindow.cases.facts import STATUS_LABELS, Status
 from onewindow.cases.models import Case

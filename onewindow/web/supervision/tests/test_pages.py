@@ -133,22 +133,30 @@ def test_order_issue_reply_send_back_and_close(client, org, food, traveller):
     order = SupervisionOrder.objects.get(case=case, issuer=org.user("supervisor"))
     assert order.status == "open"
 
-    chief = login(client, org, "scjg-chief")
-    mine = texts(chief.get(reverse("web:supervision_mine")))
+    # it goes to who must act on the case's active step, not to the department chief
+    step = order.step
+    assert step is not None and step.status == "active" and order.post_id == step.post_id
+    assert not order.to_chief
+    who = "clerk" if step.kind == "accept" else "scjg-reviewer"  # the window clerk, or the post
+    chief_page = texts(login(client, org, "scjg-chief").get(reverse("web:supervision_mine")))
+    assert "请说明进度" not in chief_page
+    handler = login(client, org, who)
+    mine = texts(handler.get(reverse("web:supervision_mine")))
     assert "请说明进度" in mine and f'data-testid="reply-{order.pk}"' in mine
-    chief.post(reverse("web:supervision_order_reply", args=[order.pk]), {"reply": "已加快办理"})
+    handler.post(reverse("web:supervision_order_reply", args=[order.pk]), {"reply": "已加快办理"})
     order.refresh_from_db()
     assert order.status == "replied" and order.reply == "已加快办理"
     # the department cannot close its own order
     assert (
-        chief.post(reverse("web:supervision_order_close", args=[order.pk]), {"note": "x"}).status_code == 403
+        handler.post(reverse("web:supervision_order_close", args=[order.pk]), {"note": "x"}).status_code
+        == 403
     )
 
     login(client, org, "supervisor")
     client.post(reverse("web:supervision_order_send_back", args=[order.pk]), {"note": "请写明完成时间"})
     order.refresh_from_db()
     assert order.status == "open" and order.sent_back_count == 1
-    login(client, org, "scjg-chief").post(
+    login(client, org, who).post(
         reverse("web:supervision_order_reply", args=[order.pk]), {"reply": "3月5日办结"}
     )
     login(client, org, "supervisor")
@@ -340,8 +348,9 @@ def test_case_page_links_the_supervisor_to_a_new_order(client, org, food, travel
 
 
 def test_department_page_needs_its_right_and_decide_needs_a_choice(client, org, red_case):
-    login(client, org, "clerk")
+    login(client, org, "auditor")  # no step to handle: no order or reminder can go to them
     assert client.get(reverse("web:supervision_mine")).status_code == 403
+    login(client, org, "clerk")  # the clerk sees orders about window steps, but cannot appeal
     record = AccountabilityRecord.objects.filter(case=red_case).first()
     assert (
         client.post(
@@ -371,7 +380,12 @@ def test_department_page_needs_its_right_and_decide_needs_a_choice(client, org, 
     assert "notice-error" in texts(missing)
     record.refresh_from_db()
     assert record.status == "active"
-    # the system order of the red case is listed for the department with its reply form
+    # the system order of the red case is listed for who must act on its step, with the reply form
     order = SupervisionOrder.objects.get(case=red_case)
-    mine = texts(login(client, org, "scjg-chief").get(reverse("web:supervision_mine")))
+    assert order.step is not None and not order.to_chief
+    who = "clerk" if order.step.kind == "accept" else "scjg-reviewer"
+    mine = texts(login(client, org, who).get(reverse("web:supervision_mine")))
     assert f'data-testid="reply-{order.pk}"' in mine
+    assert f'data-testid="reply-{order.pk}"' not in texts(
+        login(client, org, "scjg-chief").get(reverse("web:supervision_mine"))
+    )
