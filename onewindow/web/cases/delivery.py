@@ -73,6 +73,7 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
         chosen = str(own_window) if own_window else "all"
     if own_window and all(wid != own_window for wid, _name, _n in windows):
         windows.insert(0, (own_window, user.window.name, 0))
+    choices = [(wid, _("%(name)s (%(count)s)") % {"name": name, "count": n}) for wid, name, n in windows]
     rows = delivery.waiting_for_pickup(user, window_id=window_id)
     return render(
         request,
@@ -80,7 +81,7 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
         {
             "nav_active": "pickup",
             "rows": rows,
-            "windows": windows,
+            "windows": choices,
             "chosen": chosen,
             "warn_days": delivery.pickup_warn_days(),
             "flagged": sum(1 for r in rows if r.overdue),

@@ -48,6 +48,7 @@ def test_the_pickup_list_shows_the_windows_results_and_flags_the_late(client, cx
     assert 'data-testid="pickup-late"' not in fresh_row
     assert ID_NUMBER not in body and ID_NUMBER[:3] + "*" * 11 + ID_NUMBER[-4:] in old_row
     assert reverse("web:case_deliver", args=[old.display_number]) in old_row
+    assert f"{cx.general_window.name}（2）" in body  # the window filter, with its count
     # another window's results are behind the filter
     other = client.get(reverse("web:pickup"), {"window": cx.window_a.pk}).content.decode()
     assert old.display_number not in other
