@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import clock as case_clock
 from onewindow.cases import transitions as T
+from onewindow.cases.delivery import clean_delivery
+from onewindow.cases.delivery import event_data as delivery_event_data
 from onewindow.cases.facts import Status
 from onewindow.cases.materials import check_missing_required, correction_items, mark_received
 from onewindow.cases.models import (
     Case,
+    CaseDelivery,
     CaseExtension,
     CaseMaterial,
     CasePause,
@@ -475,20 +478,20 @@ def complete(work: Work, p: Params) -> None:
 
 
 def deliver(work: Work, p: Params) -> None:
+    """Picked up at the window or mailed: the `CaseDelivery` row (who collected it, or the
+    carrier and tracking number) is written with the event; see `delivery.clean_delivery`."""
     case, from_status = work.case, work.case.status
-    method = p["method"]
-    tracking = p.get("tracking_number", "")
-    if method == "mail" and not tracking:
-        raise ValidationFailed(
-            _("Enter the tracking number of the mailing."),
-            details={"tracking_number": [_("Required when the result is mailed.")]},
-        )
+    fields = clean_delivery(case, p)
     case.status = Status.DELIVERED
     case.delivered_at = work.now
-    case.delivery_method = method
-    case.tracking_number = tracking[:50]
-    data = {"method": method, "tracking_number": tracking, "note": p.get("note", "")}
-    work.event(T.DELIVER, from_status, data=data)
+    case.delivery_method = fields["method"]
+    case.tracking_number = fields.get("tracking_number", "")
+    work.rows.append(
+        CaseDelivery(
+            case=case, delivered_at=work.now, delivered_by=work.actor, note=p.get("note", ""), **fields
+        )
+    )
+    work.event(T.DELIVER, from_status, data=delivery_event_data(fields, p.get("note", "")))
 
 
 def _close(work: Work, action: str, status: str, p: Params) -> None:

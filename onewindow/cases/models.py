@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.delivery_models import CaseDelivery as CaseDelivery  # a model of this app
 from onewindow.cases.facts import CLOCK_RUNNING, PAUSED, Level, Status
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core.masking import mask_id_number, mask_phone

@@ -181,7 +181,20 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     T.COMPLETE: (_NOTE,),
     T.DELIVER: (
         Param("method", required=True, choices=("pickup", "mail"), help="Picked up at the window or mailed."),
-        Param("tracking_number", help="Required when mailed."),
+        Param(
+            "recipient_relation",
+            choices=("self", "legal_representative", "authorised_agent", "other"),
+            help="Pickup: who collects, in relation to the applicant (default self).",
+        ),
+        Param(
+            "recipient_name", help="Pickup: the name of who collects (default: the applicant's, for self)."
+        ),
+        Param(
+            "recipient_id_number",
+            help="Pickup: their ID number, shown masked (default: the applicant's, for self).",
+        ),
+        Param("carrier", help="Mail: the carrier (e.g. EMS)."),
+        Param("tracking_number", help="Mail: the tracking number (required when mailed)."),
         _NOTE,
     ),
     T.WITHDRAW: (Param("reason", required=True, help="Why the applicant withdraws."),),

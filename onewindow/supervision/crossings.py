@@ -14,13 +14,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from onewindow.cases.facts import CLOCK_RUNNING, PAUSED
 from onewindow.cases.models import Case, CaseStep
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.core import fastsql, rawwrite
+from onewindow.supervision.routing import route_step_rows
 
 
 def crossing_key(moment: dt.datetime | None) -> str:
@@ -111,24 +111,35 @@ def flip_cases(column: str, ids: list[int], *, new: int) -> list[int]:
     return [row[0] for row in rawwrite.flip(Case, column, ids, new=new)]
 
 
-STEP_COLUMNS = ("id", "case_id", "due_at", "warn_at", "post_id", "department_id", "assignee_id", "name")
+STEP_COLUMNS = (
+    "id",
+    "case_id",
+    "due_at",
+    "warn_at",
+    "post_id",
+    "department_id",
+    "assignee_id",
+    "name",
+    "kind",
+)
 _NOT_PAUSED = rawwrite.Unless(fk="case", field="status", values=tuple(str(s) for s in PAUSED))
 
 
 def flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
     """Compare-and-set: the active steps `ids` whose level is below `new` and whose case is not
     paused get level `new`; returns their rows (the step's columns, `case__number`,
-    `case__center_id`, `case__item_version__item_id`, `case__item_version__name`,
-    `assignee__phone`)."""
+    `case__center_id`, `case__created_by_id`, `case__item_version__item_id`,
+    `case__item_version__name`, and who must act: `handler_id`, `handler__phone`, `to_chief`,
+    see routing.py)."""
     fetched = rawwrite.flip(CaseStep, "level", ids, new=new, returning=STEP_COLUMNS, unless=_NOT_PAUSED)
     if not fetched:
         return []
     rows = [dict(zip(STEP_COLUMNS, r, strict=True)) for r in fetched]
     case_info = {
-        pk: (number, center, version)
-        for pk, number, center, version in Case.objects.filter(
+        pk: (number, center, version, created_by)
+        for pk, number, center, version, created_by in Case.objects.filter(
             pk__in={r["case_id"] for r in rows}
-        ).values_list("pk", "number", "center_id", "item_version_id")
+        ).values_list("pk", "number", "center_id", "item_version_id", "created_by_id")
     }
     versions = {
         pk: (item, name)
@@ -136,17 +147,11 @@ def flip_steps(ids: list[int], *, new: int) -> list[dict[str, Any]]:
             pk__in={info[2] for info in case_info.values()}
         ).values_list("pk", "item_id", "name")
     }
-    assignees = {r["assignee_id"] for r in rows if r["assignee_id"]}
-    phones = (
-        dict(get_user_model().objects.filter(pk__in=assignees).values_list("pk", "phone"))
-        if assignees
-        else {}
-    )
     for r in rows:
         r["due_at"], r["warn_at"] = fastsql.as_datetime(r["due_at"]), fastsql.as_datetime(r["warn_at"])
-        number, center, version = case_info[r["case_id"]]
+        number, center, version, created_by = case_info[r["case_id"]]
         item, item_name = versions[version]
-        r["case__number"], r["case__center_id"] = number, center
+        r["case__number"], r["case__center_id"], r["case__created_by_id"] = number, center, created_by
         r["case__item_version__item_id"], r["case__item_version__name"] = item, item_name
-        r["assignee__phone"] = phones.get(r["assignee_id"], "")
+    route_step_rows(rows)
     return rows

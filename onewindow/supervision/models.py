@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.cases.clock import DEFAULT_YELLOW_DAYS, DEFAULT_YELLOW_PERCENT
 from onewindow.cases.models import Case, CaseStep
@@ -196,6 +197,12 @@ class Reminder(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        help_text=_("The step's assigned handler, or for a window step the clerk who received the case."),
+    )
+    to_chief = models.BooleanField(
+        _("to the department chief"),
+        default=False,
+        help_text=_("The step had no handler and its post no holder: the department's chief must act."),
     )
     key = models.CharField(_("crossing"), max_length=64)
     created_at = models.DateTimeField(_("created at"))
@@ -232,6 +239,42 @@ class SupervisionOrder(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    # who must act (supervision.routing): the step's post and handler, else the department chief
+    step = models.ForeignKey(
+        CaseStep,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    to_chief = models.BooleanField(
+        _("to the department chief"),
+        default=False,
+        help_text=_(
+            "No step, or the step had no handler and its post no holder: the department's chief must act."
+        ),
     )
     issuer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -301,7 +344,7 @@ class AccountabilityRecord(models.Model):
         ACTIVE = "active", _("active")
         APPEALED = "appealed", _("appealed")
         UPHELD = "upheld", _("upheld")
-        REVOKED = "revoked", _("revoked")
+        REVOKED = "revoked", pgettext_lazy("accountability status", "revoked")  # not a revoked token
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
     # indexed by the unique (step, key) constraint

@@ -1,5 +1,7 @@
 """The records of a crossing, written by the sweep for the rows it actually flipped.
 
+Reminders and orders go to who must act (routing.py): the step's post and handler, the
+department chief only when the step has neither.
 A step past its warning time: a yellow flag and a reminder (催办, maybe texted: reminders.py).
 A step past its deadline: a red flag, an accountability record (问责) and a supervision order
 (督办); its yellow flag is resolved. A case past its promised deadline: a red flag and a
@@ -32,6 +34,7 @@ from onewindow.supervision.crossings import (
 from onewindow.supervision.models import AccountabilityRecord, Flag, Reminder, SupervisionOrder
 from onewindow.supervision.reminders import reminder_ids, reminder_sms
 from onewindow.supervision.resolution import count_resolved
+from onewindow.supervision.routing import routes_for_cases
 
 SYSTEM_ORDER_REPLY_DAYS = 3  # working days to answer a supervision order issued by the system
 
@@ -72,7 +75,7 @@ def step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: Any
                     case_id=r["case_id"],
                     step_id=r["id"],
                     post_id=r["post_id"],
-                    person_id=r["assignee_id"],
+                    person_id=r["handler_id"],
                     department_id=r["department_id"],
                     key=key,
                     reason=_("Step %(step)s of case %(number)s passed its deadline %(due)s.")
@@ -88,6 +91,10 @@ def step_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: Any
                 dict(
                     case_id=r["case_id"],
                     department_id=r["department_id"],
+                    step_id=r["id"],
+                    post_id=r["post_id"],
+                    handler_id=r["handler_id"],
+                    to_chief=r["to_chief"],
                     key=f"step{r['id']}:{key}",
                     demand=_("Step %(step)s is overdue: finish it and explain the delay.")
                     % {"step": r["name"]},
@@ -148,7 +155,8 @@ def step_yellow(now: dt.datetime, batch_size: int, counts: Counter[str]) -> None
                     step_id=r["id"],
                     post_id=r["post_id"],
                     department_id=r["department_id"],
-                    handler_id=r["assignee_id"],
+                    handler_id=r["handler_id"],
+                    to_chief=r["to_chief"],
                     key=key,
                     created_at=now,
                 )
@@ -210,12 +218,17 @@ def case_red(now: dt.datetime, batch_size: int, counts: Counter[str], table: Any
                 status__in=(SupervisionOrder.Status.OPEN, SupervisionOrder.Status.OVERDUE),
             ).values_list("case_id", flat=True)
         )
+        routes = routes_for_cases([r["id"] for r in rows if r["id"] not in with_order])
         rawwrite.insert(
             SupervisionOrder,
             [
                 dict(
                     case_id=r["id"],
                     department_id=r["department_id"],
+                    step_id=routes[r["id"]].step_id,
+                    post_id=routes[r["id"]].post_id,
+                    handler_id=routes[r["id"]].handler_id,
+                    to_chief=routes[r["id"]].to_chief,
                     key=f"case:{crossing_key(r['due_at'])}",
                     demand=_("Case %(number)s passed its promised limit: complete it and explain the delay.")
                     % {"number": r["number"]},

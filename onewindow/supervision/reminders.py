@@ -1,4 +1,4 @@
-"""Reminders (催办) by SMS: when a step turns yellow, its handler is texted through the outbox
+"""Reminders (催办) by SMS: when a step turns yellow, its handler (routing.py) is texted through the outbox
 where the supervision rule of the item (else of the center) says so."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _sms_switched_on(pairs: set[tuple[int, int | None]]) -> set[tuple[int, int |
 def reminder_ids(rows: list[dict[str, Any]], now: dt.datetime) -> list[tuple[dict[str, Any], int]]:
     """The rows whose handler has a phone, with the id of the reminder made for them now (only
     read when SMS reminders are on somewhere)."""
-    with_phone = [r for r in rows if r["assignee__phone"]]
+    with_phone = [r for r in rows if r["handler__phone"]]
     if not with_phone:
         return []
     on = _sms_switched_on({(r["case__center_id"], r["case__item_version__item_id"]) for r in with_phone})
@@ -60,7 +60,7 @@ def reminder_sms(new: list[tuple[dict[str, Any], int]], counts: Counter[str]) ->
     once however many sweeps run (only the sweep whose compare-and-set flipped the row gets here,
     and only for a reminder it inserted)."""
     for r, reminder_id in new:
-        phone = r["assignee__phone"]
+        phone = r["handler__phone"]
         try:
             message = message_enqueue(
                 template_code=REMINDER_TEMPLATE,

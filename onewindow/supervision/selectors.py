@@ -228,13 +228,38 @@ def accountability_records(*, user: Any, status: str | None = None) -> QuerySet[
     return qs.select_related("case", "step", "post", "person", "department").order_by("-created_at", "-id")
 
 
+APPEAL = "supervision.appeal_accountability"  # the department chief's permission
+
+
+def _addressed_to(user: Any) -> Q:
+    """Reminders and orders that go to `user` (supervision.routing): as their handler, as a
+    holder of their post, or as the department chief when nobody else could act."""
+    q = Q(handler=user) | Q(post__in=user.posts.all())
+    if user.has_perm(APPEAL):
+        q |= Q(to_chief=True)
+    return q
+
+
 def reminders_for(user: Any) -> QuerySet[Reminder]:
-    """Reminders to the posts the user holds (in the user's scope) or addressed to the user."""
+    """Reminders addressed to the user (`_addressed_to`), in the user's scope."""
     qs = scope_queryset(Reminder.objects.all(), user, center_field="case__center")
     return (
-        qs.filter(Q(handler=user) | Q(post__in=user.posts.all()))
+        qs.filter(_addressed_to(user))
         .select_related("case", "step", "post")
         .order_by("read_at", "-created_at", "-id")
+    )
+
+
+def orders_for(user: Any, *, open_only: bool = False) -> QuerySet[SupervisionOrder]:
+    """Supervision orders addressed to the user (`_addressed_to`), in the user's scope."""
+    if not getattr(user, "is_authenticated", False):
+        return SupervisionOrder.objects.none()
+    qs = scope_queryset(SupervisionOrder.objects.all(), user, center_field="case__center")
+    qs = qs.filter(_addressed_to(user))
+    if open_only:
+        qs = qs.exclude(status=SupervisionOrder.Status.CLOSED)
+    return qs.select_related("case", "department", "issuer", "step", "post", "handler").order_by(
+        "-issued_at", "-id"
     )
 
 

@@ -19,6 +19,7 @@ from onewindow.org.selectors import scope_queryset
 from onewindow.supervision import selectors
 from onewindow.supervision.models import AccountabilityRecord, Reminder, SupervisionOrder, SupervisionRule
 from onewindow.supervision.resolution import request_full_resolution
+from onewindow.supervision.routing import routes_for_cases
 
 SUPERVISE = "supervision.supervise"
 APPEAL = "supervision.appeal_accountability"
@@ -147,7 +148,8 @@ def reminder_mark_read(*, reminder: Reminder | int, actor: Any) -> Reminder:
 
 @transaction.atomic
 def order_issue(*, case: Case, actor: Any, demand: str, reply_days: int) -> SupervisionOrder:
-    """A supervisor issues a supervision order on a case in the actor's scope."""
+    """A supervisor issues a supervision order on a case in the actor's scope. It goes to who
+    must act on the case's active step (routing.py), the department chief only failing them."""
     _require(actor, SUPERVISE)
     found = scope_queryset(Case.objects.all(), actor).filter(pk=case.pk).first()
     if found is None:
@@ -159,9 +161,14 @@ def order_issue(*, case: Case, actor: Any, demand: str, reply_days: int) -> Supe
             details={"reply_days": [_("Enter 1 to %(n)s.") % {"n": MAX_REPLY_DAYS}]},
         )
     now = clock.now()
+    route = routes_for_cases([found.pk])[found.pk]
     order = SupervisionOrder.objects.create(
         case=found,
         department_id=found.department_id,
+        step_id=route.step_id,
+        post_id=route.post_id,
+        handler_id=route.handler_id,
+        to_chief=route.to_chief,
         issuer=actor,
         demand=demand,
         issued_at=now,
@@ -172,7 +179,15 @@ def order_issue(*, case: Case, actor: Any, demand: str, reply_days: int) -> Supe
     audit.record(
         action="supervision.order_issue",
         obj=order,
-        after={"case": found.number, "demand": demand, "reply_due_at": order.reply_due_at.isoformat()},
+        after={
+            "case": found.number,
+            "demand": demand,
+            "reply_due_at": order.reply_due_at.isoformat(),
+            "step": route.step_id,
+            "post": route.post_id,
+            "handler": route.handler_id,
+            "to_chief": route.to_chief,
+        },
         actor=actor,
     )
     return order
@@ -193,9 +208,15 @@ def _order_transition(
 
 @transaction.atomic
 def order_reply(*, order: SupervisionOrder, actor: Any, reply: str) -> SupervisionOrder:
-    """The department replies (staff who may appeal, or a supervisor)."""
+    """Who the order went to replies (its handler, a holder of its post: routing.py), or staff
+    who may appeal, or a supervisor."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    pk = order.pk if isinstance(order, SupervisionOrder) else order
     if not (
-        getattr(actor, "is_authenticated", False) and (actor.has_perm(APPEAL) or actor.has_perm(SUPERVISE))
+        actor.has_perm(APPEAL)
+        or actor.has_perm(SUPERVISE)
+        or selectors.orders_for(actor).filter(pk=pk).exists()
     ):
         raise PermissionDenied(_("You are not allowed to do this."))
     locked = _order_transition(order, actor, (OrderStatus.OPEN, OrderStatus.OVERDUE), _("replied"))

@@ -23,12 +23,31 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from onewindow.calendar.selectors import table as calendar_table
 from onewindow.cases.services import case_deem_approve_overdue_steps
 from onewindow.core import clock
 from onewindow.supervision import records
 from onewindow.supervision.anomalies import events_since_last_sweep
 from onewindow.supervision.resolution import orders_overdue
+
+# What each count of a sweep means, for people (the keys stay in the logs).
+COUNT_LABELS: dict[str, Promise] = {
+    "step_red": gettext_lazy("%(n)s steps overdue (red card)"),
+    "step_yellow": gettext_lazy("%(n)s steps close to their deadline (yellow card, reminded)"),
+    "case_red": gettext_lazy("%(n)s cases past their promised limit (red card)"),
+    "case_yellow": gettext_lazy("%(n)s cases close to their promised limit (yellow card)"),
+    "legal_overdue": gettext_lazy("%(n)s cases past their legal limit"),
+    "deemed_approved": gettext_lazy("%(n)s overdue steps deemed approved"),
+    "anomaly": gettext_lazy("%(n)s anomalies"),
+    "resolved": gettext_lazy("%(n)s flags resolved"),
+    "order_overdue": gettext_lazy("%(n)s supervision orders not answered in time"),
+    "reminder_sms": gettext_lazy("%(n)s reminder text messages queued"),
+}
+COUNT_ORDER = tuple(COUNT_LABELS)
 
 
 @dataclass
@@ -37,6 +56,14 @@ class SweepResult:
 
     def __str__(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items())) or "nothing to do"
+
+    def summary(self) -> str:
+        """What the sweep did, in the active language ("" when it did nothing)."""
+        parts = [str(COUNT_LABELS[k]) % {"n": self.counts[k]} for k in COUNT_ORDER if self.counts.get(k)]
+        other = sum(v for k, v in self.counts.items() if k not in COUNT_LABELS and v)
+        if other:
+            parts.append(_("%(n)s other changes") % {"n": other})
+        return _("; ").join(parts)
 
 
 def sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) -> SweepResult:

@@ -34,6 +34,7 @@ NAV: list[NavEntry] = [
     NavEntry("worklist", _("Worklist"), "web:worklist", "cases.view_case"),
     NavEntry("cases", _("Case search"), "web:cases", "cases.view_case"),
     NavEntry("intake", _("Window intake"), "web:intake", "cases.accept_case"),
+    NavEntry("pickup", _("Results for pickup"), "web:pickup", "cases.deliver_case"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(

@@ -1,8 +1,10 @@
 """The supervision pages. Thin: reads through onewindow.supervision.selectors, writes through
 onewindow.supervision.services (and the sweep); a domain error becomes a message on the page.
 
-Supervisor pages need `supervision.supervise`; the department's 督办/问责 page (reply, appeal)
-needs `supervision.appeal_accountability`, and the selectors keep it to the user's own scope.
+Supervisor pages need `supervision.supervise`; the 督办/问责 page shows the orders and reminders
+addressed to the user (the step's handler and post, the department chief when nobody else could
+act: supervision.routing), within the user's own scope; appeals need
+`supervision.appeal_accountability`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from onewindow.core.errors import (
 from onewindow.org.selectors import departments_for, staff_for
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder
-from onewindow.web.access import staff_page
+from onewindow.web.access import forbidden, staff_page
 from onewindow.web.supervision.forms import (
     AppealForm,
     DecideForm,
@@ -129,6 +131,7 @@ class BoardGroup:
     key: str
     title: str
     rows: list[selectors.LevelCounts]
+    steps: bool = False  # counts steps (个环节), else cases (件)
 
 
 @dataclass
@@ -155,8 +158,8 @@ def _board(user: Any, now: dt.datetime) -> BoardView:
             BoardGroup("cases-department", _("Cases by department"), rows(board.cases_by_department)),
             BoardGroup("cases-window", _("Cases by window"), rows(board.cases_by_window)),
             BoardGroup("cases-item", _("Cases by service item"), rows(board.cases_by_item)),
-            BoardGroup("steps-department", _("Steps by department"), rows(board.steps_by_department)),
-            BoardGroup("steps-item", _("Steps by service item"), rows(board.steps_by_item)),
+            BoardGroup("steps-department", _("Steps by department"), rows(board.steps_by_department), True),
+            BoardGroup("steps-item", _("Steps by service item"), rows(board.steps_by_item), True),
         ],
     )
 
@@ -203,7 +206,7 @@ def sweep_now(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         _domain_error(request, exc)
     else:
-        summary = ", ".join(f"{k}: {v}" for k, v in sorted(result.counts.items()) if v)
+        summary = result.summary()
         messages.success(request, _("Sweep done. %(summary)s") % {"summary": summary or _("nothing new")})
     return HttpResponseRedirect(reverse("web:supervision"))
 
@@ -380,9 +383,10 @@ def order_send_back(request: HttpRequest, order_id: int) -> HttpResponse:
     return _order_action(request, order_id, "send_back")
 
 
-@staff_page(APPEAL)
+@staff_page()
 @require_POST
 def order_reply(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Reply to an order: whoever it went to (the service checks), a chief or a supervisor."""
     return _order_action(request, order_id, "reply")
 
 
@@ -464,17 +468,26 @@ def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
 # --- the department's page -----------------------------------------------------------------------
 
 
-@staff_page(APPEAL)
+# who may open "orders and accountability": whoever a reminder or an order can go to
+MINE_PERMISSIONS = (APPEAL, "cases.handle_step", "cases.accept_case")
+
+
+@staff_page()
 def mine(request: HttpRequest) -> HttpResponse:
-    """督办/问责: the open supervision orders and the accountability records in the user's scope,
-    with the reply and appeal forms."""
+    """督办/问责: the open supervision orders addressed to the user (the step's handler and post,
+    the department chief when nobody else could act), the accountability records (a chief: the
+    department's, with the appeal form; others: their own) and the reminders."""
+    user: Any = request.user
+    if not any(user.has_perm(p) for p in MINE_PERMISSIONS):
+        return forbidden(request)
+    records = selectors.accountability_records(user=user)
+    if not user.has_perm(APPEAL):
+        records = records.filter(person=user)
     context = {
         "nav_active": "supervision_mine",
-        "orders": list(
-            selectors.orders(user=request.user).exclude(status=SupervisionOrder.Status.CLOSED)[:200]
-        ),
-        "records": list(selectors.accountability_records(user=request.user)[:200]),
-        "reminders": list(selectors.reminders_for(request.user)[:50]),
+        "orders": list(selectors.orders_for(user, open_only=True)[:200]),
+        "records": list(records[:200]),
+        "reminders": list(selectors.reminders_for(user)[:50]),
         "reply_form": OrderReplyForm(),
         "appeal_form": AppealForm(),
         "now": clock.now(),

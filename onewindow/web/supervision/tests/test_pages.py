@@ -133,22 +133,30 @@ def test_order_issue_reply_send_back_and_close(client, org, food, traveller):
     order = SupervisionOrder.objects.get(case=case, issuer=org.user("supervisor"))
     assert order.status == "open"
 
-    chief = login(client, org, "scjg-chief")
-    mine = texts(chief.get(reverse("web:supervision_mine")))
+    # it goes to who must act on the case's active step, not to the department chief
+    step = order.step
+    assert step is not None and step.status == "active" and order.post_id == step.post_id
+    assert not order.to_chief
+    who = "clerk" if step.kind == "accept" else "scjg-reviewer"  # the window clerk, or the post
+    chief_page = texts(login(client, org, "scjg-chief").get(reverse("web:supervision_mine")))
+    assert "请说明进度" not in chief_page
+    handler = login(client, org, who)
+    mine = texts(handler.get(reverse("web:supervision_mine")))
     assert "请说明进度" in mine and f'data-testid="reply-{order.pk}"' in mine
-    chief.post(reverse("web:supervision_order_reply", args=[order.pk]), {"reply": "已加快办理"})
+    handler.post(reverse("web:supervision_order_reply", args=[order.pk]), {"reply": "已加快办理"})
     order.refresh_from_db()
     assert order.status == "replied" and order.reply == "已加快办理"
     # the department cannot close its own order
     assert (
-        chief.post(reverse("web:supervision_order_close", args=[order.pk]), {"note": "x"}).status_code == 403
+        handler.post(reverse("web:supervision_order_close", args=[order.pk]), {"note": "x"}).status_code
+        == 403
     )
 
     login(client, org, "supervisor")
     client.post(reverse("web:supervision_order_send_back", args=[order.pk]), {"note": "请写明完成时间"})
     order.refresh_from_db()
     assert order.status == "open" and order.sent_back_count == 1
-    login(client, org, "scjg-chief").post(
+    login(client, org, who).post(
         reverse("web:supervision_order_reply", args=[order.pk]), {"reply": "3月5日办结"}
     )
     login(client, org, "supervisor")
@@ -251,6 +259,14 @@ def test_board_partial_counts_by_department_window_and_item(client, org, food, t
     board = texts(client.get(reverse("web:supervision_board")))
     assert '<span class="value" data-testid="total-red">2</span>' in board
     assert '<span class="value" data-testid="total-green">0</span>' in board
+    # the case tiles say 件, the step tiles 个环节, and the steps are those of the same open cases
+    cases_tiles = board.split('data-testid="case-tiles"')[1].split("</ul>")[0]
+    steps_tiles = board.split('data-testid="step-tiles"')[1].split("</ul>")[0]
+    assert cases_tiles.count('<span class="unit">件</span>') == 3
+    assert steps_tiles.count('<span class="unit">个环节</span>') == 3
+    assert '<span class="value" data-testid="step-red">2</span>' in steps_tiles
+    steps = board.split('data-testid="board-steps-department"')[1].split("</table>")[0]
+    assert "个环节" in steps and "件" not in steps.split("</thead>")[0]
     for key in ("cases-department", "cases-window", "cases-item", "steps-department", "steps-item"):
         assert f'data-testid="board-{key}"' in board, key
     departments = board.split('data-testid="board-cases-department"')[1].split("</table>")[0]
@@ -281,9 +297,11 @@ def test_sweep_message_names_what_it_did(client, org, food, traveller):
     traveller.move_to(dt.datetime(2026, 3, 24, 2, 0, tzinfo=dt.UTC))
     login(client, org, "supervisor")
     first = texts(client.post(reverse("web:supervision_sweep"), follow=True))
-    assert "case_red: 1" in first
+    message = first.split("notice-ok")[1].split("</li>")[0]
+    assert "监察扫描完成。" in message and "1 件办件超过承诺时限（红牌）" in message
+    assert "_" not in message and "case_red" not in message  # no raw counter keys
     second = texts(client.post(reverse("web:supervision_sweep"), follow=True))
-    assert "case_red" not in second.split("notice-ok")[1].split("</li>")[0]
+    assert "超过承诺时限" not in second.split("notice-ok")[1].split("</li>")[0]
     assert client.get(reverse("web:supervision_sweep")).status_code == 405
 
 
@@ -330,8 +348,9 @@ def test_case_page_links_the_supervisor_to_a_new_order(client, org, food, travel
 
 
 def test_department_page_needs_its_right_and_decide_needs_a_choice(client, org, red_case):
-    login(client, org, "clerk")
+    login(client, org, "auditor")  # no step to handle: no order or reminder can go to them
     assert client.get(reverse("web:supervision_mine")).status_code == 403
+    login(client, org, "clerk")  # the clerk sees orders about window steps, but cannot appeal
     record = AccountabilityRecord.objects.filter(case=red_case).first()
     assert (
         client.post(
@@ -361,7 +380,12 @@ def test_department_page_needs_its_right_and_decide_needs_a_choice(client, org, 
     assert "notice-error" in texts(missing)
     record.refresh_from_db()
     assert record.status == "active"
-    # the system order of the red case is listed for the department with its reply form
+    # the system order of the red case is listed for who must act on its step, with the reply form
     order = SupervisionOrder.objects.get(case=red_case)
-    mine = texts(login(client, org, "scjg-chief").get(reverse("web:supervision_mine")))
+    assert order.step is not None and not order.to_chief
+    who = "clerk" if order.step.kind == "accept" else "scjg-reviewer"
+    mine = texts(login(client, org, who).get(reverse("web:supervision_mine")))
     assert f'data-testid="reply-{order.pk}"' in mine
+    assert f'data-testid="reply-{order.pk}"' not in texts(
+        login(client, org, "scjg-chief").get(reverse("web:supervision_mine"))
+    )
