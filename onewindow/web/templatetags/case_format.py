@@ -2,6 +2,7 @@
 
 * `cn_date`: a date in the Chinese form used under a seal, 2026-12-07 → "2026年12月7日"
   (always Chinese: notices are Chinese documents).
+* `doc_date`: the same in Chinese, ISO (2026-12-07) in another language: dates in a notice's text.
 * `time_limit`: the promised limit of a case or an item version, "5 个工作日", or "当场办结" for
   an instant item (即办件: handling type instant, or a promised limit of 0 days).
   `{{ version|time_limit:"promised" }}` says "承诺 5 个工作日".
@@ -14,8 +15,8 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -74,3 +75,14 @@ def time_limit(obj: Any, style: str = "") -> str:
 def instant(obj: Any) -> bool:
     """`{% if version|instant %}`: whether `obj` is an instant item (即办件)."""
     return is_instant(obj)
+
+
+@register.filter
+def doc_date(value: Any) -> str:
+    """A date in a document's text: the Chinese form (2026年12月7日) in Chinese, ISO otherwise."""
+    day = as_date(value)
+    if day is None:
+        return "" if value is None else str(value)
+    if (get_language() or "").lower().startswith("zh"):
+        return cn_date(day)
+    return day.isoformat()
