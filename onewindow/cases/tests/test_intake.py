@@ -72,7 +72,7 @@ def test_accept_registers_numbers_steps_materials_notice_and_message(cx: Any) ->
     assert notice.data["due_date"] == "2026-10-20"
     assert messages(case) == ["case_accepted"]
     body = OutboxMessage.objects.get(related_id=str(case.pk)).body
-    assert case.number in body and "2026-10-20" in body
+    assert case.number in body and "2026年10月20日" in body
 
 
 @pytest.mark.django_db
