@@ -278,7 +278,7 @@ class IntakeForm(forms.Form):
             ]
             for m in missing:
                 i = self.materials.index(m)
-                errors[f"materials.{i}.received"] = [_("Required: tick it, or ask for a correction.")]
+                errors[f"materials.{i}.received"] = [str(_("Required: tick it, or ask for a correction."))]
             if missing:
                 errors["note"] = [
                     str(_("Required materials are missing: explain why the case is accepted anyway."))
@@ -287,9 +287,9 @@ class IntakeForm(forms.Form):
             checked = [m for m in self.materials if d.get(f"c{m.pk}")]
             for i, m in enumerate(checked):
                 if not str(d.get(f"c{m.pk}_note") or "").strip():
-                    errors[f"correction_items.{i}.note"] = [_("Say what is missing or wrong.")]
+                    errors[f"correction_items.{i}.note"] = [str(_("Say what is missing or wrong."))]
             if not checked:
-                errors["correction_items"] = [_("Name at least one material to correct.")]
+                errors["correction_items"] = [str(_("Name at least one material to correct."))]
         return {key: [str(v) for v in value] for key, value in errors.items()}
 
     def add_service_errors(self, details: Any, *, fallback: str = "") -> None:
