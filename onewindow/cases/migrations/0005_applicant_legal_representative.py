@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_sweep_pause_expected_end'),
+        ("cases", "0004_sweep_pause_expected_end"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='green_channel_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='green channel reason'),
+            model_name="case",
+            name="green_channel_reason",
+            field=models.CharField(blank=True, max_length=300, verbose_name="green channel reason"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='legal_rep_id_number',
-            field=models.CharField(blank=True, max_length=40, verbose_name="legal representative's ID number"),
+            model_name="case",
+            name="legal_rep_id_number",
+            field=models.CharField(
+                blank=True, max_length=40, verbose_name="legal representative's ID number"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='legal_rep_name',
-            field=models.CharField(blank=True, max_length=100, verbose_name='legal representative'),
+            model_name="case",
+            name="legal_rep_name",
+            field=models.CharField(blank=True, max_length=100, verbose_name="legal representative"),
         ),
     ]
