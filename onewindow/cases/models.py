@@ -234,6 +234,10 @@ class Case(models.Model):
     def masked_agent_phone(self) -> str:
         return mask_phone(self.agent_phone)
 
+    @property
+    def masked_legal_rep_id_number(self) -> str:
+        return mask_id_number(self.legal_rep_id_number)
+
 
 class CaseMaterial(models.Model):
     """A material handed in (or expected) for a case: one of the item version's materials or a

@@ -394,7 +394,13 @@ def case_reveal_applicant(*, case: Case | str, actor: User, reason: str) -> dict
         obj=case,
         after={
             "reason": reason[:500],
-            "fields": ["applicant_id_number", "applicant_phone", "agent_id_number", "agent_phone"],
+            "fields": [
+                "applicant_id_number",
+                "applicant_phone",
+                "agent_id_number",
+                "agent_phone",
+                "legal_rep_id_number",
+            ],
         },
         actor=actor,
     )
@@ -403,6 +409,7 @@ def case_reveal_applicant(*, case: Case | str, actor: User, reason: str) -> dict
         "applicant_phone": case.applicant_phone,
         "agent_id_number": case.agent_id_number,
         "agent_phone": case.agent_phone,
+        "legal_rep_id_number": case.legal_rep_id_number,
     }
 
 

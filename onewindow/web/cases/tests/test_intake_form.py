@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from onewindow.cases.applicants import uscc_check
@@ -128,6 +129,13 @@ def test_enterprise_gives_its_credit_code_and_legal_representative(client, cx, f
         USCC,
     )
     assert (case.legal_rep_name, case.legal_rep_id_number) == ("王五", ID_NUMBER)
+    # the case page's include shows the representative with the ID number masked
+    shown = render_to_string("web/cases/_applicant_extra.html", {"case": case})
+    assert "王五" in shown and case.masked_legal_rep_id_number in shown and ID_NUMBER not in shown
+    revealed = render_to_string(
+        "web/cases/_applicant_extra.html", {"case": case, "revealed": {"legal_rep_id_number": ID_NUMBER}}
+    )
+    assert ID_NUMBER in revealed
 
 
 def test_a_person_has_no_legal_representative(client, cx, food):
@@ -164,6 +172,7 @@ def test_the_green_channel_records_handler_and_reason(client, cx, food):
     case = Case.objects.get()
     assert case.green_channel and case.green_channel_handler == handler
     assert case.green_channel_reason == "重点项目"
+    assert "重点项目" in render_to_string("web/cases/_applicant_extra.html", {"case": case})
     received = CaseEvent.objects.filter(case=case).order_by("id").first()
     assert received is not None and received.data["green_channel_reason"] == "重点项目"
     # without the flag, a reason is not kept
