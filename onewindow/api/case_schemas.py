@@ -33,6 +33,10 @@ class CaseApplicantIn(Schema):
     id_number: str = Field(description="Checked: resident ID and USCC check characters.")
     phone: str = Field(description="Mainland mobile number.", examples=["13812345678"])
     address: str = ""
+    legal_rep_name: str = Field(
+        default="", description="Legal representative (法定代表人); required for an enterprise."
+    )
+    legal_rep_id_number: str = Field(default="", description="Optional; the representative's resident ID.")
 
 
 class CaseAgentIn(Schema):

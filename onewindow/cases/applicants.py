@@ -88,8 +88,24 @@ def _id_error(id_type: str, value: str) -> str | None:
     return None
 
 
-def validate_applicant(data: dict[str, Any] | None) -> dict[str, str]:
-    """The cleaned applicant, or ValidationFailed with every problem under `applicant.<field>`."""
+APPLICANT_FIELDS = (
+    "kind",
+    "name",
+    "id_type",
+    "id_number",
+    "phone",
+    "address",
+    "legal_rep_name",
+    "legal_rep_id_number",
+)
+
+
+def applicant_errors(data: dict[str, Any] | None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The cleaned applicant and every problem found, under `applicant.<field>` (all at once).
+
+    An enterprise (kind "enterprise") is identified by its unified social credit code (or, rarely,
+    "other") and names its legal representative (法定代表人); the representative's resident ID
+    number is optional and checked when given. A person has no legal representative."""
     data = dict(data or {})
     errors: dict[str, list[str]] = {}
     kind = str(data.get("kind") or "").strip()
@@ -98,6 +114,8 @@ def validate_applicant(data: dict[str, Any] | None) -> dict[str, str]:
     id_number = re.sub(r"\s", "", str(data.get("id_number") or "")).upper()
     phone = normalise_phone(str(data.get("phone") or ""))
     address = str(data.get("address") or "").strip()
+    rep_name = str(data.get("legal_rep_name") or "").strip()
+    rep_id = re.sub(r"\s", "", str(data.get("legal_rep_id_number") or "")).upper()
     if kind not in KINDS:
         errors["applicant.kind"] = [_("Choose person or enterprise.")]
     if not name:
@@ -118,25 +136,45 @@ def validate_applicant(data: dict[str, Any] | None) -> dict[str, str]:
         errors["applicant.phone"] = [_("Enter a mainland mobile number (11 digits, e.g. 13812345678).")]
     if len(address) > 200:
         errors["applicant.address"] = [_("The address is too long (200 characters at most).")]
-    extra = sorted(set(data) - {"kind", "name", "id_type", "id_number", "phone", "address"})
+    if kind == "enterprise":
+        if not rep_name:
+            errors["applicant.legal_rep_name"] = [_("Enter the name of the legal representative.")]
+        elif len(rep_name) > 100:
+            errors["applicant.legal_rep_name"] = [_("The name is too long (100 characters at most).")]
+        if rep_id and not is_valid_resident_id(rep_id):
+            errors["applicant.legal_rep_id_number"] = [
+                _("This is not a valid resident ID number (18 characters; check the last one).")
+            ]
+    elif rep_name or rep_id:
+        errors["applicant.legal_rep_name"] = [_("Only an enterprise has a legal representative.")]
+    extra = sorted(set(data) - set(APPLICANT_FIELDS))
     if extra:
         errors["applicant"] = [_("Unknown fields: %(fields)s.") % {"fields": ", ".join(extra)}]
-    if errors:
-        raise ValidationFailed(_("Check the applicant's details."), details=errors)
-    return {
+    cleaned = {
         "kind": kind,
         "name": name,
         "id_type": id_type,
         "id_number": id_number,
         "phone": phone,
         "address": address,
+        "legal_rep_name": rep_name if kind == "enterprise" else "",
+        "legal_rep_id_number": rep_id if kind == "enterprise" else "",
     }
+    return cleaned, errors
 
 
-def validate_agent(data: dict[str, Any] | None) -> dict[str, str] | None:
-    """The cleaned agent (代办: name, resident ID number, mobile), None when no agent."""
+def validate_applicant(data: dict[str, Any] | None) -> dict[str, str]:
+    """The cleaned applicant, or ValidationFailed with every problem under `applicant.<field>`."""
+    cleaned, errors = applicant_errors(data)
+    if errors:
+        raise ValidationFailed(_("Check the applicant's details."), details=errors)
+    return cleaned
+
+
+def agent_errors(data: dict[str, Any] | None) -> tuple[dict[str, str] | None, dict[str, list[str]]]:
+    """The cleaned agent (None when no agent) and every problem found, under `agent.<field>`."""
     if not data:
-        return None
+        return None, {}
     errors: dict[str, list[str]] = {}
     name = str(data.get("name") or "").strip()
     id_type = str(data.get("id_type") or "resident_id").strip()
@@ -152,6 +190,12 @@ def validate_agent(data: dict[str, Any] | None) -> dict[str, str] | None:
             errors["agent.id_number"] = [message]
     if not is_valid_mobile(phone):
         errors["agent.phone"] = [_("Enter the agent's mainland mobile number (11 digits).")]
+    return {"name": name[:100], "id_number": id_number, "phone": phone}, errors
+
+
+def validate_agent(data: dict[str, Any] | None) -> dict[str, str] | None:
+    """The cleaned agent (代办: name, resident ID number, mobile), None when no agent."""
+    cleaned, errors = agent_errors(data)
     if errors:
         raise ValidationFailed(_("Check the agent's details."), details=errors)
-    return {"name": name[:100], "id_number": id_number, "phone": phone}
+    return cleaned

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from onewindow.cases import transitions as T
+from onewindow.cases.applicants import agent_errors, applicant_errors
 from onewindow.cases.models import Case
 from onewindow.cases.permissions import Actor, has_perm, may_accept_for, window_of
 from onewindow.catalog.models import ServiceItemVersion
@@ -53,6 +54,7 @@ def new_case(
     green_channel_handler: User | None,
     delivery_method: str,
     note: str,
+    green_channel_reason: str = "",
 ) -> Case:
     return Case(
         center=center,
@@ -70,11 +72,14 @@ def new_case(
         applicant_id_number=applicant["id_number"],
         applicant_phone=applicant["phone"],
         applicant_address=applicant["address"],
+        legal_rep_name=applicant.get("legal_rep_name", ""),
+        legal_rep_id_number=applicant.get("legal_rep_id_number", ""),
         agent_name=agent["name"] if agent else "",
         agent_id_number=agent["id_number"] if agent else "",
         agent_phone=agent["phone"] if agent else "",
         delivery_method=delivery_method,
         green_channel=green_channel,
+        green_channel_reason=green_channel_reason.strip()[:300] if green_channel else "",
         promised_limit=version.promised_limit,
         legal_limit=version.legal_limit,
         is_instant=version.handling_type == ServiceItemVersion.HandlingType.INSTANT,
@@ -83,7 +88,7 @@ def new_case(
     )
 
 
-def validate_common(
+def common_errors(
     *,
     channel: str,
     agent: dict[str, Any] | None,
@@ -91,7 +96,9 @@ def validate_common(
     green_channel_handler: User | None,
     version: ServiceItemVersion,
     delivery_method: str,
-) -> None:
+    green_channel_reason: str = "",
+) -> dict[str, list[str]]:
+    """The problems of the channel, delivery and green channel (field → messages)."""
     errors: dict[str, list[str]] = {}
     if channel not in Case.Channel.values:
         errors["channel"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Case.Channel.values)}]
@@ -106,10 +113,84 @@ def validate_common(
             errors["green_channel_handler"] = [_("Name the handler who follows the case end to end.")]
         elif green_channel_handler.center_id != version.item.center_id or not green_channel_handler.is_active:
             errors["green_channel_handler"] = [_("The handler must be an active account of this center.")]
+        if len(green_channel_reason.strip()) > 300:
+            errors["green_channel_reason"] = [_("The reason is too long (300 characters at most).")]
     elif green_channel_handler is not None:
         errors["green_channel_handler"] = [_("Only green channel cases have a named handler.")]
+    return errors
+
+
+def validate_common(
+    *,
+    channel: str,
+    agent: dict[str, Any] | None,
+    green_channel: bool,
+    green_channel_handler: User | None,
+    version: ServiceItemVersion,
+    delivery_method: str,
+    green_channel_reason: str = "",
+) -> None:
+    errors = common_errors(
+        channel=channel,
+        agent=agent,
+        green_channel=green_channel,
+        green_channel_handler=green_channel_handler,
+        version=version,
+        delivery_method=delivery_method,
+        green_channel_reason=green_channel_reason,
+    )
     if errors:
         raise ValidationFailed(_("Check the application."), details=errors)
+
+
+def intake_errors(
+    *,
+    version: ServiceItemVersion,
+    applicant: dict[str, Any],
+    agent: dict[str, Any] | None,
+    channel: str,
+    action: str,
+    note: str,
+    green_channel: bool,
+    green_channel_handler: User | None,
+    delivery_method: str,
+    green_channel_reason: str = "",
+) -> dict[str, list[str]]:
+    """Every problem of an intake at once (applicant, agent, channel, delivery, green channel,
+    the refusal's reason), so the window can show them all in one round. Field keys are those of
+    the services' `ValidationFailed.details` ("applicant.name", "agent.phone", "note" ...)."""
+    _applicant, errors = applicant_errors(applicant)
+    _agent, agent_problems = agent_errors(agent)
+    errors.update(agent_problems)
+    errors.update(
+        common_errors(
+            channel=channel,
+            agent=agent,
+            green_channel=green_channel,
+            green_channel_handler=green_channel_handler,
+            version=version,
+            delivery_method=delivery_method,
+            green_channel_reason=green_channel_reason,
+        )
+    )
+    if action == "refuse" and not note.strip():
+        errors["note"] = [_("The reason is required.")]
+    return errors
+
+
+def accepted_department_ids(actor: User) -> set[int] | None:
+    """The departments whose items `actor` may receive at their window: None for every department
+    (a general window), the window's department for a department window, the actor's own
+    department without a window; an empty set without the permission (the rule of
+    `permissions.may_accept_for`)."""
+    if not has_perm(actor, T.ACCEPT_CASE):
+        return set()
+    window = window_of(actor)
+    if window is not None:
+        if not window.active:
+            return set()
+        return None if window.department_id is None else {window.department_id}
+    return {actor.department_id} if actor.department_id else set()
 
 
 def applicant_public(case: Case) -> dict[str, str]:

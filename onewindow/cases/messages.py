@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from onewindow.calendar.selectors import table as calendar_table
 from onewindow.cases import clock as case_clock
 from onewindow.cases.models import Case
 from onewindow.cases.work import jsonable
@@ -21,6 +22,7 @@ def message_context(case: Case) -> dict[str, Any]:
     """The placeholders every case template may use (extra keys are ignored by the renderer)."""
     center = case.center
     window = case.window
+    due = case_clock.local_date(case.due_at) if case.due_at else None
     return {
         "center_name": center.name,
         "case_number": case.number or case.receipt_number,
@@ -28,7 +30,10 @@ def message_context(case: Case) -> dict[str, Any]:
         "item_name": case.item_version.name,
         "applicant_name": case.applicant_name,
         "department": case.department.name,
-        "due_date": case_clock.local_date(case.due_at).isoformat() if case.due_at else "",
+        "due_date": f"{due.year}年{due.month}月{due.day}日" if due else "",
+        # False: the due date lies in a year without a confirmed holiday schedule, and the
+        # message says the date may change (notifications.services.message_build).
+        "due_date_confirmed": calendar_table().is_confirmed(due.year) if due else True,
         "pickup_place": f"{center.name}{window.name}" if window is not None else center.name,
     }
 

@@ -96,6 +96,9 @@ class Case(models.Model):
     applicant_id_number = models.CharField(_("ID number"), max_length=40)
     applicant_phone = models.CharField(_("phone"), max_length=20)
     applicant_address = models.CharField(_("address"), max_length=200, blank=True)
+    # An enterprise applicant's legal representative (法定代表人); empty for a person.
+    legal_rep_name = models.CharField(_("legal representative"), max_length=100, blank=True)
+    legal_rep_id_number = models.CharField(_("legal representative's ID number"), max_length=40, blank=True)
     agent_name = models.CharField(_("agent"), max_length=100, blank=True)
     agent_id_number = models.CharField(_("agent ID number"), max_length=40, blank=True)
     agent_phone = models.CharField(_("agent phone"), max_length=20, blank=True)
@@ -114,6 +117,7 @@ class Case(models.Model):
         related_name="+",
         db_index=False,
     )
+    green_channel_reason = models.CharField(_("green channel reason"), max_length=300, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -230,6 +234,10 @@ class Case(models.Model):
     @property
     def masked_agent_phone(self) -> str:
         return mask_phone(self.agent_phone)
+
+    @property
+    def masked_legal_rep_id_number(self) -> str:
+        return mask_id_number(self.legal_rep_id_number)
 
 
 class CaseMaterial(models.Model):

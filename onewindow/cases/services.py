@@ -30,7 +30,7 @@ from onewindow.cases.applicants import validate_agent, validate_applicant
 from onewindow.cases.effects import apply
 from onewindow.cases.facts import Status
 from onewindow.cases.guards import case_allowed_actions, guard
-from onewindow.cases.intake import applicant_public, intake_window, new_case, validate_common
+from onewindow.cases.intake import applicant_public, intake_errors, intake_window, new_case, validate_common
 from onewindow.cases.materials import check_missing_required, intake_materials
 from onewindow.cases.materials import correction_items as checked_correction_items
 from onewindow.cases.models import (
@@ -114,6 +114,7 @@ def case_intake(
     green_channel_handler: User | None = None,
     received_at: dt.datetime | None = None,
     delivery_method: str = "pickup",
+    green_channel_reason: str = "",
 ) -> Case:
     """Register an application at a window (receipt number, status received) and answer it in
     the same sitting with exactly one of `action`: "accept" (an instant item is then completed
@@ -126,21 +127,22 @@ def case_intake(
         )
     version = published_version(center, item_code)
     window = intake_window(actor, window, version)
-    applicant_data = validate_applicant(applicant)
-    agent_data = validate_agent(agent)
-    validate_common(
-        channel=channel,
+    problems = intake_errors(
+        version=version,
+        applicant=applicant,
         agent=agent,
+        channel=channel,
+        action=action,
+        note=note,
         green_channel=green_channel,
         green_channel_handler=green_channel_handler,
-        version=version,
         delivery_method=delivery_method,
+        green_channel_reason=green_channel_reason,
     )
-    if action == "refuse" and not note.strip():
-        raise ValidationFailed(
-            _("Give the reason for refusing the application."),
-            details={"note": [_("The reason is required.")]},
-        )
+    if problems:  # every problem at once (issue 11 §1.6)
+        raise ValidationFailed(_("Check the application."), details=problems)
+    applicant_data = validate_applicant(applicant)
+    agent_data = validate_agent(agent)
     now = clock.now()
     if received_at is not None and received_at > now:
         raise ValidationFailed(
@@ -164,6 +166,7 @@ def case_intake(
         green_channel_handler=green_channel_handler,
         delivery_method=delivery_method,
         note=note if action == "accept" else "",
+        green_channel_reason=green_channel_reason,
     )
     case.received_at = received_at
     received_on = case_clock.local_date(received_at)
@@ -184,6 +187,7 @@ def case_intake(
             "agent": agent_data["name"] if agent_data else "",
             "materials": [m.name for m in material_rows if m.received],
             "green_channel": case.green_channel,
+            "green_channel_reason": case.green_channel_reason,
         },
     )
     if action == "accept":
@@ -390,7 +394,13 @@ def case_reveal_applicant(*, case: Case | str, actor: User, reason: str) -> dict
         obj=case,
         after={
             "reason": reason[:500],
-            "fields": ["applicant_id_number", "applicant_phone", "agent_id_number", "agent_phone"],
+            "fields": [
+                "applicant_id_number",
+                "applicant_phone",
+                "agent_id_number",
+                "agent_phone",
+                "legal_rep_id_number",
+            ],
         },
         actor=actor,
     )
@@ -399,6 +409,7 @@ def case_reveal_applicant(*, case: Case | str, actor: User, reason: str) -> dict
         "applicant_phone": case.applicant_phone,
         "agent_id_number": case.agent_id_number,
         "agent_phone": case.agent_phone,
+        "legal_rep_id_number": case.legal_rep_id_number,
     }
 
 

@@ -120,8 +120,9 @@ _declare(
 )
 _declare(
     "PUBLIC_BASE_URL",
-    "http://127.0.0.1:8000",
-    "Public address of the portal, used in QR codes and SMS links.",
+    "",
+    "Public address of the portal, used in QR codes and SMS links. Unset: the address "
+    "`manage.py serve` was started on (make run PORT=8101 -> http://127.0.0.1:8101).",
 )
 
 

@@ -217,7 +217,8 @@ if PRODUCTION:
 
 API_TOKEN_DAYS = int(env.get("API_TOKEN_DAYS") or "30")
 PROGRESS_LOOKUPS_PER_MINUTE = int(env.get("PROGRESS_LOOKUPS_PER_MINUTE") or "30")
-PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000"
+# Empty: links use the address `manage.py serve` was started on (notifications.links).
+PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ""
 SMS_GATEWAY_URL = env.get("SMS_GATEWAY_URL") or ""
 SMS_GATEWAY_TOKEN = env.get("SMS_GATEWAY_TOKEN") or ""
 

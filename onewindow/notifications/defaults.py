@@ -12,48 +12,52 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str]] = [
     (
         "case_accepted",
         "受理通知",
-        "【{center_name}】您申请的“{item_name}”已受理,办件编号{case_number},承诺于{due_date}前办结。"
+        "【{center_name}】您申请的“{item_name}”已受理，办件编号{case_number}，承诺于{due_date}前办结。"
         "可凭办件编号查询办理进度。",
     ),
     (
         "case_correction_requested",
         "补正通知",
-        "【{center_name}】您申请的“{item_name}”(编号{case_number})需补正材料:{materials}。"
+        "【{center_name}】您申请的“{item_name}”（编号{case_number}）需补正材料：{materials}。"
         "请按一次性告知书一次补齐后提交。",
     ),
     (
         "case_completed",
         "办结通知",
-        "【{center_name}】您的办件{case_number}(“{item_name}”)已办结,请按约定方式领取办理结果。",
+        "【{center_name}】您的办件{case_number}（“{item_name}”）已办结，请按约定方式领取办理结果。",
     ),
     (
         "case_completed_early",
         "提前办结通知",
-        "【{center_name}】您的办件{case_number}(“{item_name}”)已提前办结,请按约定方式领取办理结果。",
+        "【{center_name}】您的办件{case_number}（“{item_name}”）已提前办结，请按约定方式领取办理结果。",
     ),
     (
         "case_ready_for_pickup",
         "取件通知",
-        "【{center_name}】您的办件{case_number}(“{item_name}”)的办理结果已可领取,"
+        "【{center_name}】您的办件{case_number}（“{item_name}”）的办理结果已可领取，"
         "请携带有效身份证件到{pickup_place}取件。",
     ),
     (
         "case_refused",
         "不予受理通知",
-        "【{center_name}】您申请的“{item_name}”(编号{case_number})不予受理,理由:{reason}。"
-        "如不服,可依法申请行政复议或者提起行政诉讼。",
+        "【{center_name}】您申请的“{item_name}”（编号{case_number}）不予受理，理由：{reason}。"
+        "如不服，可依法申请行政复议或者提起行政诉讼。",
     ),
     (
         "case_deemed_approved",
         "超期默认通知",
-        "【{center_name}】您的办件{case_number}(“{item_name}”)未在规定时限内作出决定,依规视为准予。",
+        "【{center_name}】您的办件{case_number}（“{item_name}”）未在规定时限内作出决定，依规视为准予。",
     ),
     (
         "reminder",
         "催办",
-        "【催办】办件{case_number}(“{item_name}”)的“{step_name}”环节办理期限为{due_at},请及时办理。",
+        "【催办】办件{case_number}（“{item_name}”）的“{step_name}”环节办理期限为{due_at}，请及时办理。",
     ),
 ]
+
+# Added to a message that shows {due_date} when the caller says the date lies in a year without
+# a confirmed holiday schedule (context "due_date_confirmed": False).
+TENTATIVE_DATE_NOTE = "该年度节假日安排尚未公布，日期可能调整。"
 
 
 def ensure_default_templates(model: Any) -> int:

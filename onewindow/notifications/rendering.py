@@ -3,6 +3,7 @@ attributes or indexes of the context values."""
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -53,4 +54,19 @@ def render(text: str, context: Mapping[str, Any]) -> str:
         out.append(literal)
         if name is not None:
             out.append(str(context[name]))
-    return "".join(out)
+    return tidy_punctuation("".join(out))
+
+
+# A pause or stop mark (Chinese or ASCII) right before "。": a value that ends with its own
+# punctuation, put before the template's "。" (理由：材料不全。。 → 理由：材料不全。).
+_BEFORE_FULL_STOP = re.compile(r"[。，、；：,.;:]+。")
+_MARK_BEFORE_FULL_STOP = re.compile(r"([！？!?])。")
+_DOUBLED = re.compile(r"([，、；：])\1+")
+
+
+def tidy_punctuation(text: str) -> str:
+    """Collapse doubled punctuation a filled-in value can cause: "。。", "，。", ".。" → "。";
+    "！。" → "！"; "，，" → "，". Text without such pairs is returned unchanged."""
+    text = _BEFORE_FULL_STOP.sub("。", text)
+    text = _MARK_BEFORE_FULL_STOP.sub(r"\1", text)
+    return _DOUBLED.sub(r"\1", text)

@@ -22,6 +22,7 @@ from onewindow.core import audit, clock
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_phone
 from onewindow.notifications import rendering, tasks
+from onewindow.notifications.defaults import TENTATIVE_DATE_NOTE
 from onewindow.notifications.models import Channel, MessageTemplate, OutboxMessage
 
 logger = logging.getLogger("onewindow.notifications")
@@ -54,7 +55,9 @@ def message_enqueue(
     and delivery is scheduled after the commit (at most one wake-up of the queue per
     WAKE_UP_SECONDS; the periodic task sends whatever a wake-up missed). Returns None, storing
     nothing, when `recipient` is empty or the template is switched off. A missing placeholder,
-    an unknown template or a malformed phone number raises ValidationFailed.
+    an unknown template or a malformed phone number raises ValidationFailed. A message showing
+    {due_date} gets TENTATIVE_DATE_NOTE when the context says `due_date_confirmed: False` (the
+    date lies in a year without a confirmed holiday schedule).
     """
     message = message_build(
         template_code=template_code,
@@ -105,6 +108,8 @@ def message_build(
         )
         return None
     body = rendering.render(template.text, context)
+    if context.get("due_date_confirmed") is False and "due_date" in rendering.placeholders(template.text):
+        body += TENTATIVE_DATE_NOTE
     now = clock.now()
     return OutboxMessage(
         created_at=now,

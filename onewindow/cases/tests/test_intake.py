@@ -72,7 +72,7 @@ def test_accept_registers_numbers_steps_materials_notice_and_message(cx: Any) ->
     assert notice.data["due_date"] == "2026-10-20"
     assert messages(case) == ["case_accepted"]
     body = OutboxMessage.objects.get(related_id=str(case.pk)).body
-    assert case.number in body and "2026-10-20" in body
+    assert case.number in body and "2026年10月20日" in body
 
 
 @pytest.mark.django_db
@@ -219,9 +219,13 @@ def test_applicant_validation(cx: Any) -> None:
     code = body + uscc_check(body)
     assert is_valid_uscc(code) and not is_valid_uscc(body + ("0" if code[-1] != "0" else "1"))
     case = intake(
-        cx, version, applicant=applicant(kind="enterprise", id_type="uscc", id_number=code, name="某某公司")
+        cx,
+        version,
+        applicant=applicant(
+            kind="enterprise", id_type="uscc", id_number=code, name="某某公司", legal_rep_name="王五"
+        ),
     )
-    assert case.applicant_id_number == code
+    assert case.applicant_id_number == code and case.legal_rep_name == "王五"
     case = intake(cx, version, applicant=applicant(phone="+86 138-1234-5678"))
     assert case.applicant_phone == "13812345678"
 

@@ -59,7 +59,7 @@ def test_enqueue_renders_and_stores_a_pending_message(sms):
     assert message.status == OutboxMessage.Status.PENDING
     assert message.recipient == PHONE
     assert message.body.startswith(
-        "【测试市政务服务中心】您申请的“食品经营许可”已受理,办件编号DEMO20260930000017"
+        "【测试市政务服务中心】您申请的“食品经营许可”已受理，办件编号DEMO20260930000017"
     )
     assert "2026-10-13" in message.body
     assert (message.related_type, message.related_id) == ("cases.case", "17")

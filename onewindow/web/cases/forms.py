@@ -16,9 +16,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases import transitions as T
+from onewindow.cases.intake import intake_errors
 from onewindow.cases.models import Case, CasePause, CaseStep
 from onewindow.cases.params import ACTION_LABELS, ACTION_PARAMS, Param
-from onewindow.catalog.models import Material
+from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.org.models import User
 
 # Actions that end or refuse something: shown with a warning style.
@@ -103,6 +104,15 @@ class IntakeForm(forms.Form):
     applicant_id_number = forms.CharField(label=_("ID number"), max_length=40)
     applicant_phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     applicant_address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    applicant_legal_rep_name = forms.CharField(
+        label=_("Legal representative"), max_length=100, required=False
+    )
+    applicant_legal_rep_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        max_length=40,
+        required=False,
+        help_text=_("Optional; resident ID number."),
+    )
     agent_name = forms.CharField(label=_("Agent's name"), max_length=100, required=False)
     agent_id_number = forms.CharField(label=_("Agent's ID number"), max_length=40, required=False)
     agent_phone = forms.CharField(label=_("Agent's mobile phone"), max_length=20, required=False)
@@ -110,6 +120,13 @@ class IntakeForm(forms.Form):
     green_channel_handler = HandlerChoiceField(
         label=_("Named handler (green channel)"), queryset=User.objects.none(), required=False
     )
+    green_channel_reason = forms.CharField(
+        label=_("Reason for the green channel"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. an elderly or disabled applicant, a key project."),
+    )
+    all_received = forms.BooleanField(label=_("All materials handed in"), required=False)
     delivery_method = forms.ChoiceField(
         label=_("Result delivery"), choices=Case.DeliveryMethod.choices, initial=Case.DeliveryMethod.PICKUP
     )
@@ -144,6 +161,29 @@ class IntakeForm(forms.Form):
                 label=_("what is missing or wrong"), required=False, max_length=300
             )
 
+    # An enterprise is identified by its unified social credit code: a person's ID type sent
+    # with kind "enterprise" (the page without JavaScript) is read as the credit code.
+    _PERSON_ID_TYPES = frozenset({"resident_id", "passport", "hk_macao_permit"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("applicant_kind") == Case.ApplicantKind.ENTERPRISE:
+            if data.get("applicant_id_type") in self._PERSON_ID_TYPES:
+                data["applicant_id_type"] = Case.IdType.USCC
+        else:
+            data["applicant_legal_rep_name"] = ""
+            data["applicant_legal_rep_id_number"] = ""
+        if data.get("all_received"):
+            for m in self.materials:
+                data[f"m{m.pk}_received"] = True
+        if not data.get("green_channel"):
+            data["green_channel_reason"] = ""
+        return data
+
+    def is_enterprise(self) -> bool:
+        value = self["applicant_kind"].value()
+        return str(value) == Case.ApplicantKind.ENTERPRISE
+
     def material_rows(self) -> list[dict[str, Any]]:
         return [
             {
@@ -164,12 +204,14 @@ class IntakeForm(forms.Form):
     def applicant(self) -> dict[str, str]:
         d = self.cleaned_data
         return {
-            "kind": d["applicant_kind"],
-            "name": d["applicant_name"],
-            "id_type": d["applicant_id_type"],
-            "id_number": d["applicant_id_number"],
-            "phone": d["applicant_phone"],
+            "kind": d.get("applicant_kind", ""),
+            "name": d.get("applicant_name", ""),
+            "id_type": d.get("applicant_id_type", ""),
+            "id_number": d.get("applicant_id_number", ""),
+            "phone": d.get("applicant_phone", ""),
             "address": d.get("applicant_address", ""),
+            "legal_rep_name": d.get("applicant_legal_rep_name", ""),
+            "legal_rep_id_number": d.get("applicant_legal_rep_id_number", ""),
         }
 
     def agent(self) -> dict[str, str] | None:
@@ -211,10 +253,51 @@ class IntakeForm(forms.Form):
             if self.cleaned_data.get(f"m{m.pk}_file")
         ]
 
+    def problems(self, version: ServiceItemVersion, action: str) -> dict[str, list[str]]:
+        """Every problem the services would find in this submission, at once (applicant, agent,
+        channel, green channel, the refusal's reason, required materials, the correction list),
+        as service detail keys. Works on a form with field errors too (on what was valid)."""
+        d = self.cleaned_data
+        errors = intake_errors(
+            version=version,
+            applicant=self.applicant(),
+            agent=self.agent(),
+            channel=str(d.get("channel") or ""),
+            action=action,
+            note=str(d.get("note") or ""),
+            green_channel=bool(d.get("green_channel")),
+            green_channel_handler=d.get("green_channel_handler"),
+            delivery_method=str(d.get("delivery_method") or ""),
+            green_channel_reason=str(d.get("green_channel_reason") or ""),
+        )
+        if action == "accept" and not str(d.get("note") or "").strip():
+            missing = [
+                m
+                for m in self.materials
+                if m.requirement == Material.Requirement.REQUIRED and not d.get(f"m{m.pk}_received")
+            ]
+            for m in missing:
+                i = self.materials.index(m)
+                errors[f"materials.{i}.received"] = [str(_("Required: tick it, or ask for a correction."))]
+            if missing:
+                errors["note"] = [
+                    str(_("Required materials are missing: explain why the case is accepted anyway."))
+                ]
+        elif action == "correct":
+            checked = [m for m in self.materials if d.get(f"c{m.pk}")]
+            for i, m in enumerate(checked):
+                if not str(d.get(f"c{m.pk}_note") or "").strip():
+                    errors[f"correction_items.{i}.note"] = [str(_("Say what is missing or wrong."))]
+            if not checked:
+                errors["correction_items"] = [str(_("Name at least one material to correct."))]
+        return {key: [str(v) for v in value] for key, value in errors.items()}
+
     def add_service_errors(self, details: Any, *, fallback: str = "") -> None:
-        """Put the service's field errors next to the fields of this form."""
+        """Put the service's field errors next to the fields of this form (a field that already
+        shows an error of its own keeps just that one)."""
         errors = service_field_errors(details)
-        corrections = [m for m in self.materials if self.cleaned_data.get(f"c{m.pk}")]
+        data = getattr(self, "cleaned_data", {})
+        corrections = [m for m in self.materials if data.get(f"c{m.pk}")]
         placed = False
         for key, messages in errors.items():
             parts = key.split(".")
@@ -240,6 +323,11 @@ class IntakeForm(forms.Form):
                 continue  # the list of missing materials: the message says it
             else:
                 field = key
+            if field == "correction_items":
+                field = None
+            if field is not None and field in self.errors:
+                placed = True
+                continue
             _add(self, field, messages)
             placed = True
         if not placed and fallback:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.cases import services
+from onewindow.cases.intake import accepted_department_ids
 from onewindow.cases.links import staff_notice_path
 from onewindow.cases.models import Case, CaseMaterial, Notice
 from onewindow.catalog import selectors as catalog_selectors
@@ -27,6 +28,11 @@ from onewindow.web.cases.forms import (
 )
 
 # --- intake --------------------------------------------------------------------------------
+
+
+def _may_take(request: HttpRequest, version: ServiceItemVersion) -> bool:
+    allowed = accepted_department_ids(cast(Any, request.user))
+    return allowed is None or version.department_id in allowed
 
 
 def _intake_version(request: HttpRequest, code: str) -> ServiceItemVersion | None:
@@ -57,13 +63,15 @@ def intake_items(request: HttpRequest) -> HttpResponse:
     department = (request.GET.get("department") or "").strip()[:20]
     items: list[ServiceItemVersion] = []
     error = ""
+    allowed = accepted_department_ids(user)
     if user.center_id and (q or department):
         try:
-            items = list(
-                catalog_selectors.published_items(
-                    center=user.center, q=q, department_code=department or None
-                )[:50]
+            found = catalog_selectors.published_items(
+                center=user.center, q=q, department_code=department or None
             )
+            if allowed is not None:
+                found = found.filter(department_id__in=allowed)
+            items = list(found[:50])
         except ValidationFailed as exc:
             error = exc.message
     return render(
@@ -82,15 +90,26 @@ def intake(request: HttpRequest) -> HttpResponse:
         return forbidden(request, reason=_("Your account is not attached to a service center."))
     code = (request.POST.get("item_code") or request.GET.get("item") or "").strip()
     version = _intake_version(request, code)
+    allowed = accepted_department_ids(user)
     context: dict[str, Any] = {
         "nav_active": "intake",
         "version": version,
         "item_code": code,
-        "departments": catalog_selectors.departments_with_counts(center=user.center),
+        "departments": [
+            (d, n)
+            for d, n in catalog_selectors.departments_with_counts(center=user.center)
+            if allowed is None or d.pk in allowed
+        ],
         "error": "",
     }
     if code and version is None:
         context["error"] = _("No published service item with code %(code)s.") % {"code": code[:40]}
+    if version is not None and not _may_take(request, version):
+        context["error"] = _(
+            "%(item)s is accepted at a general window or a window of %(dept)s, not at yours."
+        ) % {"item": version.name, "dept": version.department.name}
+        context["version"] = None
+        return render(request, "web/cases/intake.html", context, status=403)
     if version is None:
         return render(request, "web/cases/intake.html", context, status=404 if code else 200)
     if request.method != "POST":
@@ -103,7 +122,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     if action not in IntakeForm.ACTIONS:
         context["error"] = _("Choose accept, ask for correction or refuse.")
         return render(request, "web/cases/intake.html", context, status=422)
-    if not form.is_valid():
+    valid = form.is_valid()
+    # Every problem in one round: the form's own checks and the services' rules together.
+    problems = form.problems(version, action)
+    if problems:
+        form.add_service_errors(problems)
+    if not valid or problems:
         context["error"] = _("Check the fields marked below.")
         return render(request, "web/cases/intake.html", context, status=422)
     try:
@@ -151,6 +175,7 @@ def _intake_submit(request: HttpRequest, form: IntakeForm, version: ServiceItemV
             correction_items=form.correction_items() if action == "correct" else (),
             green_channel=bool(data.get("green_channel")),
             green_channel_handler=data.get("green_channel_handler"),
+            green_channel_reason=data.get("green_channel_reason", ""),
             delivery_method=data["delivery_method"],
         )
         files = form.uploads()

@@ -12,12 +12,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
-from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases.models import CasePause, Notice
+from onewindow.core.public_url import public_base_url
+from onewindow.web.templatetags.case_format import as_date
 
 TITLES: dict[str, Promise] = {
     Notice.Kind.RECEIPT: _("Receipt"),
@@ -38,10 +40,26 @@ def title(notice: Notice) -> str:
     return str(TITLES.get(notice.kind, notice.kind))
 
 
-def progress_url(number: str) -> str:
-    """The public progress page for `number`, as an absolute address (PUBLIC_BASE_URL)."""
-    base = str(getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+def progress_url(number: str, request: Any = None) -> str:
+    """The public progress page for `number`, as an absolute address: PUBLIC_BASE_URL, else the
+    address `manage.py serve` was started on (`core.public_url`)."""
+    base = public_base_url(request)
     return f"{base}{reverse('portal:progress')}?{urlencode({'number': number})}"
+
+
+# The dates of a snapshot that lie ahead and depend on the holiday schedule.
+_SCHEDULED_DATES = ("due_date", "expected_end")
+
+
+def tentative(data: dict[str, Any]) -> bool:
+    """Whether a date the notice promises (due date, expected end) lies in a year whose holiday
+    schedule is not confirmed yet: the notice then says the date may change."""
+    table = calendar_selectors.table()
+    for key in _SCHEDULED_DATES:
+        day = as_date(data.get(key))
+        if day is not None and not table.is_confirmed(day.year):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=512)
@@ -50,11 +68,12 @@ def qr_svg(url: str) -> str:
     return str(segno.make(url, error="m").svg_inline(scale=3, border=2, title=url))
 
 
-def context(notice: Notice, *, center_name: str) -> dict[str, Any]:
-    """What the notice template shows: the snapshot, its title and the QR code."""
+def context(notice: Notice, *, center_name: str, request: Any = None) -> dict[str, Any]:
+    """What the notice template shows: the snapshot, its title, the QR code, and whether a date
+    it promises is tentative (unconfirmed holiday schedule)."""
     data = dict(notice.data or {})
     number = data.get("case_number") or data.get("receipt_number") or ""
-    url = progress_url(number)
+    url = progress_url(number, request)
     kind_labels = dict(CasePause.Kind.choices)
     return {
         "notice": notice,
@@ -66,4 +85,5 @@ def context(notice: Notice, *, center_name: str) -> dict[str, Any]:
         "qr_svg": qr_svg(url),
         "procedure_label": kind_labels.get(str(data.get("kind", "")), data.get("kind", "")),
         "phase_during": data.get("phase") == "during_processing",
+        "tentative": tentative(data),
     }

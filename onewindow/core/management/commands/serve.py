@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from onewindow.core.public_url import SERVED_URL_VARIABLE, public_base_url, served_url
+
 
 class Command(BaseCommand):
     help = "Run the web server and the background worker together; Ctrl-C stops both."
@@ -24,14 +26,19 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
+        base = served_url(host, port)
+        # Notices and messages encode this address unless PUBLIC_BASE_URL is set; the worker
+        # inherits it with the environment.
+        os.environ[SERVED_URL_VARIABLE] = base
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "run_huey", "--quiet"],
             cwd=str(settings.BASE_DIR),
             env={**os.environ},
         )
-        self.stdout.write(self.style.SUCCESS(f"onewindow is starting on http://{host}:{port}/"))
-        self.stdout.write(f"  staff pages: http://{host}:{port}/staff/   admin: http://{host}:{port}/admin/")
-        self.stdout.write(f"  API docs:    http://{host}:{port}/api/v1/docs")
+        self.stdout.write(self.style.SUCCESS(f"onewindow is starting on {base}/"))
+        self.stdout.write(f"  staff pages: {base}/staff/   admin: {base}/admin/")
+        self.stdout.write(f"  API docs:    {base}/api/v1/docs")
+        self.stdout.write(f"  notices and QR codes link to: {public_base_url()}/")
         self.stdout.write(
             "  demo logins (password: onewindow-demo): clerk, supervisor, centeradmin, auditor,"
         )

@@ -29,7 +29,7 @@ def page(client: Any, notice: Notice) -> str:
 def common(body: str, number: str) -> None:
     assert "测试市政务服务中心" in body  # the center
     assert number in body  # the case (or receipt) number
-    assert 'data-testid="notice-date">2026-03-02<' in body
+    assert 'data-testid="notice-date">2026年3月2日<' in body
     assert "张三" in body  # the applicant's own document: the full name
     assert MASKED_ID in body and ID_NUMBER not in body
     assert "<svg" in body and 'data-testid="notice-qr"' in body
@@ -47,7 +47,7 @@ def test_acceptance_notice(client, cx, food):
     notice = case.notices.get(kind="acceptance")
     body = page(client, notice)
     common(body, case.number)
-    assert 'data-testid="promised-date"' in body and "2026-03-16" in body
+    assert 'data-testid="promised-date"' in body and "2026年3月16日" in body
     assert ">受理通知书<" in body and "予以受理" in body
     for m in food.materials.all():
         assert m.name in body

@@ -77,7 +77,7 @@ def test_intake_accept_leads_to_the_acceptance_notice(client, cx, food):
     page = client.get(response["Location"]).content.decode()
     assert 'data-kind="acceptance"' in page
     assert case.number in page and "测试市政务服务中心" in page
-    assert "2026-03-16" in page  # the promised completion date
+    assert "2026年3月16日" in page  # the promised completion date
     assert MASKED_ID in page and ID_NUMBER not in page
     assert "<svg" in page
 
