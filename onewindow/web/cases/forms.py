@@ -40,6 +40,10 @@ PARAM_LABELS: dict[str, Promise] = {
     "certificate_number": _("Certificate number"),
     "method": _("Delivery"),
     "tracking_number": _("Tracking number"),
+    "recipient_relation": _("Recipient's relation to the applicant"),
+    "recipient_name": _("Recipient's name"),
+    "recipient_id_number": _("Recipient's ID number"),
+    "carrier": _("Carrier"),
 }
 
 PARAM_HELP: dict[str, Promise] = {
