@@ -60,7 +60,7 @@ from onewindow.cases.models import Case, CaseFile, CaseMaterial, Status
 from onewindow.core import clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_phone
-from onewindow.org.models import Department, User
+from onewindow.org.models import Department, User, username_is
 from onewindow.org.selectors import center_by_code
 
 router = Router(auth=bearer)
@@ -164,7 +164,7 @@ def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
     handler = None
     if payload.green_channel_handler:
         handler = User.objects.filter(
-            username=payload.green_channel_handler, center_id=center.pk, is_active=True
+            username_is(payload.green_channel_handler), center_id=center.pk, is_active=True
         ).first()
         if handler is None:
             raise ValidationFailed(
