@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.msgids import code_msgids, template_msgids
 from tests.pofile import Entry, parse
 
 ROOT = Path(__file__).resolve().parent.parent / "onewindow"
@@ -45,6 +46,30 @@ def test_there_are_catalogs_to_check():
 def test_every_entry_has_a_translation():
     missing = [_label(path, e) for path, e in _entries() if not e.translated]
     assert not missing, "untranslated or fuzzy entries:\n" + "\n".join(missing)
+
+
+def test_every_message_marked_in_the_code_has_a_chinese_translation():
+    """gettext calls and template tags: the msgid is translated in one of the catalogs (Django
+    merges them), so no English text shows on a Chinese page."""
+    translated = {entry.key for _path, entry in _entries() if entry.translated}
+    missing = sorted(f"{where} {key[1][:70]!r}" for key, where in code_msgids(ROOT) if key not in translated)
+    assert not missing, "add these to the app's django.po and compile it:\n" + "\n".join(missing)
+
+
+def test_the_template_reader_finds_blocks_with_variables(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '{% translate "Save" %} {% translate \'Back\' context "nav" %}\n'
+        "{% blocktranslate trimmed with n=x %}\n  Hello {{ n }},\n  50%\n{% endblocktranslate %}"
+        "{% blocktranslate count c=k %}{{ c }} item{% plural %}{{ c }} items{% endblocktranslate %}",
+        encoding="utf-8",
+    )
+    assert [key for key, _line in template_msgids(page)] == [
+        (None, "Save"),
+        ("nav", "Back"),
+        (None, "Hello %(n)s, 50%%"),
+        (None, "%(c)s item"),
+    ]
 
 
 def test_chinese_punctuation_is_full_width_and_never_doubled():
