@@ -166,8 +166,7 @@ def transition_for(status: str, action: str) -> Transition:
     if found is None:
         allowed = actions_from(status)
         raise InvalidTransition(
-            _("This action is not allowed while the case is %(status)s.")
-            % {"status": status_label(status)},
+            _("This action is not allowed while the case is %(status)s.") % {"status": status_label(status)},
             details={"status": status, "action": action, "allowed_actions": allowed},
         )
     return found

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -197,7 +197,7 @@ class User(AbstractUser):
     ow_window_loaded: bool = False
     ow_window: Window | None = None
 
-    objects = StaffUserManager()
+    objects: ClassVar[StaffUserManager] = StaffUserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("staff account")
