@@ -112,6 +112,8 @@ def field_message(error: dict[str, Any]) -> str:
             return _(custom.removeprefix("Value error, "))  # a validator's own (gettext-ready) text
         return _(_GENERAL_FIELD_MESSAGE)
     context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    if "expected" in context:  # pydantic writes "'a', 'b' or 'c'": keep the English "or" out
+        context["expected"] = context["expected"].replace(" or ", ", ")
     try:
         return _(template) % context
     except (KeyError, ValueError):

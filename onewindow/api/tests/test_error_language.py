@@ -94,3 +94,5 @@ def test_field_message_fills_in_pydantic_context():
         assert field_message({"type": "unheard_of", "msg": "x"}) == "Invalid value."
     with translation.override("zh-hans"):
         assert field_message(error) == "最多输入 5 个字符。"
+        choice = {"type": "literal_error", "ctx": {"expected": "'x', 'y' or 'z'"}, "msg": "Input should be"}
+        assert field_message(choice) == "请从以下选项中选择：'x', 'y', 'z'。"
