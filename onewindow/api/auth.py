@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from onewindow.core import ratelimit
@@ -60,12 +61,12 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
         window_seconds=TOKEN_WINDOW_SECONDS,
     ):
         raise RateLimited(
-            f"Too many attempts for this account from your address. Wait {TOKEN_WINDOW_SECONDS // 60} "
-            "minutes and try again.",
+            _("Too many attempts for this account from your address. Wait %(minutes)s minutes and try again.")
+            % {"minutes": TOKEN_WINDOW_SECONDS // 60},
             details={"retry_after_seconds": TOKEN_WINDOW_SECONDS},
         )
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        raise InvalidCredentials("Wrong username or password, or the account is disabled.")
+        raise InvalidCredentials(_("Wrong username or password, or the account is disabled."))
     token, raw = api_token_issue(user=user)  # type: ignore[arg-type]
     return TokenResponse(token=raw, expires_at=token.expires_at)

@@ -13,6 +13,7 @@ import re
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import BeforeValidator, Field
 
@@ -30,7 +31,7 @@ MAX_YEARS = 50
 def _iso_date_only(value: object) -> object:
     # Pydantic would also take a Unix timestamp ("1759190400") for a date: refuse it.
     if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
-        raise ValueError("write the date as YYYY-MM-DD, e.g. 2026-09-30")
+        raise ValueError(_("Write the date as YYYY-MM-DD, e.g. 2026-09-30."))
     return value.strip() if isinstance(value, str) else value
 
 

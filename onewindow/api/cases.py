@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Body, File, Form, Query, Router
 from ninja import Status as Answer
 from ninja.files import UploadedFile
@@ -59,7 +60,7 @@ from onewindow.cases.models import Case, CaseFile, CaseMaterial, Status
 from onewindow.core import clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_phone
-from onewindow.org.models import Department, User
+from onewindow.org.models import Department, User, username_is
 from onewindow.org.selectors import center_by_code
 
 router = Router(auth=bearer)
@@ -81,7 +82,7 @@ def _user(request: HttpRequest) -> Any:
 
 def _require_view(user: Any) -> None:
     if not user.has_perm(VIEW_CASE):
-        raise PermissionDenied(f"You need the permission {VIEW_CASE}.")
+        raise PermissionDenied(_("You need the permission %(perm)s.") % {"perm": VIEW_CASE})
 
 
 def _case_url(case: Case) -> str:
@@ -155,19 +156,20 @@ def intake(request: HttpRequest, payload: IntakeIn) -> Answer[dict[str, Any]]:
         center = center_by_code(payload.center)
         if center is None:
             raise ValidationFailed(
-                f"There is no center with the code {payload.center}.", details={"center": ["Unknown center."]}
+                _("There is no center with the code %(code)s.") % {"code": payload.center},
+                details={"center": [_("Unknown center.")]},
             )
     if center is None:
-        raise PermissionDenied("Your account is not attached to a service center.")
+        raise PermissionDenied(_("Your account is not attached to a service center."))
     handler = None
     if payload.green_channel_handler:
         handler = User.objects.filter(
-            username=payload.green_channel_handler, center_id=center.pk, is_active=True
+            username_is(payload.green_channel_handler), center_id=center.pk, is_active=True
         ).first()
         if handler is None:
             raise ValidationFailed(
-                "The green channel handler is not an active account of this center.",
-                details={"green_channel_handler": ["Unknown account."]},
+                _("The green channel handler is not an active account of this center."),
+                details={"green_channel_handler": [_("Unknown account.")]},
             )
     case = services.case_intake(
         actor=user,
@@ -210,7 +212,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
         statuses = [s.strip() for s in filters.status.split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
-            errors["status"] = [f"Unknown status: {', '.join(unknown)}."]
+            errors["status"] = [_("Unknown status: %(statuses)s.") % {"statuses": ", ".join(unknown)}]
         criteria["status"] = statuses
     if filters.item:
         criteria["item_code"] = filters.item.strip()
@@ -219,13 +221,13 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
             center_id=user.center_id, code=filters.department.strip().upper()
         ).first()
         if department is None:
-            errors["department"] = [f"Unknown department {filters.department}."]
+            errors["department"] = [_("Unknown department %(code)s.") % {"code": filters.department}]
         else:
             criteria["department"] = department.pk
     if filters.overdue is not None:
         criteria["overdue"] = filters.overdue
     if errors:
-        raise ValidationFailed("Check the filters.", details=errors)
+        raise ValidationFailed(_("Check the filters."), details=errors)
     qs = selectors.cases_for(user, criteria)
     if filters.q:
         value = numbers.normalise(filters.q)[:32]
@@ -471,7 +473,7 @@ def upload_file(
         case_material = CaseMaterial.objects.filter(pk=material, case=case).first()
         if case_material is None:
             raise ValidationFailed(
-                "This material is not one of the case's.", details={"material": ["Unknown material."]}
+                _("This material is not one of the case's."), details={"material": [_("Unknown material.")]}
             )
     row = services.case_file_add(case=case, actor=user, file=file, case_material=case_material)
     return Answer(201, _file_out(case, row))
@@ -489,7 +491,7 @@ def download_file(request: HttpRequest, number: str, file_id: int) -> FileRespon
     case = _scoped_case(request, number)
     row = CaseFile.objects.filter(pk=file_id, case=case).first()
     if row is None:
-        raise NotFound("No such file on this case.")
+        raise NotFound(_("No such file on this case."))
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name)
 
 

@@ -14,6 +14,7 @@ GET /api/v1/staff[?department=CODE]      → the staff the account may see (its 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from onewindow.api.security import bearer
@@ -101,7 +102,9 @@ def _center_or_404(code: str | None) -> Center | None:
         return None
     center = selectors.center_by_code(code)
     if center is None:
-        raise NotFound(f"There is no center with the code {code}.", details={"center": [code]})
+        raise NotFound(
+            _("There is no center with the code %(code)s.") % {"code": code}, details={"center": [code]}
+        )
     return center
 
 

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from ninja.responses import NinjaJSONEncoder
@@ -80,7 +82,7 @@ class PublicProgressOut(Schema):
 
 # --- public ------------------------------------------------------------------------------------
 
-NOT_FOUND_MESSAGE = (
+NOT_FOUND_MESSAGE = gettext_noop(
     "No case matches this number and code. Check the case number on your notice and the last four "
     "characters of the phone number or ID number given in the application."
 )
@@ -112,13 +114,13 @@ def public_progress(
             429,
             {
                 "code": "rate_limited",
-                "message": "Too many lookups from your address. Wait a minute and try again.",
+                "message": _("Too many lookups from your address. Wait a minute and try again."),
                 "details": {"retry_after_seconds": PROGRESS_WINDOW_SECONDS},
             },
         )
     found = selectors.public_progress(number[:64], code[:16])
     if found is None:
-        return Answer(404, {"code": "not_found", "message": NOT_FOUND_MESSAGE, "details": None})
+        return Answer(404, {"code": "not_found", "message": _(NOT_FOUND_MESSAGE), "details": None})
     # The lookup is the hottest public read (issue 3: >= 400/s): the payload is built from the
     # selector's frozen dataclasses, which already have the schema's shape and types, and is
     # rendered as Ninja would render it, without validating it again (that validation cost as

@@ -39,6 +39,7 @@ from typing import Any
 
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja import Status as Answer
 from pydantic import Field
@@ -61,7 +62,7 @@ LIST_LIMIT = 500
 def _supervisor(request: HttpRequest) -> Any:
     user: Any = request.user
     if not user.has_perm(SUPERVISE):
-        raise PermissionDenied("Only supervisors (supervision.supervise) may do this.")
+        raise PermissionDenied(_("Only supervisors (supervision.supervise) may do this."))
     return user
 
 
@@ -69,7 +70,7 @@ def _supervisor_or_department(request: HttpRequest) -> Any:
     user: Any = request.user
     if not (user.has_perm(SUPERVISE) or user.has_perm(APPEAL)):
         raise PermissionDenied(
-            "Only supervisors or department staff who answer supervision orders may do this."
+            _("Only supervisors or department staff who answer supervision orders may do this.")
         )
     return user
 
@@ -197,7 +198,8 @@ def flags(
     user = _supervisor(request)
     if level and level not in LEVELS:
         raise ValidationFailed(
-            f"level must be one of {', '.join(LEVELS)}.", details={"level": [f"Unknown level {level!r}."]}
+            _("level must be one of %(values)s.") % {"values": ", ".join(LEVELS)},
+            details={"level": [_("Unknown level %(value)r.") % {"value": level}]},
         )
     rows = selectors.flags(
         user=user, level=level or None, department_code=department or None, item_code=item or None
@@ -214,13 +216,13 @@ def forecast(request: HttpRequest, at: str) -> Any:
         )
     except ValueError:
         raise ValidationFailed(
-            "at must be an ISO 8601 date and time with an offset, e.g. 2026-03-06T17:30:00+08:00.",
-            details={"at": ["Not an ISO 8601 date and time."]},
+            _("at must be an ISO 8601 date and time with an offset, e.g. 2026-03-06T17:30:00+08:00."),
+            details={"at": [_("Not an ISO 8601 date and time.")]},
         ) from None
     if moment.tzinfo is None:
         raise ValidationFailed(
-            "at needs a time zone offset, e.g. 2026-03-06T17:30:00+08:00.",
-            details={"at": ["A date and time without a time zone is ambiguous."]},
+            _("at needs a time zone offset, e.g. 2026-03-06T17:30:00+08:00."),
+            details={"at": [_("A date and time without a time zone is ambiguous.")]},
         )
     result = selectors.forecast(user=user, at=moment)
     return {
@@ -282,7 +284,7 @@ def run_sweep(request: HttpRequest) -> Any:
 def _order(request: HttpRequest, order_id: int) -> SupervisionOrder:
     order = selectors.orders(user=request.user).filter(pk=order_id).first()
     if order is None:
-        raise NotFound(f"No supervision order {order_id} in your scope.")
+        raise NotFound(_("No supervision order %(id)s in your scope.") % {"id": order_id})
     return order
 
 
@@ -291,8 +293,8 @@ def orders(request: HttpRequest, status: str | None = None) -> Any:
     user = _supervisor_or_department(request)
     if status and status not in SupervisionOrder.Status.values:
         raise ValidationFailed(
-            f"status must be one of {', '.join(SupervisionOrder.Status.values)}.",
-            details={"status": [f"Unknown status {status!r}."]},
+            _("status must be one of %(values)s.") % {"values": ", ".join(SupervisionOrder.Status.values)},
+            details={"status": [_("Unknown status %(value)r.") % {"value": status}]},
         )
     rows = selectors.orders(user=user, status=status or None).select_related("case", "department", "issuer")
     return [_order_out(o) for o in rows[:LIST_LIMIT]]
@@ -332,7 +334,7 @@ def order_send_back(request: HttpRequest, order_id: int, payload: NoteIn) -> Any
 def _record(request: HttpRequest, record_id: int) -> AccountabilityRecord:
     record = selectors.accountability_records(user=request.user).filter(pk=record_id).first()
     if record is None:
-        raise NotFound(f"No accountability record {record_id} in your scope.")
+        raise NotFound(_("No accountability record %(id)s in your scope.") % {"id": record_id})
     return record
 
 
@@ -341,8 +343,9 @@ def accountability(request: HttpRequest, status: str | None = None) -> Any:
     user = _supervisor_or_department(request)
     if status and status not in AccountabilityRecord.Status.values:
         raise ValidationFailed(
-            f"status must be one of {', '.join(AccountabilityRecord.Status.values)}.",
-            details={"status": [f"Unknown status {status!r}."]},
+            _("status must be one of %(values)s.")
+            % {"values": ", ".join(AccountabilityRecord.Status.values)},
+            details={"status": [_("Unknown status %(value)r.") % {"value": status}]},
         )
     rows = selectors.accountability_records(user=user, status=status or None)
     return [_record_out(r) for r in rows[:LIST_LIMIT]]

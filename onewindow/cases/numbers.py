@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from onewindow.cases.models import CaseNumberSequence
 from onewindow.core import checksum, rawwrite
@@ -68,7 +69,7 @@ def _finish(center_id: int, kind: str, day: dt.date, pending: rawwrite.Pending) 
                 raise
     if value > _MAX_SEQUENCE:
         raise ValidationFailed(
-            "The day's case numbers are exhausted for this center.", code="sequence_exhausted"
+            _("The day's case numbers are exhausted for this center."), code="sequence_exhausted"
         )
     return int(value)
 
@@ -118,22 +119,22 @@ def parse_case_number(text: str) -> str:
     match = _NUMBER_RE.match(value)
     if not match:
         raise ValidationFailed(
-            "This is not a case number: it should look like DEMO20260930000001K.",
+            _("This is not a case number: it should look like DEMO20260930000001K."),
             code="bad_case_number",
-            details={"number": ["Expected center code, date (YYYYMMDD), 6 digits and a check character."]},
+            details={"number": [_("Expected center code, date (YYYYMMDD), 6 digits and a check character.")]},
         )
     try:
         dt.date(int(match.group(3)[:4]), int(match.group(3)[4:6]), int(match.group(3)[6:]))
     except ValueError:
         raise ValidationFailed(
-            "The date inside this case number does not exist.",
+            _("The date inside this case number does not exist."),
             code="bad_case_number",
-            details={"number": ["The date part is not a real date."]},
+            details={"number": [_("The date part is not a real date.")]},
         ) from None
     if not checksum.is_valid(value):
         raise ValidationFailed(
-            "This case number has a typing error (its check character does not match).",
+            _("This case number has a typing error (its check character does not match)."),
             code="bad_case_number",
-            details={"number": ["Check the number: a character is wrong or two are swapped."]},
+            details={"number": [_("Check the number: a character is wrong or two are swapped.")]},
         )
     return value

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from onewindow.cases.facts import FINAL_STATUSES, Status
+from django.utils.translation import gettext as _
+
+from onewindow.cases.facts import FINAL_STATUSES, Status, status_label
 from onewindow.core.errors import InvalidTransition
 
 # Actions
@@ -164,7 +166,7 @@ def transition_for(status: str, action: str) -> Transition:
     if found is None:
         allowed = actions_from(status)
         raise InvalidTransition(
-            f"The action '{action}' is not allowed when the case is '{status}'.",
+            _("This action is not allowed while the case is %(status)s.") % {"status": status_label(status)},
             details={"status": status, "action": action, "allowed_actions": allowed},
         )
     return found

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_phone
-from onewindow.org.models import ApiToken, Center, Department, Post, User, Window
+from onewindow.org.models import ApiToken, Center, Department, Post, User, Window, username_is
 from onewindow.org.roles import EXCLUSIVE_ADMIN_ROLES, ROLE_BY_CODE, ROLES, needs_admin_site
 from onewindow.org.validation import (
     check_phone,
@@ -174,8 +174,10 @@ def user_create(
             errors.setdefault("username", []).extend(str(m) for m in exc.messages)
         if len(username) > 150:
             errors.setdefault("username", []).append(_("At most %(n)d characters.") % {"n": 150})
-        if User.objects.filter(username__iexact=username).exists():
-            errors.setdefault("username", []).append(_("This username is taken."))
+        if User.objects.filter(username_is(username)).exists():
+            errors.setdefault("username", []).append(
+                _("This username is taken (upper and lower case count as the same).")
+            )
     full_name = check_required(errors, "full_name", full_name, 50)
     phone = check_phone(errors, phone)
     _check_placement(

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 
@@ -118,8 +123,23 @@ class Post(models.Model):
         return self.name
 
 
+def username_is(username: str) -> Exact:
+    """A filter matching `username` whatever its case (SCJG-reviewer is scjg-reviewer). Both sides
+    are lowered by the database, so the unique index on LOWER(username) answers it."""
+    return Exact(Lower("username"), Lower(Value(username)))
+
+
+class StaffUserManager(UserManager["User"]):
+    """Login names are case-insensitive: the staff and admin sign-in and the API token issue all
+    find the account through `get_by_natural_key` (Django's ModelBackend)."""
+
+    def get_by_natural_key(self, username: Any) -> User:
+        return self.get(username_is(str(username)))
+
+
 class User(AbstractUser):
-    """A staff account. Roles are groups; permissions are checked by permission, never by role name."""
+    """A staff account. Roles are groups; permissions are checked by permission, never by role name.
+    Usernames are unique whatever their case."""
 
     class Scope(models.TextChoices):
         DEPARTMENT = "department", _("own department")
@@ -177,10 +197,21 @@ class User(AbstractUser):
     ow_window_loaded: bool = False
     ow_window: Window | None = None
 
+    objects: ClassVar[StaffUserManager] = StaffUserManager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("staff account")
         verbose_name_plural = _("staff accounts")
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="org_user_username_ci_unique",
+                violation_error_message=_(
+                    "An account with this username already exists (usernames ignore upper and lower case)."
+                ),
+            )
+        ]
         permissions = [
             ("manage_accounts", _("Can create staff accounts and assign roles (security administrator)")),
             ("manage_organisation", _("Can maintain centers, departments, windows and posts")),

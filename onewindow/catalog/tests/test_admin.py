@@ -318,6 +318,6 @@ def test_admin_speaks_chinese_by_default(client, org):
     response = client.post(
         reverse("admin:catalog_serviceitemversion_add"), version_post(org, promised=25, step_days=(1, 2))
     )
-    assert "承诺时限 25 超过了法定时限 20:承诺时限不得超过法定时限。" in response.content.decode()
+    assert "承诺时限 25 超过了法定时限 20：承诺时限不得超过法定时限。" in response.content.decode()
     response = client.get(reverse(ITEMS))
     assert "下载事项目录工作簿" in response.content.decode()

@@ -43,7 +43,7 @@ def test_promised_within_legal():
 def test_promised_within_legal_in_chinese():
     with translation.override("zh-hans"):
         assert errors(item_spec(legal_limit=10, promised_limit=12)) == [
-            ("promised_limit", "承诺时限 12 超过了法定时限 10:承诺时限不得超过法定时限。")
+            ("promised_limit", "承诺时限 12 超过了法定时限 10：承诺时限不得超过法定时限。")
         ]
 
 

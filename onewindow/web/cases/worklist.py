@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.cases import numbers, selectors
-from onewindow.cases.facts import STATUS_LABELS
+from onewindow.cases.facts import STATUS_LABELS, Level
 from onewindow.cases.models import Status
 from onewindow.core import clock
 from onewindow.org.selectors import departments_for
@@ -26,6 +26,8 @@ from onewindow.web.cases.common import (
 
 # --- worklist ------------------------------------------------------------------------------------
 
+LEVELS = {"yellow": Level.YELLOW, "red": Level.RED}
+
 
 @staff_page(VIEW_CASE)
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -37,9 +39,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if scope not in ("post", "mine", "department"):
         scope = "post"
     overdue = request.GET.get("overdue") == "1"
-    steps = list(
-        selectors.worklist(user=user, scope=scope, overdue=True if overdue else None, limit=WORKLIST_LIMIT)
-    )
+    level = request.GET.get("level") or ""
+    if level not in LEVELS:
+        level = ""
+    active = selectors.worklist(user=user, scope=scope, overdue=True if overdue else None)
+    if level:  # the supervision level of the step: the home page's yellow and red links
+        active = active.filter(level=LEVELS[level])
+    steps = list(active[:WORKLIST_LIMIT])
     now = clock.now()
     today = clock.today()
     rows = [
@@ -61,6 +67,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "now": now,
         "scope": scope,
         "overdue": overdue,
+        "level": level,
+        "levels": [("", _("Any level")), ("yellow", _("Yellow card")), ("red", _("Red card"))],
         "limit": WORKLIST_LIMIT,
         "scopes": [
             ("post", _("Steps I can handle")),

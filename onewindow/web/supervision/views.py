@@ -54,15 +54,14 @@ FLAG_LIMIT = 200
 
 
 def error_text(exc: DomainError) -> str:
-    """A domain error as one readable line: its message and every field message."""
+    """A domain error as one readable line: its message and every field message. Field keys and
+    other details (status codes) are for API clients: the page shows only translated texts."""
     parts = [exc.message]
     details = exc.details
     if isinstance(details, dict):
-        for field, problems in details.items():
+        for problems in details.values():
             if isinstance(problems, list | tuple):
-                parts.extend(f"{field}: {p}" for p in problems)
-            elif problems:
-                parts.append(f"{field}: {problems}")
+                parts.extend(str(p) for p in problems if str(p) not in parts)
     return " ".join(parts)
 
 
