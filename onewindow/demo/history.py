@@ -69,7 +69,6 @@ from onewindow.supervision.sweep import sweep
 logger = logging.getLogger(__name__)
 
 MARKER = "demo.history"
-OPEN_STEP_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS)
 
 
 @dataclass
@@ -253,9 +252,7 @@ class Driver:
             self.tick(self.end, "end")
         self.outbox_sent(first_message)
         self.summary.cases = len(plans)
-        self.summary.open_cases = Case.objects.filter(
-            center=self.center, status__in=(*OPEN_STEP_STATUSES, *_PAUSED, *_DECIDED)
-        ).count()
+        self.summary.open_cases = Case.objects.filter(center=self.center, status__in=STILL_OPEN).count()
         return self.summary
 
     # -- the daily routine of the center

@@ -109,10 +109,8 @@ def before_deadline(
     days = working_days_from(start, last)
     if len(days) <= 1:
         return soon(moment, rng)
-    if pace == TIGHT:
-        day = days[-1]
-    else:  # most steps are handled early in their window
-        day = days[min(len(days) - 1, int(rng.random() * len(days)))]
+    # a tight handler acts on the last day; the others on any day of the step's window
+    day = days[-1] if pace == TIGHT else days[min(len(days) - 1, int(rng.random() * len(days)))]
     if day == start:
         return soon(moment, rng)
     return local_moment(day, rng.randrange(0, 8 * 60))
@@ -388,7 +386,11 @@ class CaseAgent:
         ):
             self.corrected = True
             return d.act(
-                case, steps, T.REQUEST_PROCESSING_CORRECTION, items=self.correction_items(), reason=""
+                case,
+                steps,
+                T.REQUEST_PROCESSING_CORRECTION,
+                items=self.correction_items(),
+                reason="审查中发现材料与现场情况不一致，需补充说明。" if case.correction_count else "",
             )
         decision = decision_step_position(steps)
         on_decision = active.position == decision or (
