@@ -8,6 +8,8 @@ import logging
 import random
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
+
 from onewindow.calendar.selectors import is_working_day
 from onewindow.cases import clock as case_clock
 from onewindow.cases import transitions as T
@@ -88,7 +90,7 @@ def soon(moment: dt.datetime, rng: random.Random, *, low: int = 5, high: int = 9
 def after_working_days(moment: dt.datetime, days: int, rng: random.Random) -> dt.datetime:
     """During the working hours of the `days`-th working day after `moment`."""
     day = clock.local(moment).date()
-    for _ in range(max(days, 1)):
+    for _n in range(max(days, 1)):
         day = next_working_day(day)
     return local_moment(day, rng.randrange(0, 8 * 60))
 
@@ -103,7 +105,7 @@ def before_deadline(
     last = clock.local(due).date()
     if pace in (LATE, STUCK):
         overdue = max(last, start)
-        for _ in range(rng.randrange(1, 5) if pace == LATE else rng.randrange(6, 25)):
+        for _n in range(rng.randrange(1, 5) if pace == LATE else rng.randrange(6, 25)):
             overdue = next_working_day(overdue)
         return local_moment(overdue, rng.randrange(0, 8 * 60))
     days = working_days_from(start, last)
@@ -216,7 +218,7 @@ class CaseAgent:
         version_department = self.d.item_department[self.p.item_code]
         clerk = self.d.intake_clerk(version_department, window)
         if clerk is None:
-            raise PermissionDenied("no demo clerk may receive this item")
+            raise PermissionDenied(_("No demo clerk may receive this item."))
         case = case_intake(
             actor=clerk,
             item_code=self.p.item_code,

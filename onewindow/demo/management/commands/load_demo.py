@@ -15,8 +15,8 @@ from onewindow.demo.loader import load_demo
 class Command(BaseCommand):
     help = _(
         "Load the demo center (示范市政务服务中心): departments, windows, staff accounts with the "
-        "password onewindow-demo, the catalog, two bundles and about three months of case history. Safe to run again. Refused under the "
-        "production settings profile."
+        "password onewindow-demo, the catalog, two bundles and about three months of case history. "
+        "Safe to run again. Refused under the production settings profile."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
