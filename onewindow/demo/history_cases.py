@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -22,9 +22,7 @@ from onewindow.catalog.models import ProcessStep
 from onewindow.core import clock, fastsql
 from onewindow.core.errors import DomainError, PermissionDenied
 from onewindow.demo.history_plan import LATE, PROMPT, STUCK, TIGHT, CasePlan
-
-if TYPE_CHECKING:
-    from onewindow.demo.history import Driver
+from onewindow.org.models import Center, User, Window
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +124,24 @@ def read_case(pk: int) -> tuple[Case, list[CaseStep]]:
         CaseStep, fastsql.select_all(CaseStep, '"case_id" = %s', order_by='"position"'), [pk]
     )
     return case, steps
+
+
+class Driver(Protocol):
+    """What a case needs of the history's driver (`onewindow.demo.history.Driver`)."""
+
+    center: Center
+    summary: Any  # HistorySummary: actions and fallbacks counters
+    windows: dict[str, Window]
+    instant_at_window: dict[str, bool]
+    item_online: dict[str, bool]
+    item_department: dict[str, int]
+    online_instant_items: list[str]
+
+    def material_ids(self, item_code: str) -> list[int]: ...
+
+    def intake_clerk(self, department_id: int, window: Window | None) -> User | None: ...
+
+    def act(self, case: Case, steps: list[CaseStep], action: str, **params: Any) -> Case: ...
 
 
 # --- one case ------------------------------------------------------------------------------------

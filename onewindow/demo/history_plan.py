@@ -37,7 +37,7 @@ GREEN_CHANNEL_SHARE = 0.15  # of cases of green-channel items
 
 # Pace of the step handlers.
 PROMPT, TIGHT, LATE, STUCK = "prompt", "tight", "late", "stuck"
-PACES = ((PROMPT, 0.58), (TIGHT, 0.25), (LATE, 0.12), (STUCK, 0.05))
+PACES = ((PROMPT, 0.55), (TIGHT, 0.27), (LATE, 0.12), (STUCK, 0.06))
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏"
