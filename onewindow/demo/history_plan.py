@@ -187,7 +187,7 @@ def plan_cases(
     # Traffic grows over the three months (the center took over more items) and peaks on Mondays.
     span = max(len(working_days) - 1, 1)
     day_weights = [
-        (0.4 + 1.2 * n / span) * (1.3 if d.weekday() == 0 else 0.8 if d.weekday() == 4 else 1.0)
+        (0.3 + 1.4 * n / span) * (1.3 if d.weekday() == 0 else 0.8 if d.weekday() == 4 else 1.0)
         for n, d in enumerate(working_days)
     ]
     days = rng.choices(working_days, weights=day_weights, k=count)
