@@ -52,6 +52,7 @@ def test_the_same_seed_and_day_give_the_same_history(center):
 def test_history_has_a_centers_mix_a_populated_board_and_is_written_once(center):
     summary = load_history(center=center, count=400, until=UNTIL)
     assert not summary.skipped and summary.cases == 400
+    assert not [key for key in summary.fallbacks if key.startswith("stopped")]  # no action refused
     assert not clock.is_frozen()
     cases = Case.objects.filter(center=center)
     n = cases.count()
@@ -110,3 +111,18 @@ def test_history_has_a_centers_mix_a_populated_board_and_is_written_once(center)
     summary_again = load_demo()
     assert summary_again.history is not None and summary_again.history.skipped
     assert Case.objects.count() == 400
+
+
+def test_instant_items_are_completed_at_the_window_once_a_clerk_may_decide_them(center, monkeypatch):
+    """Today no clerk may decide an instant item, so the history has them applied for online and
+    decided by the department; once a window may decide them on the spot (窗口授权, done in the
+    cases app), the same history completes them at intake in one sitting. The delegation is
+    simulated here by letting every clerk complete instant items."""
+    from onewindow.cases import services
+
+    monkeypatch.setattr(services, "_instant_refusal", lambda *args, **kwargs: None, raising=False)
+    summary = load_history(center=center, count=40, until=UNTIL)
+    at_window = Case.objects.filter(is_instant=True, channel="window")
+    assert at_window.filter(status__in=[Status.COMPLETED, Status.DELIVERED]).exists()
+    assert summary.fallbacks["instant_online"] < Case.objects.filter(is_instant=True).count()
+    assert not [key for key in summary.fallbacks if key.startswith("stopped")]
