@@ -1,21 +1,22 @@
 """Three months of a living center, written through the real services with a moved clock.
 
-`load_history` plans a few thousand cases (`history_plan.plan_cases`, seeded: the same seed, count
-and day give the same history) and plays them out in time order, one case action per service
+`load_history` plans about a thousand cases (`history_plan.plan_cases`, seeded: the same seed,
+count and end moment give the same history) and plays them out in time order, one case action per service
 call (`cases.services.case_intake`, `case_submit_online`, `case_act`), each inside
-`core.clock.frozen_at` set to the moment it happens. Every morning and noon of the simulated
-days the supervision sweep runs (`supervision.sweep.sweep`: yellow reminders, red supervision
-orders and accountability records, deemed approvals), the 5-day rule is applied
+`core.clock.frozen_at` set to the moment it happens. Every working morning of the simulated
+days (and once at the end) the supervision sweep runs (`supervision.sweep.sweep`: yellow
+reminders, red supervision orders and accountability records, deemed approvals), the 5-day rule is applied
 (`case_deem_accept_overdue`), departments reply to supervision orders, the supervisor closes
 them, and some accountability records are appealed and decided, all through
-`supervision.services`. The outbox is delivered as the days go by (`outbox_deliver`).
+`supervision.services`. The history's SMS are marked sent at the time they were written (the
+console channel would otherwise log thousands of them when the worker starts).
 
 Who acts: for every action the first demo account for whom `cases.permissions.actor_may` (or,
 at intake, `may_accept_for`) allows it, so the history follows the workflow rules as they are:
 after `accept`, a still active step of kind accept is passed like any other step; an instant
-item is completed at the window in one sitting when a clerk may decide it, otherwise it walks
-its steps with the department's staff right after acceptance (received online, or corrected
-first when the item cannot be applied for online).
+item is completed at the window in one sitting when a clerk may decide it (remembered per item
+and window), otherwise the applicant applies online (for an instant item that allows it) and it
+walks its steps with the department's staff right after acceptance.
 
 Cases whose next action falls after now stay open: the supervision board and the forecast show
 them (green, yellow, red). The marker is an audit entry `demo.history` on the center: when it
@@ -26,11 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,8 +63,6 @@ from onewindow.supervision.services import (
     order_reply,
 )
 from onewindow.supervision.sweep import sweep
-
-logger = logging.getLogger(__name__)
 
 MARKER = "demo.history"
 
@@ -124,7 +120,7 @@ def load_history(
     if history_written(center):
         return HistorySummary(skipped=True)
     end = until or clock.now()
-    with transaction.atomic(), _quiet_sms():
+    with transaction.atomic():
         driver = Driver(center=center, end=end, count=count, seed=seed)
         summary = driver.run()
         audit.record(
@@ -139,18 +135,6 @@ def load_history(
         )
     summary.seconds = time.monotonic() - started
     return summary
-
-
-@contextmanager
-def _quiet_sms() -> Iterator[None]:
-    """The console SMS channel logs every message; three months of them are not news."""
-    channel_logger = logging.getLogger("onewindow.notifications")
-    level = channel_logger.level
-    channel_logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        channel_logger.setLevel(level)
 
 
 # --- the driver ----------------------------------------------------------------------------------
