@@ -13,7 +13,7 @@ settings profile unless explicitly allowed (a throw-away copy of a production in
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,8 @@ from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
+from onewindow.demo.history import HistorySummary, load_history
+from onewindow.demo.history_plan import DEFAULT_COUNT
 from onewindow.demo.specs import account_specs, bundle_specs, item_specs, theme_specs
 from onewindow.org.models import Center, Department, Post, User, Window
 from onewindow.org.roles import needs_admin_site
@@ -50,6 +52,7 @@ class DemoSummary:
     updated: dict[str, int] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
     catalog: ImportResult = field(default_factory=ImportResult)
+    history: HistorySummary | None = None
 
     @property
     def changed(self) -> bool:
@@ -90,7 +93,9 @@ class DemoSummary:
                 )
                 % {"password": DEMO_PASSWORD}
             )
-        if not self.changed:
+        if self.history is not None:
+            out.extend(self.history.lines())
+        if not self.changed and (self.history is None or self.history.skipped):
             out.append(_("Nothing to do: the demo center was already loaded."))
         return out
 
@@ -110,11 +115,17 @@ def refuse_in_production(*, allow_production: bool = False) -> None:
 
 
 def load_demo(
-    *, stdout: Any = None, allow_production: bool = False, reset_passwords: bool = False
+    *,
+    stdout: Any = None,
+    allow_production: bool = False,
+    reset_passwords: bool = False,
+    history: bool = True,
+    history_cases: int | None = None,
 ) -> DemoSummary:
     """Load (or bring back) the demo center; returns what was done, and writes the summary lines
     to `stdout` (a file-like object) when given. `reset_passwords` sets every demo account's
-    password back to the demo password."""
+    password back to the demo password. `history`: also write the three months of case history
+    (`onewindow.demo.history`, once: a second run adds nothing), of `history_cases` cases."""
     refuse_in_production(allow_production=allow_production)
     created: Counter[str] = Counter()
     updated: Counter[str] = Counter()
@@ -156,6 +167,8 @@ def load_demo(
                 obj=center,
                 after={"created": dict(created), "updated": dict(updated), "catalog": catalog.summary()},
             )
+    if history:
+        summary = replace(summary, history=load_history(center=center, count=history_cases or DEFAULT_COUNT))
     if stdout is not None:
         for line in summary.lines():
             stdout.write(line + "\n")

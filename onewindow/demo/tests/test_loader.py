@@ -38,7 +38,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_load_creates_the_demo_center_and_a_second_run_changes_nothing():
-    first = load_demo()
+    first = load_demo(history=False)
     assert first.changed
     center = Center.objects.get(code=DEMO_CENTER_CODE)
     assert center.name == "示范市政务服务中心"
@@ -77,7 +77,7 @@ def test_load_creates_the_demo_center_and_a_second_run_changes_nothing():
 
     before = _counts()
     audit_before = set(AuditEntry.objects.values_list("pk", flat=True))
-    second = load_demo()
+    second = load_demo(history=False)
     assert not second.changed
     assert sum(second.created.values()) == sum(second.updated.values()) == 0
     assert second.catalog.items_unchanged == len(item_specs())
@@ -88,7 +88,7 @@ def test_load_creates_the_demo_center_and_a_second_run_changes_nothing():
 
 
 def test_a_changed_row_is_brought_back_and_passwords_can_be_reset():
-    load_demo()
+    load_demo(history=False)
     department = Department.objects.get(center__code=DEMO_CENTER_CODE, code="SCJG")
     department.name = "改过的名字"
     department.save()
@@ -98,7 +98,7 @@ def test_a_changed_row_is_brought_back_and_passwords_can_be_reset():
     clerk.save()
     clerk.posts.clear()
 
-    summary = load_demo()
+    summary = load_demo(history=False)
     assert summary.updated == {"departments": 1, "accounts": 1}
     department.refresh_from_db()
     clerk.refresh_from_db()
@@ -107,7 +107,7 @@ def test_a_changed_row_is_brought_back_and_passwords_can_be_reset():
     assert list(clerk.posts.values_list("code", flat=True)) == ["accept"]
     assert not clerk.check_password(DEMO_PASSWORD), "passwords are left alone unless asked"
 
-    summary = load_demo(reset_passwords=True)
+    summary = load_demo(reset_passwords=True, history=False)
     assert summary.updated == {"passwords": len(account_specs())}
     clerk.refresh_from_db()
     assert clerk.check_password(DEMO_PASSWORD)
@@ -121,7 +121,7 @@ def _existing_permissions() -> set[str]:
 
 def test_every_account_has_its_role_and_signs_in_with_the_demo_password():
     """Each account: its roles, posts, scope and every permission of its roles; a real sign-in."""
-    load_demo()
+    load_demo(history=False)
     existing = _existing_permissions()
     specs = account_specs()
     assert len(specs) == 7 + 3 * Department.objects.filter(center__code=DEMO_CENTER_CODE).count()
@@ -172,7 +172,7 @@ def test_every_account_has_its_role_and_signs_in_with_the_demo_password():
 def test_refused_under_the_production_profile(settings):
     settings.PRODUCTION = True
     with pytest.raises(PermissionDenied) as refused:
-        load_demo()
+        load_demo(history=False)
     assert "ONEWINDOW_PROFILE=production" in refused.value.message
     assert refused.value.code == "demo_refused_in_production"
     with pytest.raises(CommandError, match="ONEWINDOW_PROFILE=production"):
@@ -183,13 +183,13 @@ def test_refused_under_the_production_profile(settings):
 def test_command_prints_a_summary_and_loads_in_production_only_when_asked(settings):
     settings.PRODUCTION = True
     out = io.StringIO()
-    call_command("load_demo", "--allow-production", stdout=out)
+    call_command("load_demo", "--allow-production", "--no-history", stdout=out)
     assert User.objects.filter(username="clerk").exists()
     first = out.getvalue()
     assert DEMO_CENTER_CODE in first and DEMO_PASSWORD in first
     settings.PRODUCTION = False
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--no-history", stdout=out)
     again = out.getvalue()
     assert DEMO_PASSWORD not in again
     assert str(len(item_specs())) in again

@@ -8,14 +8,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from onewindow.core.errors import DomainError
+from onewindow.demo.history_plan import DEFAULT_COUNT
 from onewindow.demo.loader import load_demo
 
 
 class Command(BaseCommand):
     help = _(
         "Load the demo center (示范市政务服务中心): departments, windows, staff accounts with the "
-        "password onewindow-demo, the catalog and two bundles. Safe to run again. Refused under the "
-        "production settings profile."
+        "password onewindow-demo, the catalog, two bundles and about three months of case history. "
+        "Safe to run again. Refused under the production settings profile."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,6 +27,17 @@ class Command(BaseCommand):
                 "Load even under the production settings profile (only for a throw-away copy: the demo "
                 "accounts have a published password)."
             ),
+        )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help=_("Load the center without its three months of case history (faster; for tests)."),
+        )
+        parser.add_argument(
+            "--history-cases",
+            type=int,
+            default=None,
+            help=_("How many cases the history has (default %(count)s).") % {"count": DEFAULT_COUNT},
         )
         parser.add_argument(
             "--reset-passwords",
@@ -39,6 +51,8 @@ class Command(BaseCommand):
                 stdout=self.stdout,
                 allow_production=options["allow_production"],
                 reset_passwords=options["reset_passwords"],
+                history=not options["no_history"],
+                history_cases=options["history_cases"],
             )
         except DomainError as exc:
             details = exc.details if isinstance(exc.details, list) else []
