@@ -114,6 +114,11 @@ _declare(
 )
 _declare("SMS_GATEWAY_TOKEN", "", "Bearer token sent to the SMS gateway.")
 _declare(
+    "PICKUP_WARN_DAYS",
+    "10",
+    "Results waiting for pickup longer than this many working days are flagged on the pickup list.",
+)
+_declare(
     "PROGRESS_LOOKUPS_PER_MINUTE",
     "30",
     "Public progress lookups allowed per client address per minute (page and API together).",

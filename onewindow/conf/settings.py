@@ -216,6 +216,7 @@ if PRODUCTION:
     SESSION_COOKIE_AGE = 8 * 3600
 
 API_TOKEN_DAYS = int(env.get("API_TOKEN_DAYS") or "30")
+ONEWINDOW_PICKUP_WARN_DAYS = int(env.get("PICKUP_WARN_DAYS") or "10")
 PROGRESS_LOOKUPS_PER_MINUTE = int(env.get("PROGRESS_LOOKUPS_PER_MINUTE") or "30")
 # Empty: links use the address `manage.py serve` was started on (notifications.links).
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ""
