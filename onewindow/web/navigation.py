@@ -23,7 +23,8 @@ class NavEntry:
     key: str  # stable identifier; a page marks itself active with `nav_active = key`
     label: Promise | str
     url_name: str
-    permission: str | None = None  # "app_label.codename"; None: every signed-in user
+    # "app_label.codename", or a tuple of them (any one will do); None: every signed-in user
+    permission: str | tuple[str, ...] | None = None
     staff_only: bool = False  # the Django admin needs `is_staff` as well as model permissions
 
 
@@ -41,7 +42,8 @@ NAV: list[NavEntry] = [
         "supervision_mine",
         _("Orders and accountability"),
         "web:supervision_mine",
-        "supervision.appeal_accountability",
+        # orders go to the step's handler and post, so handlers and clerks read them too
+        ("supervision.appeal_accountability", "cases.handle_step", "cases.accept_case"),
     ),
     NavEntry("calendar", _("Working-day calendar"), "web:calendar", "calendar.view_calendaryear"),
     # --- slot: statistics and reports ----------------------------------------------------
@@ -65,7 +67,10 @@ def allowed(entry: NavEntry, user: Any) -> bool:
         return False
     if entry.staff_only and not user.is_staff:
         return False
-    return entry.permission is None or bool(user.has_perm(entry.permission))
+    if entry.permission is None:
+        return True
+    needed = (entry.permission,) if isinstance(entry.permission, str) else entry.permission
+    return any(user.has_perm(permission) for permission in needed)
 
 
 def nav_for(user: Any, *, active: str = "") -> list[NavLink]:

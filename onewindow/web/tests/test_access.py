@@ -173,3 +173,11 @@ def test_language_switch_to_english(client, org):
     body = client.get(reverse("web:home")).content.decode()
     assert "Workbench" in body
     assert "Sign out" in body
+
+
+def test_nav_orders_page_reaches_whoever_orders_go_to(client, org):
+    """Orders are routed to the step's handler and post: reviewers and clerks find the page too;
+    the auditor, who handles no step, does not."""
+    for name in ("scjg-reviewer", "clerk", "scjg-chief"):
+        assert navigation.allowed(navigation.entry("supervision_mine"), org.user(name)), name
+    assert not navigation.allowed(navigation.entry("supervision_mine"), org.user("auditor"))
