@@ -1,0 +1,145 @@
+"""Finding what people mean: the published items that answer a query, best first.
+
+1. The everyday-wording table (`synonyms`): each phrase found in the query brings its targets
+   first, in the administrator's order (开饭店 -> 食品经营许可, 营业执照, 公共场所卫生许可).
+2. The full-text index (`searchindex`) on what is left of the query, without filler words:
+   every word must match, as a phrase of bigrams, in the name or the other texts.
+3. Relevance: the exact name first (with or without its parenthesis), then names that contain
+   the query (the earlier, then the shorter, the better), then names that contain every word,
+   then the other texts, ordered by the database's rank (bm25 on SQLite, ts_rank on
+   PostgreSQL); ties by code. When nothing matches every word, the items
+   that have at least one word in their name.
+
+Versions published without the services (no index entry) are still found by their name, code
+and department name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+
+from onewindow.catalog import search, searchindex, synonyms
+from onewindow.catalog.models import BundleItem, SearchSynonym, ServiceItemVersion
+from onewindow.org.models import Center
+
+OTHER_TEXTS = 3  # the tier of a match outside the name
+
+
+@dataclass(frozen=True)
+class Found:
+    """The outcome of a query: version ids best first, and the synonyms that answered."""
+
+    ids: list[int]
+    synonyms: list[SearchSynonym]
+
+
+def _published(center: Center | None) -> QuerySet[ServiceItemVersion]:
+    qs = ServiceItemVersion.objects.filter(item__published_version=F("pk"))
+    return qs.filter(item__center=center) if center is not None else qs
+
+
+def _tier(name: str, query: str, words: Sequence[search.QueryWord]) -> tuple[int, int]:
+    """(tier, position) of a name for a query (both compacted)."""
+    base = search.compact(search.normalize(name).split("(")[0])
+    name = search.compact(name)
+    if query and query in (name, base):
+        return 0, 0
+    if query and query in name:
+        return 1, name.index(query)
+    if words and all(w.text in name for w in words):
+        return 2, name.index(words[0].text)
+    return OTHER_TEXTS, 0
+
+
+def _unindexed(center: Center | None, words: Sequence[search.QueryWord]) -> QuerySet[ServiceItemVersion]:
+    qs = _published(center).filter(item__search_entry__isnull=True)
+    for word in words:
+        qs = qs.filter(
+            Q(name__icontains=word.text)
+            | Q(item__code__icontains=word.text)
+            | Q(department__name__icontains=word.text)
+        )
+    return qs
+
+
+def _search(center: Center | None, text: str, *, any_word: bool) -> list[tuple[int, tuple[int, int]]]:
+    """(version id, (tier, position)) of the matches of `text`, best first."""
+    words = search.query_words(text)
+    if not words:
+        return []
+    scores = searchindex.match(words)
+    some_words = False
+    if not scores and any_word and len(words) > 1:
+        scores = searchindex.match(words, any_word=True)
+        some_words = True
+    query = search.compact(search.strip_fillers(search.normalize(text)))
+    rows = list(
+        _published(center).filter(pk__in=list(scores)).values_list("pk", "name", "item__code")
+    ) + list(_unindexed(center, words).values_list("pk", "name", "item__code"))
+    ranked = []
+    for pk, name, code in rows:
+        tier = _tier(name, query, words)
+        hits = sum(1 for w in words if w.text in search.compact(name))
+        if some_words and not hits:
+            continue  # matching some words only: keep the items that have one in their name
+        in_name = tier[0] < OTHER_TEXTS
+        score = 0.0 if in_name else -scores.get(pk, 0.0)
+        ranked.append((tier, -hits, len(name) if in_name else 0, score, code, pk))
+    ranked.sort()
+    return [(pk, tier) for tier, _hits, _length, _score, _code, pk in ranked]
+
+
+def _bundle_versions(center: Center | None, target: str) -> list[int]:
+    members = BundleItem.objects.filter(bundle__active=True).filter(
+        Q(bundle__code__iexact=target) | Q(bundle__name__startswith=target)
+    )
+    if center is not None:
+        members = members.filter(bundle__center=center)
+    return [
+        vid
+        for vid in members.order_by("bundle__code", "position").values_list(
+            "item__published_version", flat=True
+        )
+        if vid is not None
+    ]
+
+
+def _target_versions(center: Center | None, target: str) -> list[int]:
+    """The versions a synonym's target stands for: an item by code, a bundle's items, or the
+    name matches of a search phrase (its first match when no name matches)."""
+    by_code = list(_published(center).filter(item__code__iexact=target).values_list("pk", flat=True))
+    if by_code:
+        return by_code
+    in_bundle = _bundle_versions(center, target)
+    if in_bundle:
+        return in_bundle
+    found = _search(center, target, any_word=False)
+    in_name = [pk for pk, (tier, _pos) in found if tier < OTHER_TEXTS]
+    return in_name or [pk for pk, _tier in found[:1]]
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
+
+
+def find(q: str | None, *, center: Center | None = None) -> Found:
+    """The published versions (of `center`, or every center) that answer `q`, best first."""
+    text = search.normalize(q)[:200]
+    if not search.compact(text):
+        return Found([], [])
+    used: list[SearchSynonym] = []
+    ids: list[int] = []
+    rest = text
+    for synonym in synonyms.active_synonyms():
+        if synonym.phrase and synonym.phrase in rest:
+            used.append(synonym)
+            rest = rest.replace(synonym.phrase, " ")
+            for target in synonym.target_list:
+                ids.extend(_target_versions(center, target))
+    if used and not search.compact(search.strip_fillers(rest, keep_all_fillers=False)):
+        return Found(_unique(ids), used)
+    found = _search(center, rest if used else text, any_word=not used)
+    return Found(_unique([*ids, *(pk for pk, _tier in found)]), used)

@@ -1,0 +1,40 @@
+"""Keeping the search index in step with the published catalog (called by the services when a
+version is published, and by migration 0002 for what was published before it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from onewindow.catalog import search
+from onewindow.catalog.models import SearchEntry, ServiceItemVersion
+
+
+def other_texts(version: ServiceItemVersion, material_names: Iterable[str]) -> list[str]:
+    """The texts of a version searched besides its name: code, department, themes, conditions
+    and material names."""
+    return [
+        version.item.code,
+        version.department.name,
+        *(theme.name for theme in version.themes.all()),
+        version.conditions,
+        *material_names,
+    ]
+
+
+def search_text(version: ServiceItemVersion, material_names: Iterable[str]) -> str:
+    """The index terms of everything searched in a version (kept in `search_text`)."""
+    return search.index_terms([version.name, *other_texts(version, material_names)])
+
+
+def index_version(version: ServiceItemVersion) -> SearchEntry:
+    """Point the item's search entry at `version` (its newly published version)."""
+    names = list(version.materials.order_by("position").values_list("name", flat=True))
+    entry, _created = SearchEntry.objects.update_or_create(
+        item_id=version.item_id,
+        defaults={
+            "version": version,
+            "name_terms": search.index_terms([version.name]),
+            "other_terms": search.index_terms(other_texts(version, names)),
+        },
+    )
+    return entry
