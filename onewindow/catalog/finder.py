@@ -2,7 +2,7 @@
 
 1. The everyday-wording table (`synonyms`): each phrase found in the query brings its targets
    first, in the administrator's order (开饭店 -> 食品经营许可, 营业执照, 公共场所卫生许可).
-2. The full-text index (`searchindex`) on what is left of the query, without filler words:
+2. The full-text index (`searchindex`) on the query, without filler words:
    every word must match, as a phrase of bigrams, in the name or the other texts.
 3. Relevance: the exact name first (with or without its parenthesis), then names that contain
    the query (the earlier, then the shorter, the better), then names that contain every word,
@@ -83,7 +83,7 @@ def _search(center: Center | None, text: str, *, any_word: bool) -> list[tuple[i
     for pk, name, code in rows:
         tier = _tier(name, query, words)
         hits = sum(1 for w in words if w.text in search.compact(name))
-        if some_words and not hits:
+        if some_words and not hits and pk in scores:
             continue  # matching some words only: keep the items that have one in their name
         in_name = tier[0] < OTHER_TEXTS
         score = 0.0 if in_name else -scores.get(pk, 0.0)
@@ -139,7 +139,6 @@ def find(q: str | None, *, center: Center | None = None) -> Found:
             rest = rest.replace(synonym.phrase, " ")
             for target in synonym.target_list:
                 ids.extend(_target_versions(center, target))
-    if used and not search.compact(search.strip_fillers(rest, keep_all_fillers=False)):
-        return Found(_unique(ids), used)
-    found = _search(center, rest if used else text, any_word=not used)
+    # Then what the query says in the catalog's own words (every word, when a synonym answered).
+    found = _search(center, text, any_word=not used)
     return Found(_unique([*ids, *(pk for pk, _tier in found)]), used)
