@@ -94,10 +94,15 @@ def published_items(
     return qs.order_by("department__position", "department__code", "item__code")
 
 
-def search_synonyms(q: str | None, *, center: Center | str | None = None) -> list[str]:
-    """The everyday wordings of the synonym table that answered `q` (for a hint above the
-    results: “开饭店” usually needs …)."""
-    return [s.phrase for s in finder.find(q, center=_center(center)).synonyms]
+def search_items(
+    q: str | None, *, center: Center | str | None = None
+) -> tuple[list[ServiceItemVersion], list[str]]:
+    """The published versions that answer `q`, best first, and the everyday wordings of the
+    synonym table that answered it (for a hint above the results: “开饭店” usually needs …)."""
+    found = finder.find(q, center=_center(center))
+    versions = _published().filter(pk__in=found.ids).select_related("item", "department", "item__center", "window")
+    by_pk = {v.pk: v for v in versions}
+    return [by_pk[pk] for pk in found.ids if pk in by_pk], [s.phrase for s in found.synonyms]
 
 
 def item_by_code(code: str, *, center: Center | str | None = None) -> ServiceItemVersion:

@@ -177,6 +177,14 @@ def test_search_finds_chinese_words(client, guide):
     assert 'data-item="SW001"' in body and 'data-item="SC001"' not in body
 
 
+def test_search_understands_everyday_wording_and_filler_words(client, guide):
+    body = get(client, "portal:search", q="开饭店").content.decode()
+    assert 'data-testid="search-synonym">“开饭店”通常需要办理以下事项：' in body
+    assert 'data-item="SC001"' in body and 'data-item="SW001"' not in body
+    body = get(client, "portal:search", q="税务登记怎么办理？").content.decode()
+    assert 'data-item="SW001"' in body and "search-synonym" not in body
+
+
 def test_search_without_results_and_empty_query(client, guide):
     body = get(client, "portal:search", q="不存在的事项名称").content.decode()
     assert 'data-testid="search-count">找到 0 个' in body
