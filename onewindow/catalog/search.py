@@ -148,17 +148,16 @@ def query_words(q: str | None) -> list[QueryWord]:
     text = strip_fillers(normalize(q))
     words: list[QueryWord] = []
     for run in _RUNS.findall(text):
-        for word in _words_of_run(run):
-            if _IS_CJK.match(word) and len(word) > 1:
-                terms = tuple(word[i : i + 2] for i in range(len(word) - 1))
-                words.append(QueryWord(word, terms))
-            elif _IS_CJK.match(word):
-                words.append(QueryWord(word, (word,), prefix=True))
+        for part in _words_of_run(run):
+            if _IS_CJK.match(part) and len(part) > 1:
+                terms = tuple(part[i : i + 2] for i in range(len(part) - 1))
+                words.append(QueryWord(part, terms))
+            elif _IS_CJK.match(part):
+                words.append(QueryWord(part, (part,), prefix=True))
             else:
-                words.append(QueryWord(word, (word,)))
+                words.append(QueryWord(part, (part,)))
     long = [w for w in words if not w.prefix]
-    found = long or words
     seen: dict[str, QueryWord] = {}
-    for word in found:
-        seen.setdefault(word.text, word)
+    for found in long or words:
+        seen.setdefault(found.text, found)
     return list(seen.values())

@@ -100,7 +100,9 @@ def search_items(
     """The published versions that answer `q`, best first, and the everyday wordings of the
     synonym table that answered it (for a hint above the results: “开饭店” usually needs …)."""
     found = finder.find(q, center=_center(center))
-    versions = _published().filter(pk__in=found.ids).select_related("item", "department", "item__center", "window")
+    versions = (
+        _published().filter(pk__in=found.ids).select_related("item", "department", "item__center", "window")
+    )
     by_pk = {v.pk: v for v in versions}
     return [by_pk[pk] for pk in found.ids if pk in by_pk], [s.phrase for s in found.synonyms]
 
