@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-_MENTION = re.compile(r"([\u3400-\u9fffA-Za-z0-9]+)\s*[(（]\s*(?:(当场|即时|即办)|(\d+)\s*个?\s*工作日)")
-SAME_DAY = ("当场", "即时", "即办")
+_LIMIT = r"\s*[(（]\s*(?:(当场|即时|即办)|(\d+)\s*个?\s*工作日)[^()（）]{0,20}[)）]?"
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,16 @@ def _limit(days: int) -> str:
 
 
 def mentions(text: str, names: Sequence[str]) -> list[tuple[str, int, str]]:
-    """(step name, days, the words of the text) for each limit the text gives a step of `names`
-    (the longest name a run of characters before a parenthesis ends with)."""
+    """(step name, days, the words of the text) for each limit the text gives a step of `names`:
+    the name (the longest that fits) followed by a parenthesis with the limit."""
+    wanted = sorted({n for n in names if n}, key=len, reverse=True)
+    if not wanted:
+        return []
+    pattern = re.compile("(" + "|".join(re.escape(n) for n in wanted) + ")" + _LIMIT)
     found = []
-    by_length = sorted(set(names), key=len, reverse=True)
-    for match in _MENTION.finditer(text or ""):
-        run = match.group(1)
-        name = next((n for n in by_length if n and run.endswith(n)), None)
-        if name is None:
-            continue
+    for match in pattern.finditer(text or ""):
         days = 0 if match.group(2) else int(match.group(3))
-        found.append((name, days, match.group(0)[len(run) - len(name) :]))
+        found.append((match.group(1), days, match.group(0)))
     return found
 
 

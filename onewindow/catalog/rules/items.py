@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from onewindow.catalog import procedure
 from onewindow.catalog.models import Material, ProcessStep, ServiceItemVersion
 from onewindow.catalog.rules.base import MAX_VISITS, CatalogCodes, RuleError, _Checker, check_code
 
@@ -112,7 +113,30 @@ def check_item(spec: Any, codes: CatalogCodes) -> list[RuleError]:
 
     _check_materials(c, own_code, codes)
     _check_steps(c, handling, promised, codes)
+    _check_procedure(c)
     return c.errors
+
+
+def _check_procedure(c: _Checker) -> None:
+    """The procedure text must not give a step another limit than the process template."""
+    text = c.spec.get("procedure")
+    if not isinstance(text, str) or not text.strip():
+        return
+    given = c.spec.get("steps")
+    if not isinstance(given, list | tuple):
+        return  # reported by _check_steps
+    steps = []
+    for step in given:
+        if not isinstance(step, Mapping):
+            return  # reported by _check_steps
+        name, days = step.get("name"), step.get("limit_days")
+        if isinstance(days, str) and days.strip().isdigit():
+            days = int(days)
+        if not isinstance(name, str) or not isinstance(days, int) or isinstance(days, bool):
+            return  # reported by _check_steps
+        steps.append(procedure.Step(name.strip(), days, bool(step.get("on_site", True))))
+    for message in procedure.mismatches(text, steps):
+        c.add("procedure", message)
 
 
 def _check_materials(c: _Checker, own_code: Any, codes: CatalogCodes) -> None:
