@@ -77,7 +77,7 @@ def mismatches(text: str, steps: Sequence[Step]) -> list[str]:
                 "The procedure text gives the limits of some steps but not of %(names)s: "
                 "give the limit of every step, or of none."
             )
-            % {"names": "、".join(missing)}
+            % {"names": "、".join(f"“{name}”" for name in missing)}
         )
     if problems:
         problems.append(_("A text that agrees with the steps: %(text)s") % {"text": describe(steps)})

@@ -34,7 +34,7 @@ def test_a_wrong_limit_and_missing_steps(english):
     assert "“审查(5个工作日)”, but step 审查 has a limit of 3 working days" in problems[1]
     assert problems[-1].startswith("A text that agrees with the steps: 申请 → 受理（1个工作日）")
     problems = procedure.mismatches("受理(1个工作日) → 决定(2个工作日)", STEPS)
-    assert "but not of 审查" in problems[0]
+    assert "but not of “审查”" in problems[0]
 
 
 def test_a_longer_step_name_wins():
