@@ -45,7 +45,6 @@ def main() -> None:
     django_setup()
     from onewindow.catalog import selectors
     from onewindow.catalog.models import SearchEntry
-
     from tests.test_search_table import TABLE
 
     center = load()
