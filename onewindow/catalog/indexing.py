@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+from django.db.models import F
+
 from onewindow.catalog import search
 from onewindow.catalog.models import SearchEntry, ServiceItemVersion
 
@@ -38,3 +41,18 @@ def index_version(version: ServiceItemVersion) -> SearchEntry:
         },
     )
     return entry
+
+
+@transaction.atomic
+def reindex_all() -> int:
+    """Rebuild every item's search entry from its published version (after a department or
+    theme was renamed, or a change of the index terms); returns how many were written."""
+    versions = ServiceItemVersion.objects.filter(item__published_version=F("pk")).select_related(
+        "item", "department"
+    )
+    count = 0
+    for version in versions.prefetch_related("themes"):
+        index_version(version)
+        count += 1
+    SearchEntry.objects.exclude(version__in=versions).delete()  # unpublished or gone
+    return count

@@ -3,6 +3,8 @@ everything kept in step with publishing."""
 
 from __future__ import annotations
 
+import io
+
 from onewindow.catalog import search, selectors, services
 from onewindow.catalog.models import SearchEntry
 from onewindow.catalog.tests.conftest import instant_spec, item_spec
@@ -116,3 +118,16 @@ def test_themes_with_counts(org):
 def test_bundles_selector(org):
     load(org)
     assert list(selectors.bundles(center=org.center)) == []
+
+
+def test_reindex_after_a_department_is_renamed(org):
+    from django.core.management import call_command
+
+    load(org)
+    assert codes(q="工商局") == []
+    org.dept_a.name = "工商局"
+    org.dept_a.save(update_fields=["name"])
+    out = io.StringIO()
+    call_command("reindex_catalog", stdout=out)
+    assert "Indexed 4 published items." in out.getvalue()
+    assert sorted(codes(q="工商局")) == ["SC-001", "SC-002", "SC-003"]
