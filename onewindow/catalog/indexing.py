@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from onewindow.catalog import search
-from onewindow.catalog.models import SearchEntry, ServiceItemVersion
+from onewindow.catalog.models import SearchEntry, ServiceItemVersion, Theme
 
 
 def other_texts(version: ServiceItemVersion, material_names: Iterable[str]) -> list[str]:
@@ -41,6 +41,13 @@ def index_version(version: ServiceItemVersion) -> SearchEntry:
         },
     )
     return entry
+
+
+def reindex_theme(theme: Theme) -> None:
+    """Index again the published items of a renamed theme."""
+    versions = ServiceItemVersion.objects.filter(item__published_version=F("pk"), themes=theme)
+    for version in versions.select_related("item", "department"):
+        index_version(version)
 
 
 @transaction.atomic

@@ -306,6 +306,8 @@ def _save_theme(spec: dict[str, Any], actor: User | None) -> tuple[Theme, str]:
     theme = theme or Theme(code=spec["code"])
     theme.name, theme.audience, theme.position = spec["name"], spec["audience"], spec["position"]
     theme.save()
+    if before is not None and before["name"] != theme.name:
+        indexing.reindex_theme(theme)
     audit.record(action="catalog.theme.save", obj=theme, before=before, after=spec, actor=actor)
     return theme, outcome
 

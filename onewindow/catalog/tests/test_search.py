@@ -131,3 +131,10 @@ def test_reindex_after_a_department_is_renamed(org):
     call_command("reindex_catalog", stdout=out)
     assert "Indexed 4 published items." in out.getvalue()
     assert sorted(codes(q="工商局")) == ["SC-001", "SC-002", "SC-003"]
+
+
+def test_renaming_a_theme_reindexes_its_items(org):
+    load(org)
+    assert codes(q="营商服务") == []
+    services.theme_save(spec={"code": "QYKB", "name": "营商服务"})
+    assert codes(q="营商服务") == ["SC-001"]
