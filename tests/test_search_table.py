@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.db import transaction
 
-from onewindow.catalog import selectors
+from onewindow.catalog import selectors, synonyms
 from onewindow.catalog.services import catalog_import_specs
 from onewindow.demo import loader
 from onewindow.demo.data.org import DEMO_CENTER_CODE
@@ -77,6 +77,7 @@ TABLE = [
 @pytest.fixture(scope="module")
 def demo_catalog(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock(), transaction.atomic():
+        synonyms.seed_default_synonyms()  # migration 0003's table (transactional tests empty it)
         created: Counter[str] = Counter()
         updated: Counter[str] = Counter()
         center = loader._load_centers(created, updated)[DEMO_CENTER_CODE]

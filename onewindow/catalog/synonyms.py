@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.catalog import search
 from onewindow.catalog.models import SearchSynonym
+from onewindow.catalog.synonym_defaults import DEFAULT_SYNONYMS
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.org.models import User
@@ -100,6 +101,18 @@ def synonym_delete(*, synonym: SearchSynonym, actor: User | None = None) -> None
     before = {"phrase": synonym.phrase, "targets": synonym.targets, "active": synonym.active}
     audit.record(action="catalog.synonym.delete", obj=synonym, before=before, actor=actor)
     synonym.delete()
+
+
+def seed_default_synonyms() -> int:
+    """Add the rows of `synonym_defaults` whose phrase is not in the table yet (what migration
+    0003 does; for an emptied database); returns how many were added."""
+    added = 0
+    for phrase, targets in DEFAULT_SYNONYMS.items():
+        _synonym, created = SearchSynonym.objects.get_or_create(
+            phrase=phrase, defaults={"targets": "\n".join(targets)}
+        )
+        added += created
+    return added
 
 
 def active_synonyms() -> list[SearchSynonym]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 
-from onewindow.catalog import search, selectors, services
+from onewindow.catalog import search, selectors, services, synonyms
 from onewindow.catalog.models import SearchEntry
 from onewindow.catalog.tests.conftest import instant_spec, item_spec
 
 
 def load(org):
+    synonyms.seed_default_synonyms()  # migration 0003's table (transactional tests empty it)
     services.catalog_import_specs(
         center=org.center,
         themes=[{"code": "QYKB", "name": "企业开办"}, {"code": "SHSW", "name": "社会事务"}],

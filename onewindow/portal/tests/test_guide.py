@@ -178,6 +178,9 @@ def test_search_finds_chinese_words(client, guide):
 
 
 def test_search_understands_everyday_wording_and_filler_words(client, guide):
+    from onewindow.catalog.synonyms import seed_default_synonyms
+
+    seed_default_synonyms()  # migration 0003's table (transactional tests empty it)
     body = get(client, "portal:search", q="开饭店").content.decode()
     assert 'data-testid="search-synonym">“开饭店”通常需要办理以下事项：' in body
     assert 'data-item="SC001"' in body and 'data-item="SW001"' not in body

@@ -8,6 +8,7 @@ import re
 from django.urls import reverse
 
 from onewindow.catalog import services
+from onewindow.catalog.synonyms import seed_default_synonyms
 from onewindow.catalog.tests.conftest import instant_spec, item_spec
 
 
@@ -27,6 +28,7 @@ def test_staff_catalog_search_ranks_by_relevance(client, org):
         ],
         bundles=[],
     )
+    seed_default_synonyms()  # migration 0003's table (transactional tests empty it)
     client.force_login(org.user("clerk"))
     assert listed(client, "开饭店")[0] == "SC-001"
     assert listed(client, "发票怎么办理？") == ["SW-001"]
