@@ -74,3 +74,25 @@ def test_step_names_with_a_parenthesis():
     steps = [procedure.Step("受理", 0), procedure.Step("决定(含公示)", 2)]
     assert procedure.mismatches("受理(当场) → 决定(含公示)(2个工作日) → 办结送达", steps) == []
     assert len(procedure.mismatches("受理(当场) → 决定(含公示)(3个工作日)", steps)) == 2
+
+
+def test_the_admin_shows_the_disagreement_on_the_procedure_field(client, org):
+    from django.urls import reverse
+
+    from onewindow.catalog.models import ServiceItem
+    from onewindow.catalog.tests.test_admin import staff_client, version_post
+
+    admin_client = staff_client(client, org.user("centeradmin"))
+    data = {**version_post(org), "procedure": "受理(1个工作日) → 决定(3个工作日)"}  # the step says 2
+    response = admin_client.post(reverse("admin:catalog_serviceitemversion_add"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The procedure text says “决定(3个工作日)”, but step 决定 has a limit of 2 working days" in body
+    assert (
+        "A text that agrees with the steps: 申请 → 受理（1个工作日） → 决定（2个工作日，部门办理） → 办结送达。"
+        in body
+    )
+    assert not ServiceItem.objects.exists()
+    data["procedure"] = "受理(1个工作日) → 决定(2个工作日)"
+    response = admin_client.post(reverse("admin:catalog_serviceitemversion_add"), data)
+    assert response.status_code == 302
