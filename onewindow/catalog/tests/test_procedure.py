@@ -89,8 +89,8 @@ def test_the_admin_shows_the_disagreement_on_the_procedure_field(client, org):
     body = response.content.decode()
     assert "The procedure text says “决定(3个工作日)”, but step 决定 has a limit of 2 working days" in body
     assert (
-        "A text that agrees with the steps: 申请 → 受理（1个工作日） → 决定（2个工作日，部门办理） → 办结送达。"
-        in body
+        "A text that agrees with the steps: 申请 → 受理（1个工作日） → "
+        "决定（2个工作日，部门办理） → 办结送达。" in body
     )
     assert not ServiceItem.objects.exists()
     data["procedure"] = "受理(1个工作日) → 决定(2个工作日)"
