@@ -132,8 +132,11 @@ def test_exact_name_then_name_then_other_texts(demo_catalog, db):  # type: ignor
 def test_everyday_wording_lists_every_target_in_order(demo_catalog, db):  # type: ignore[no-untyped-def]
     assert first_codes(demo_catalog, "开饭店") == ["SCJG-005", "SCJG-001", "WJ-001"]
     assert first_codes(demo_catalog, "开公司", n=4) == ["SCJG-001", "ZJJ-001", "SW-001", "SW-002"]
-    items, wordings = selectors.search_items("我想开饭店", center=demo_catalog)
-    assert wordings == ["开饭店"] and items[0].item.code == "SCJG-005"
+    found = selectors.search_items("我想开饭店", center=demo_catalog)
+    assert found.wordings == ["开饭店"] and found.items[0].item.code == "SCJG-005"
+    assert found.bundles == []
+    found = selectors.search_items("注册公司怎么办", center=demo_catalog)
+    assert found.wordings == ["注册公司"] and [b.code for b in found.bundles] == ["QYSL"]
 
 
 def test_filler_words_alone_and_nonsense(demo_catalog, db):  # type: ignore[no-untyped-def]

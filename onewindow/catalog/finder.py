@@ -17,12 +17,12 @@ and department name.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
 from onewindow.catalog import search, searchindex, synonyms
-from onewindow.catalog.models import BundleItem, SearchSynonym, ServiceItemVersion
+from onewindow.catalog.models import Bundle, BundleItem, SearchSynonym, ServiceItemVersion
 from onewindow.org.models import Center
 
 OTHER_TEXTS = 3  # the tier of a match outside the name
@@ -34,6 +34,7 @@ class Found:
 
     ids: list[int]
     synonyms: list[SearchSynonym]
+    bundle_ids: list[int] = field(default_factory=list)  # bundles a synonym named
 
 
 def _published(center: Center | None) -> QuerySet[ServiceItemVersion]:
@@ -92,29 +93,42 @@ def _search(center: Center | None, text: str, *, any_word: bool) -> list[tuple[i
     return [(pk, tier) for tier, _hits, _length, _score, _code, pk in ranked]
 
 
-def _bundle_versions(center: Center | None, target: str) -> list[int]:
-    members = BundleItem.objects.filter(bundle__active=True).filter(
-        Q(bundle__code__iexact=target) | Q(bundle__name__startswith=target)
-    )
+BUNDLE_PREFIX = "一件事:"  # a target naming a bundle: 一件事：企业设立登记 (after NFKC, ':')
+
+
+def _bundle(center: Center | None, target: str, *, by_name: bool) -> tuple[int | None, list[int]]:
+    """The bundle a target names (by code, or with `by_name` the start of its name) and its
+    items' versions."""
+    match = Q(code__iexact=target) | Q(name__startswith=target) if by_name else Q(code__iexact=target)
+    bundles = Bundle.objects.filter(active=True).filter(match)
     if center is not None:
-        members = members.filter(bundle__center=center)
-    return [
-        vid
-        for vid in members.order_by("bundle__code", "position").values_list(
-            "item__published_version", flat=True
-        )
-        if vid is not None
-    ]
+        bundles = bundles.filter(center=center)
+    bundle = bundles.order_by("code").first()
+    if bundle is None:
+        return None, []
+    versions = (
+        BundleItem.objects.filter(bundle=bundle)
+        .order_by("position")
+        .values_list("item__published_version", flat=True)
+    )
+    return bundle.pk, [vid for vid in versions if vid is not None]
 
 
-def _target_versions(center: Center | None, target: str) -> list[int]:
-    """The versions a synonym's target stands for: an item by code, a bundle's items, or the
-    name matches of a search phrase (its first match when no name matches)."""
-    by_code = list(_published(center).filter(item__code__iexact=target).values_list("pk", flat=True))
-    if by_code:
-        return by_code
-    in_bundle = _bundle_versions(center, target)
-    if in_bundle:
+def _target_versions(center: Center | None, target: str, bundle_ids: list[int]) -> list[int]:
+    """The versions a synonym's target stands for: an item by code; a bundle's items (by code,
+    or 一件事：<the start of its name>; the bundle goes to `bundle_ids`); or the name matches
+    of a search phrase (its first match when no name matches)."""
+    target = search.normalize(target)
+    named = target.startswith(BUNDLE_PREFIX)
+    if named:
+        target = target.removeprefix(BUNDLE_PREFIX).strip()
+    else:
+        by_code = list(_published(center).filter(item__code__iexact=target).values_list("pk", flat=True))
+        if by_code:
+            return by_code
+    bundle_id, in_bundle = _bundle(center, target, by_name=named)
+    if bundle_id is not None:
+        bundle_ids.append(bundle_id)
         return in_bundle
     found = _search(center, target, any_word=False)
     in_name = [pk for pk, (tier, _pos) in found if tier < OTHER_TEXTS]
@@ -132,13 +146,14 @@ def find(q: str | None, *, center: Center | None = None) -> Found:
         return Found([], [])
     used: list[SearchSynonym] = []
     ids: list[int] = []
+    bundle_ids: list[int] = []
     rest = text
     for synonym in synonyms.active_synonyms():
         if synonym.phrase and synonym.phrase in rest:
             used.append(synonym)
             rest = rest.replace(synonym.phrase, " ")
             for target in synonym.target_list:
-                ids.extend(_target_versions(center, target))
+                ids.extend(_target_versions(center, target, bundle_ids))
     # Then what the query says in the catalog's own words (every word, when a synonym answered).
     found = _search(center, text, any_word=not used)
-    return Found(_unique([*ids, *(pk for pk, _tier in found)]), used)
+    return Found(_unique([*ids, *(pk for pk, _tier in found)]), used, _unique(bundle_ids))

@@ -466,7 +466,8 @@ class SearchSynonym(models.Model):
     targets = models.TextField(
         _("means"),
         help_text=_(
-            "One per line, most important first: an item code, a bundle code or name, or a search phrase."
+            "One per line, most important first: an item code, a bundle code, "
+            "一件事：and the start of a bundle name, or a search phrase."
         ),
     )
     active = models.BooleanField(_("active"), default=True)

@@ -94,17 +94,30 @@ def published_items(
     return qs.order_by("department__position", "department__code", "item__code")
 
 
-def search_items(
-    q: str | None, *, center: Center | str | None = None
-) -> tuple[list[ServiceItemVersion], list[str]]:
-    """The published versions that answer `q`, best first, and the everyday wordings of the
-    synonym table that answered it (for a hint above the results: “开饭店” usually needs …)."""
+@dataclass(frozen=True)
+class SearchResult:
+    """What `search_items` found: the items best first, the everyday wordings of the synonym
+    table that answered (“开饭店”), and the bundles they named (开公司 -> 企业设立 bundle)."""
+
+    items: list[ServiceItemVersion]
+    wordings: list[str]
+    bundles: list[Bundle]
+
+
+def search_items(q: str | None, *, center: Center | str | None = None) -> SearchResult:
+    """The published versions that answer `q`, best first, with the everyday wordings and
+    bundles behind them (for the hints above the results)."""
     found = finder.find(q, center=_center(center))
     versions = (
         _published().filter(pk__in=found.ids).select_related("item", "department", "item__center", "window")
     )
     by_pk = {v.pk: v for v in versions}
-    return [by_pk[pk] for pk in found.ids if pk in by_pk], [s.phrase for s in found.synonyms]
+    bundles = {b.pk: b for b in Bundle.objects.filter(pk__in=found.bundle_ids, active=True)}
+    return SearchResult(
+        items=[by_pk[pk] for pk in found.ids if pk in by_pk],
+        wordings=[s.phrase for s in found.synonyms],
+        bundles=[bundles[pk] for pk in found.bundle_ids if pk in bundles],
+    )
 
 
 def item_by_code(code: str, *, center: Center | str | None = None) -> ServiceItemVersion:

@@ -1,6 +1,7 @@
 """The everyday-wording table a new installation starts with (migration 0003 loads it; the
-administrators edit it in the admin). Targets are search phrases or the start of a bundle name,
-so that they work in any center's catalog."""
+administrators edit it in the admin). Targets are search phrases, or 一件事：and the start of a
+bundle's name, so that they work in any center's catalog (a center without that bundle gets the
+phrase's search instead)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ DEFAULT_SYNONYMS: dict[str, list[str]] = {
     "开超市": ["营业执照", "食品经营许可"],
     "开小卖部": ["个体工商户设立登记", "食品经营许可"],
     "开店": ["个体工商户设立登记", "营业执照", "食品经营许可"],
-    "开公司": ["企业设立登记并联审批", "企业设立登记"],
-    "注册公司": ["企业设立登记并联审批", "企业设立登记"],
-    "成立公司": ["企业设立登记并联审批", "企业设立登记"],
-    "办公司": ["企业设立登记并联审批", "企业设立登记"],
+    "开公司": ["一件事：企业设立登记", "企业设立登记"],
+    "注册公司": ["一件事：企业设立登记", "企业设立登记"],
+    "成立公司": ["一件事：企业设立登记", "企业设立登记"],
+    "办公司": ["一件事：企业设立登记", "企业设立登记"],
     "营业执照": ["企业设立登记", "个体工商户设立登记"],
     "营业执照变更": ["企业变更登记"],
     "营业执照注销": ["企业注销登记"],
@@ -69,7 +70,7 @@ DEFAULT_SYNONYMS: dict[str, list[str]] = {
     "二手房": ["不动产转移登记"],
     "买房": ["不动产转移登记"],
     "房产证": ["不动产转移登记", "国有建设用地使用权首次登记"],
-    "盖厂房": ["工业建设项目审批", "建筑工程施工许可"],
+    "盖厂房": ["一件事：工业建设项目审批", "建筑工程施工许可"],
     "施工许可": ["建筑工程施工许可"],
     "环评": ["建设项目环境影响"],
     "放烟花": ["烟花爆竹"],

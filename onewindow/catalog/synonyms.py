@@ -2,8 +2,8 @@
 validated, saved and audited here; read by `finder`.
 
 A synonym's phrase is matched inside the normalised query (longest phrases first); each target
-is an item code, a bundle code or name (its items, in order), or a search phrase (its best
-matches by name).
+is an item code, a bundle code or 一件事：and the start of a bundle's name (the bundle's
+items, in order, and a link to the bundle), or a search phrase (its best matches by name).
 """
 
 from __future__ import annotations

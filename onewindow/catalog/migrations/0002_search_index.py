@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('phrase', models.CharField(max_length=30, unique=True, verbose_name='everyday wording')),
-                ('targets', models.TextField(help_text='One per line, most important first: an item code, a bundle code or name, or a search phrase.', verbose_name='means')),
+                ('targets', models.TextField(help_text='One per line, most important first: an item code, a bundle code, 一件事：and the start of a bundle name, or a search phrase.', verbose_name='means')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
             ],

@@ -184,6 +184,9 @@ def test_search_understands_everyday_wording_and_filler_words(client, guide):
     body = get(client, "portal:search", q="开饭店").content.decode()
     assert 'data-testid="search-synonym">“开饭店”通常需要办理以下事项：' in body
     assert 'data-item="SC001"' in body and 'data-item="SW001"' not in body
+    body = get(client, "portal:search", q="注册公司").content.decode()
+    assert 'data-testid="search-bundle" data-bundle="QYSL">一次申请，一并办理：' in body
+    assert body.index('data-item="SC001"') < body.index('data-item="SW001"')  # the bundle's order
     body = get(client, "portal:search", q="税务登记怎么办理？").content.decode()
     assert 'data-item="SW001"' in body and "search-synonym" not in body
 
