@@ -81,6 +81,8 @@ def test_admin_add_change_delete(client, org):
     assert response.status_code == 302
     synonym.refresh_from_db()
     assert synonym.targets == "SC-003"
+    changelist = admin_client.get(reverse("admin:catalog_searchsynonym_changelist"))
+    assert changelist.status_code == 200 and "开小吃店" in changelist.content.decode()
     delete = reverse("admin:catalog_searchsynonym_delete", args=[synonym.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     actions = AuditEntry.objects.filter(object_id=str(synonym.pk)).values_list("action", flat=True)
