@@ -7,8 +7,8 @@
 3. Relevance: the exact name first (with or without its parenthesis), then names that contain
    the query (the earlier, then the shorter, the better), then names that contain every word,
    then the other texts, ordered by the database's rank (bm25 on SQLite, ts_rank on
-   PostgreSQL); ties by code. When nothing matches every word, the items
-   that have at least one word in their name.
+   PostgreSQL); ties by code. When nothing matches every word, the items that have at least
+   one word in their name, those with the rarer words (fewer items have them) first.
 
 Versions published without the services (no index entry) are still found by their name, code
 and department name.
@@ -73,9 +73,14 @@ def _search(center: Center | None, text: str, *, any_word: bool) -> list[tuple[i
         return []
     scores = searchindex.match(words)
     some_words = False
+    weight = {w.text: 1.0 for w in words}
     if not scores and any_word and len(words) > 1:
         scores = searchindex.match(words, any_word=True)
         some_words = True
+        # A rare word says more than a common one (取水 against 许可证): weigh each word by the
+        # inverse of the number of items that have it (ts_rank, unlike bm25, ignores rarity).
+        for word in words:
+            weight[word.text] = 1.0 / max(1, len(searchindex.match([word])))
     query = search.compact(search.strip_fillers(search.normalize(text)))
     rows = list(
         _published(center).filter(pk__in=list(scores)).values_list("pk", "name", "item__code")
@@ -83,7 +88,7 @@ def _search(center: Center | None, text: str, *, any_word: bool) -> list[tuple[i
     ranked = []
     for pk, name, code in rows:
         tier = _tier(name, query, words)
-        hits = sum(1 for w in words if w.text in search.compact(name))
+        hits = sum(weight[w.text] for w in words if w.text in search.compact(name))
         if some_words and not hits and pk in scores:
             continue  # matching some words only: keep the items that have one in their name
         in_name = tier[0] < OTHER_TEXTS
