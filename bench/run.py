@@ -17,6 +17,7 @@ BENCHES = {
     "http": "bench/bench_http.py",
     "sweep": "bench/bench_sweep.py",
     "lookup": "bench/bench_lookup.py",
+    "search": "bench/bench_search.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 

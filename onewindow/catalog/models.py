@@ -432,3 +432,55 @@ class BundleMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchEntry(models.Model):
+    """The search index row of an item's published version (written by the services on publish,
+    see `searchindex`): the index terms of its name and of its other texts. SQLite mirrors this
+    table into an FTS5 table by triggers, PostgreSQL adds a generated tsvector column; both are
+    created by migration 0002 and read only by `searchindex`."""
+
+    item = models.OneToOneField(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="search_entry"
+    )
+    version = models.OneToOneField(
+        ServiceItemVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="+"
+    )
+    name_terms = models.TextField(_("name terms"))
+    other_terms = models.TextField(_("other terms"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return str(self.item_id)
+
+
+class SearchSynonym(models.Model):
+    """Everyday wording (开饭店) and what it means in the catalog: one target a line, each an
+    item code, a bundle code or name, or a search phrase (食品经营许可). Edited by administrators
+    in the admin, saved through `synonyms.synonym_save` (validated, audited)."""
+
+    phrase = models.CharField(_("everyday wording"), max_length=30, unique=True)
+    targets = models.TextField(
+        _("means"),
+        help_text=_(
+            "One per line, most important first: an item code, a bundle code, "
+            "一件事：and the start of a bundle name, or a search phrase."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["phrase"]
+
+    def __str__(self) -> str:
+        return self.phrase
+
+    @property
+    def target_list(self) -> list[str]:
+        return [line.strip() for line in self.targets.splitlines() if line.strip()]

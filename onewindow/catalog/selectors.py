@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
-from onewindow.catalog import search
+from onewindow.catalog import finder
 from onewindow.catalog.models import (
     Bundle,
     BundleField,
@@ -52,11 +52,12 @@ def published_items(
     handling_type: str | None = None,
     q: str | None = None,
 ) -> QuerySet[ServiceItemVersion]:
-    """The published version of every item, ordered by department position then code.
+    """The published version of every item, ordered by department position then code, or with
+    `q` by relevance (best first).
 
     Filters left empty are not applied; an unknown department, theme or handling type raises
-    ValidationFailed (code "unknown_filter"). `q` is a Chinese-aware search: every jieba token
-    of the query must occur in the item's search text.
+    ValidationFailed (code "unknown_filter"). `q` is the catalog search of `finder.find`: the
+    everyday-wording table, then the full-text index, filler words ignored.
     """
     resolved = _center(center)
     qs = _published().select_related("item", "department", "item__center", "window")
@@ -84,12 +85,39 @@ def published_items(
     if errors:
         first = next(iter(errors.values()))[0]
         raise ValidationFailed(first, code="unknown_filter", details=errors)
-    for token in search.query_tokens(q):
-        # The name and code too, for versions written without the services (no search text).
-        qs = qs.filter(
-            Q(search_text__icontains=token) | Q(name__icontains=token) | Q(item__code__icontains=token)
-        )
+    if q and q.strip():
+        ids = finder.find(q, center=resolved).ids
+        if not ids:
+            return qs.none()
+        rank = Case(*(When(pk=pk, then=i) for i, pk in enumerate(ids)), output_field=IntegerField())
+        return qs.filter(pk__in=ids).order_by(rank)
     return qs.order_by("department__position", "department__code", "item__code")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What `search_items` found: the items best first, the everyday wordings of the synonym
+    table that answered (“开饭店”), and the bundles they named (开公司 -> 企业设立 bundle)."""
+
+    items: list[ServiceItemVersion]
+    wordings: list[str]
+    bundles: list[Bundle]
+
+
+def search_items(q: str | None, *, center: Center | str | None = None) -> SearchResult:
+    """The published versions that answer `q`, best first, with the everyday wordings and
+    bundles behind them (for the hints above the results)."""
+    found = finder.find(q, center=_center(center))
+    versions = (
+        _published().filter(pk__in=found.ids).select_related("item", "department", "item__center", "window")
+    )
+    by_pk = {v.pk: v for v in versions}
+    bundles = {b.pk: b for b in Bundle.objects.filter(pk__in=found.bundle_ids, active=True)}
+    return SearchResult(
+        items=[by_pk[pk] for pk in found.ids if pk in by_pk],
+        wordings=[s.phrase for s in found.synonyms],
+        bundles=[bundles[pk] for pk in found.bundle_ids if pk in bundles],
+    )
 
 
 def item_by_code(code: str, *, center: Center | str | None = None) -> ServiceItemVersion:

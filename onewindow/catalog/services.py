@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from onewindow.catalog import rules, search
+from onewindow.catalog import indexing, rules
 from onewindow.catalog.models import (
     Bundle,
     BundleField,
@@ -80,12 +80,6 @@ def _fail(errors: list[rules.RuleError]) -> ValidationFailed:
     return ValidationFailed("; ".join(e.message for e in errors), details=_as_details(errors))
 
 
-def item_search_text(version: ServiceItemVersion, material_names: Iterable[str]) -> str:
-    return search.search_text(
-        [version.name, version.item.code, version.department.name, version.conditions, *material_names]
-    )
-
-
 # --- items ----------------------------------------------------------------
 def _material_files(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The optional file keys of each material spec (a File to store, a stored name, or
@@ -145,7 +139,6 @@ def _write_draft(
     draft.department = department
     draft.window = window
     draft.change_note = change_note[:200]
-    draft.search_text = item_search_text(draft, [m["name"] for m in spec["materials"]])
     draft.save()
     materials = []
     for i, m in enumerate(spec["materials"], start=1):
@@ -173,6 +166,8 @@ def _write_draft(
         ]
     )
     draft.themes.set(Theme.objects.filter(code__in=spec["themes"]))
+    draft.search_text = indexing.search_text(draft, [m["name"] for m in spec["materials"]])
+    draft.save(update_fields=["search_text"])
     audit.record(
         action="catalog.item.save_draft",
         obj=draft,
@@ -232,10 +227,11 @@ def _publish(
     version.status = ServiceItemVersion.Status.PUBLISHED
     version.published_at = clock.now()
     version.published_by = actor if getattr(actor, "pk", None) else None
-    version.search_text = item_search_text(version, version.materials.values_list("name", flat=True))
+    version.search_text = indexing.search_text(version, version.materials.values_list("name", flat=True))
     version.save(update_fields=["status", "published_at", "published_by", "search_text"])
     item.published_version = version
     item.save(update_fields=["published_version"])
+    indexing.index_version(version)
     audit.record(
         action="catalog.item.publish",
         obj=version,
@@ -310,6 +306,8 @@ def _save_theme(spec: dict[str, Any], actor: User | None) -> tuple[Theme, str]:
     theme = theme or Theme(code=spec["code"])
     theme.name, theme.audience, theme.position = spec["name"], spec["audience"], spec["position"]
     theme.save()
+    if before is not None and before["name"] != theme.name:
+        indexing.reindex_theme(theme)
     audit.record(action="catalog.theme.save", obj=theme, before=before, after=spec, actor=actor)
     return theme, outcome
 

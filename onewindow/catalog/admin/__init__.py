@@ -10,11 +10,12 @@ Every change goes through the services, so it is validated by the rules and audi
   the services and report failures as messages;
 - a bundle is edited the same way and saved with `bundle_save` (`bundles`);
 - the catalog workbook is downloaded and uploaded from the service item list (`items`);
-- themes are saved by code (`themes`).
+- themes are saved by code (`themes`);
+- the everyday-wording table of the search is edited in `synonyms`.
 
 `pages` holds what they share. Importing this package registers every model admin.
 """
 
-from onewindow.catalog.admin import bundles, items, themes, versions
+from onewindow.catalog.admin import bundles, items, synonyms, themes, versions
 
-__all__ = ["bundles", "items", "themes", "versions"]
+__all__ = ["bundles", "items", "synonyms", "themes", "versions"]

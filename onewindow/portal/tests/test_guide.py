@@ -177,6 +177,20 @@ def test_search_finds_chinese_words(client, guide):
     assert 'data-item="SW001"' in body and 'data-item="SC001"' not in body
 
 
+def test_search_understands_everyday_wording_and_filler_words(client, guide):
+    from onewindow.catalog.synonyms import seed_default_synonyms
+
+    seed_default_synonyms()  # migration 0003's table (transactional tests empty it)
+    body = get(client, "portal:search", q="开饭店").content.decode()
+    assert 'data-testid="search-synonym">“开饭店”通常需要办理以下事项：' in body
+    assert 'data-item="SC001"' in body and 'data-item="SW001"' not in body
+    body = get(client, "portal:search", q="注册公司").content.decode()
+    assert 'data-testid="search-bundle" data-bundle="QYSL">一次申请，一并办理：' in body
+    assert body.index('data-item="SC001"') < body.index('data-item="SW001"')  # the bundle's order
+    body = get(client, "portal:search", q="税务登记怎么办理？").content.decode()
+    assert 'data-item="SW001"' in body and "search-synonym" not in body
+
+
 def test_search_without_results_and_empty_query(client, guide):
     body = get(client, "portal:search", q="不存在的事项名称").content.decode()
     assert 'data-testid="search-count">找到 0 个' in body

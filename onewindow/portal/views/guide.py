@@ -28,11 +28,17 @@ def home(request: HttpRequest, center: Center) -> HttpResponse:
 @guide_page
 def search(request: GuideRequest, center: Center) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY]
-    items = list(catalog_selectors.published_items(center=center, q=q)) if q else []
+    found = catalog_selectors.search_items(q, center=center) if q else None
+    context = {
+        "q": q,
+        "items": found.items if found else [],
+        "synonyms": found.wordings if found else [],
+        "bundles": found.bundles if found else [],
+    }
     template = "portal/search.html"
     if request.htmx and not request.htmx.boosted:
         template += "#search_results"
-    return guide_render(request, template, center, {"q": q, "items": items})
+    return guide_render(request, template, center, context)
 
 
 @guide_page

@@ -1,0 +1,190 @@
+"""The rules of a theme spec and of a bundle spec."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from onewindow.catalog.models import BundleField, Material, Theme
+from onewindow.catalog.rules.base import CODE_RE, KEY_RE, CatalogCodes, RuleError, _Checker, check_code
+
+
+def check_theme(spec: Any) -> list[RuleError]:
+    if not isinstance(spec, Mapping):
+        return [RuleError("", _("A theme spec must be a mapping."))]
+    c = _Checker(spec)
+    code = c.text("code", required=True, max_length=30)
+    if code and not CODE_RE.match(code):
+        c.add(
+            "code",
+            _(
+                "Code %(code)s is not valid: "
+                "use letters, digits, '.', '-' or '_', starting with a letter or digit."
+            )
+            % {"code": code},
+        )
+    c.text("name", required=True, max_length=50)
+    c.choice("audience", Theme.Audience.values, default=Theme.Audience.BOTH)
+    c.integer("position", default=0)
+    return c.errors
+
+
+def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
+    """Every rule for one bundle spec. `codes.items` are the item codes that exist."""
+    if not isinstance(spec, Mapping):
+        return [RuleError("", _("A bundle spec must be a mapping."))]
+    c = _Checker(spec)
+    c.errors.extend(check_code(spec.get("code")))
+    c.text("name", required=True, max_length=200)
+    c.text("description")
+    lead = c.text("lead_department_code", required=True)
+    if lead and lead not in codes.departments:
+        c.add(
+            "lead_department_code",
+            _("Unknown department %(code)s: use the code of a department of this center.") % {"code": lead},
+        )
+    promised = c.integer("promised_limit", required=True)
+    c.boolean("active")
+
+    phase_names: Counter[str] = Counter()
+    phase_total = 0
+    for number, phase in enumerate(c.items("phases"), start=1):
+        p = c.sub("phases", number, phase)
+        name = p.text("name", required=True, max_length=50)
+        if name:
+            phase_names[name] += 1
+            if phase_names[name] == 2:
+                p.add(
+                    "name",
+                    _("Phase %(name)s appears twice: phase names must be unique within a bundle.")
+                    % {"name": name},
+                )
+        limit = p.integer("promised_limit")
+        phase_total += limit or 0
+        c.absorb(p)
+    if promised is not None and phase_total > promised:
+        c.add(
+            "phases",
+            _(
+                "The phases add up to %(total)s working days, more than the bundle's promised limit "
+                "%(promised)s: shorten the phases or raise the bundle's limit."
+            )
+            % {"total": phase_total, "promised": promised},
+        )
+
+    bundle_items: Counter[str] = Counter()
+    entries = c.items("items")
+    if not entries:
+        c.add("items", _("The bundle has no item: add the items it groups."))
+    for number, entry in enumerate(entries, start=1):
+        i = c.sub("items", number, entry)
+        code = i.text("item_code", required=True)
+        if code:
+            bundle_items[code] += 1
+            if code not in codes.items:
+                i.add(
+                    "item_code",
+                    _("Unknown item %(code)s: use the code of an existing item.") % {"code": code},
+                )
+            elif bundle_items[code] == 2:
+                i.add(
+                    "item_code",
+                    _("Item %(code)s appears twice in the bundle: list each item once.") % {"code": code},
+                )
+        phase = i.spec.get("phase")
+        if phase not in (None, "") and phase not in phase_names:
+            i.add(
+                "phase",
+                _("Unknown phase %(phase)s: use the name of one of the bundle's phases, or leave it empty.")
+                % {"phase": phase},
+            )
+        c.absorb(i)
+
+    keys: Counter[str] = Counter()
+    for number, entry in enumerate(c.items("fields"), start=1):
+        f = c.sub("fields", number, entry)
+        key = f.text("key", required=True, max_length=50)
+        if key:
+            if not KEY_RE.match(key):
+                f.add(
+                    "key",
+                    _("Field key %(key)s is not valid: use letters, digits, '-' or '_'.") % {"key": key},
+                )
+            keys[key] += 1
+            if keys[key] == 2:
+                f.add(
+                    "key",
+                    _("Field key %(key)s appears twice: keys must be unique within a bundle.") % {"key": key},
+                )
+        f.text("label", required=True, max_length=100)
+        field_type = f.choice("field_type", BundleField.FieldType.values, default=BundleField.FieldType.TEXT)
+        f.boolean("required")
+        choices = f.text("choices", max_length=500)
+        if field_type == BundleField.FieldType.CHOICE and not choices:
+            f.add("choices", _("Field %(key)s is a choice: list its choices separated by |.") % {"key": key})
+        mapped: Counter[str] = Counter()
+        for m_number, mapping in enumerate(f.items("mappings"), start=1):
+            m = f.sub("mappings", m_number, mapping)
+            item_code = m.text("item_code", required=True)
+            m.text("target", required=True, max_length=100)
+            if item_code:
+                mapped[item_code] += 1
+                if item_code not in bundle_items:
+                    m.add(
+                        "item_code",
+                        _(
+                            "Field %(key)s maps to item %(code)s, which is not in the bundle: "
+                            "add the item first."
+                        )
+                        % {"key": key, "code": item_code},
+                    )
+                elif mapped[item_code] == 2:
+                    m.add(
+                        "item_code",
+                        _("Field %(key)s maps to item %(code)s twice: one mapping per item.")
+                        % {"key": key, "code": item_code},
+                    )
+            f.absorb(m)
+        c.absorb(f)
+
+    names: Counter[str] = Counter()
+    for number, entry in enumerate(c.items("materials"), start=1):
+        m = c.sub("materials", number, entry)
+        name = m.text("name", required=True, max_length=200)
+        if name:
+            names[name] += 1
+            if names[name] == 2:
+                m.add(
+                    "name",
+                    _("Material %(name)s appears twice: the bundle's material list is de-duplicated.")
+                    % {"name": name},
+                )
+        m.choice("requirement", Material.Requirement.values, default=Material.Requirement.REQUIRED)
+        m.choice("form", Material.Form.values, default=Material.Form.ORIGINAL)
+        copies = m.spec.get("copies", 1)
+        if isinstance(copies, int) and not isinstance(copies, bool) and copies < 1:
+            m.add(
+                "copies",
+                _("Material %(name)s has %(copies)s copies: copies must be at least 1.")
+                % {"name": name, "copies": copies},
+            )
+        else:
+            m.integer("copies", minimum=1, default=1)
+        served = m.items("item_codes")
+        if not served:
+            m.add(
+                "item_codes",
+                _("Material %(name)s serves no item: list the items it serves.") % {"name": name},
+            )
+        for code in served:
+            if code not in bundle_items:
+                m.add(
+                    "item_codes",
+                    _("Material %(name)s serves item %(code)s, which is not in the bundle.")
+                    % {"name": name, "code": code},
+                )
+        c.absorb(m)
+    return c.errors
