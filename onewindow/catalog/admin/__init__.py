@@ -10,11 +10,12 @@ Every change goes through the services, so it is validated by the rules and audi
   the services and report failures as messages;
 - a bundle is edited the same way and saved with `bundle_save` (`bundles`);
 - the catalog workbook is downloaded and uploaded from the service item list (`items`);
-- themes are saved by code (`themes`).
+- themes are saved by code (`themes`);
+- window delegations (窗口授权) are granted and revoked through their services (`delegations`).
 
 `pages` holds what they share. Importing this package registers every model admin.
 """
 
-from onewindow.catalog.admin import bundles, items, themes, versions
+from onewindow.catalog.admin import bundles, delegations, items, themes, versions
 
-__all__ = ["bundles", "items", "themes", "versions"]
+__all__ = ["bundles", "delegations", "items", "themes", "versions"]
