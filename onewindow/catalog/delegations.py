@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.models import ServiceItem, WindowDelegation
+from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDelegation
 from onewindow.core import audit, clock
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.org.models import User, Window
@@ -52,10 +52,6 @@ def delegation_problems(*, window: Window, item: ServiceItem, note: str = "") ->
     elif window.department_id is not None and window.department_id != version.department_id:
         errors.setdefault("item", []).append(
             _("This window belongs to another department: it does not accept this item.")
-        )
-    elif version.window_id is not None and version.window_id != window.pk:
-        errors.setdefault("item", []).append(
-            _("This item is accepted only at the window %(window)s.") % {"window": version.window}
         )
     if not window.active:
         errors.setdefault("window", []).append(_("The window is closed."))
@@ -140,3 +136,15 @@ def window_delegations(window: Window, *, active_only: bool = True) -> QuerySet[
     if active_only:
         qs = qs.filter(active=True)
     return qs.order_by("item__code", "-granted_at")
+
+
+def items_accepted_at(window: Window) -> QuerySet[ServiceItemVersion]:
+    """The published versions of the items `window` accepts (the intake rule,
+    `cases.permissions.may_accept_for`): a general window every item of its center, a
+    department's window the department's items; by code."""
+    qs = ServiceItemVersion.objects.filter(
+        status=ServiceItemVersion.Status.PUBLISHED, item__center_id=window.center_id
+    )
+    if window.department_id is not None:
+        qs = qs.filter(department_id=window.department_id)
+    return qs.select_related("item", "department").order_by("item__code")
