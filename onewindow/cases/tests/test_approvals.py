@@ -26,7 +26,8 @@ def test_extension_requests_wait_for_the_approvers_in_scope(cx: Any) -> None:
     mine = pending_approvals_for(cx.user("scjg-chief"))
     assert [a.case.pk for a in mine] == [first.pk, second.pk]  # oldest first, own department only
     assert (mine[0].days, mine[0].reason, mine[0].requester) == (3, "需现场核查", "scjg-reviewer")
-    assert {a.case.pk for a in pending_approvals_for(cx.user("supervisor"))} == {first.pk, second.pk, other.pk}
+    center_wide = pending_approvals_for(cx.user("supervisor"))
+    assert {a.case.pk for a in center_wide} == {first.pk, second.pk, other.pk}
     assert [a.case.pk for a in pending_approvals_for(cx.user("sw-chief"))] == [other.pk]
     for name in ("scjg-reviewer", "scjg-approver", "clerk"):  # no cases.approve_extension
         assert pending_approvals_for(cx.user(name)) == []
