@@ -47,6 +47,8 @@ def test_a_chief_grants_and_revokes_on_the_window_page(client, org):
     url = reverse("web:window", args=["Z01"])
     body = client.get(url).content.decode()
     assert 'data-testid="grant-form"' in body
+    grant_form = body.split('data-testid="grant-form"')[1].split("</form>")[0]
+    assert "SCJG-002" in grant_form and "SW-001" not in grant_form  # their department's items only
     response = client.post(url, {"item": scjg.item_id, "note": "即办件"}, follow=True)
     assert "已授权窗口" in response.content.decode()
     delegation = WindowDelegation.objects.get(active=True)

@@ -19,7 +19,7 @@ from onewindow.catalog.delegations import (
 )
 from onewindow.catalog.models import ServiceItem, WindowDelegation
 from onewindow.core.errors import DomainError, NotFound
-from onewindow.org.models import Window
+from onewindow.org.models import User, Window
 from onewindow.org.selectors import window_by_code, window_staff
 from onewindow.web.access import StaffRequest, forbidden, staff_page
 
@@ -62,6 +62,9 @@ def window_detail(request: StaffRequest, code: str) -> HttpResponse:
     delegations = list(window_delegations(window))
     delegated_ids = {d.item_id for d in delegations}
     accepted = list(items_accepted_at(window))
+    # an account limited to its department delegates only its department's items
+    user = request.user
+    own_department_only = user.data_scope == User.Scope.DEPARTMENT and bool(user.department_id)
     context = {
         "nav_active": "windows",
         "window": window,
@@ -69,7 +72,12 @@ def window_detail(request: StaffRequest, code: str) -> HttpResponse:
         "accepted": accepted,
         "delegations": delegations,
         "delegated_ids": delegated_ids,
-        "grantable": [v for v in accepted if v.item_id not in delegated_ids],
+        "grantable": [
+            v
+            for v in accepted
+            if v.item_id not in delegated_ids
+            and (not own_department_only or v.department_id == user.department_id)
+        ],
         "may_delegate": may_delegate,
         "own": request.user.window_id == window.pk,
     }
