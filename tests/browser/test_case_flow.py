@@ -223,4 +223,7 @@ def test_a_delegated_window_completes_an_instant_item_and_a_chief_approves_an_ex
     page.wait_for_selector(".messages .notice-ok")
     extension = CaseExtension.objects.get(case=promised)
     assert extension.status == "approved"
+    # back on the worklist: nothing waits any more; the case page shows no pending request
+    assert page.locator(f"[data-testid=worklist-approvals] tr[data-case='{number}']").count() == 0
+    page.goto(f"/staff/cases/{number}/")
     assert page.locator("[data-testid=pending-extension]").count() == 0

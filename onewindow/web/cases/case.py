@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -210,6 +211,9 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, _("%(action)s: done.") % {"action": label})
     case.refresh_from_db(fields=["number"])
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(back)  # e.g. back to the worklist after an approval there
     return HttpResponseRedirect(case_url(case))
 
 

@@ -43,15 +43,31 @@ def test_a_chief_approves_an_extension_from_the_worklist(client, cx, food):
     case.refresh_from_db()
     response = client.post(
         reverse("web:case_act", args=[case.number]),
-        {"action": "approve_extension", "approve_extension-version": case.version},
+        {
+            "action": "approve_extension",
+            "approve_extension-version": case.version,
+            "next": reverse("web:worklist"),
+        },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("web:worklist")
     extension.refresh_from_db()
     case.refresh_from_db()
     assert extension.status == "approved" and case.extension_days == 3
     assert approvals_panel(client.get(reverse("web:worklist")).content.decode()) == ""
     page = client.get(reverse("web:case", args=[case.number])).content.decode()
     assert 'data-testid="pending-extension"' not in page
+
+
+def test_next_never_leaves_the_site(client, cx, food):
+    case = intake(cx, food)
+    act(case, "request_extension", cx.user("scjg-reviewer"), days=2, reason="需要核查")
+    client.force_login(cx.user("scjg-chief"))
+    case.refresh_from_db()
+    data = {"action": "approve_extension", "approve_extension-version": case.version}
+    response = client.post(
+        reverse("web:case_act", args=[case.number]), {**data, "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("web:case", args=[case.number])
 
 
 def test_the_reject_link_opens_the_reject_form_on_the_case_page(client, cx, food):
