@@ -122,6 +122,11 @@ def actor_may(
             return None
         if not can_handle_step(actor, case, active, permission=perm):
             if not has_perm(actor, perm) and active.kind != ProcessStep.Kind.ACCEPT:
+                if has_perm(actor, T.ACCEPT_CASE):  # a window clerk: what would allow it
+                    return _(
+                        "This item is not delegated to your window (窗口授权): "
+                        "its department handles and decides this step."
+                    )
                 return _("You need the permission %(perm)s.") % {"perm": perm}
             return _("This step is handled by another post or department.")
         return None

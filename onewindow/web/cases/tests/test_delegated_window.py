@@ -24,7 +24,10 @@ def test_a_clerk_at_a_delegated_window_completes_an_instant_item(client, cx):
     )
     client.force_login(cx.user("clerk"))
     response = client.post(reverse("web:intake"), intake_form(version))
-    assert response.status_code == 403 and "该即办件无法当场办结" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 403 and "该即办件无法当场办结" in body
+    assert "此事项未授权您的窗口办理（窗口授权）" in body  # what would allow it, in Chinese
+    assert "cases.decide_case" not in body
     assert Case.objects.count() == 0
     window_delegation_grant(actor=cx.user("scjg-chief"), window=cx.general_window, item=version.item)
     response = client.post(reverse("web:intake"), intake_form(version))
