@@ -37,6 +37,7 @@ from onewindow.cases.steps import (
     build_steps,
     decision_step_position,
     finish,
+    finish_acceptance_step,
     next_step,
     recompute_due,
     recompute_step_due,
@@ -94,6 +95,12 @@ def _accept(work: Work, p: Params, *, deemed: bool) -> None:
         work.new_steps = True
     if work.steps:
         activate(work, work.steps[0])
+        done = finish_acceptance_step(work, opinion=p.get("opinion", "") or p.get("note", ""))
+        if done is not None:
+            data["acceptance_step"] = done.name
+            nxt = work.active_step()
+            if nxt is not None:
+                data["next_step"] = nxt.name
     data.update({"number": case.number, "accepted_on": accepted_on.isoformat(), "due_at": case.due_at})
     if deemed:
         data["deemed"] = True

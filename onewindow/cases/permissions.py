@@ -1,6 +1,6 @@
 """Who may do what on which case and step: permissions (by permission, never by role name),
-the step's post and department, the intake window, and the data scope (one check,
-`org.selectors.in_data_scope`).
+the step's post and department, the intake window, the window's delegation (窗口授权, one rule:
+`delegated_at_window`), and the data scope (one check, `org.selectors.in_data_scope`).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import transitions as T
 from onewindow.cases.models import Case, CaseStep
+from onewindow.catalog.delegations import delegated_item_ids
 from onewindow.catalog.models import ProcessStep
 from onewindow.org.models import User, Window
 from onewindow.org.selectors import in_data_scope
@@ -40,6 +41,28 @@ def window_of(user: User) -> Window | None:
     return user.ow_window
 
 
+def delegated_items(user: User, window: Window) -> frozenset[int]:
+    """The items delegated to `window` (kept on the instance for the rest of the request)."""
+    cached = user.ow_delegated_items
+    if cached is None or cached[0] != window.pk:
+        cached = (window.pk, delegated_item_ids(window.pk))
+        user.ow_delegated_items = cached
+    return cached[1]
+
+
+def delegated_at_window(user: Actor, case: Case) -> bool:
+    """窗口授权, the one rule: a clerk (cases.accept_case) at an open window of the case's center
+    to which the case's item is delegated (`catalog.delegations`) handles every step of the case
+    and decides it (pass_step / return_step / grant / deny / issue_certificate), whatever the
+    step's post and department."""
+    if user is None or not has_perm(user, T.ACCEPT_CASE) or user.center_id != case.center_id:
+        return False
+    window = window_of(user)
+    if window is None or not window.active or window.center_id != case.center_id:
+        return False
+    return case.item_version.item_id in delegated_items(user, window)
+
+
 def sees_case(user: Actor, case: Case) -> bool:
     """Whether `case` is within `user`'s data scope (`org.selectors.in_data_scope`, the one rule)."""
     return in_data_scope(user, center_id=case.center_id, department_id=case.department_id)
@@ -58,9 +81,12 @@ def may_accept_for(user: User, department_id: int, window: Window | None = None)
 
 def can_handle_step(user: Actor, case: Case, step: CaseStep, *, permission: str = T.HANDLE_STEP) -> bool:
     """Whether `user` may act on `step`: the permission, the step's post, and the step's department.
-    An acceptance step (受理) is handled with cases.accept_case by a clerk allowed to accept the item."""
+    An acceptance step (受理) is handled with cases.accept_case by a clerk allowed to accept the item;
+    every step of a case whose item is delegated to the clerk's window (`delegated_at_window`)."""
     if user is None or user.center_id != case.center_id:
         return False
+    if delegated_at_window(user, case):
+        return True
     if step.post_id not in post_ids(user):
         return False
     if step.kind == ProcessStep.Kind.ACCEPT and permission == T.HANDLE_STEP:
@@ -83,6 +109,8 @@ def actor_may(
         if active is None:
             return _("There is no active step.")
         perm = T.DECIDE_CASE if action in (T.GRANT, T.DENY) else T.HANDLE_STEP
+        if delegated_at_window(actor, case):
+            return None
         if action in (T.GRANT, T.DENY) and active.kind == ProcessStep.Kind.ACCEPT:
             # an acceptance step that decides (instant templates): a clerk who may decide
             if not has_perm(actor, T.DECIDE_CASE):
@@ -94,6 +122,11 @@ def actor_may(
             return None
         if not can_handle_step(actor, case, active, permission=perm):
             if not has_perm(actor, perm) and active.kind != ProcessStep.Kind.ACCEPT:
+                if has_perm(actor, T.ACCEPT_CASE):  # a window clerk: what would allow it
+                    return _(
+                        "This item is not delegated to your window (窗口授权): "
+                        "its department handles and decides this step."
+                    )
                 return _("You need the permission %(perm)s.") % {"perm": perm}
             return _("This step is handled by another post or department.")
         return None

@@ -68,6 +68,22 @@ def finish(work: Work, step: CaseStep, *, result: str, opinion: str) -> None:
     work.touch(step)
 
 
+def finish_acceptance_step(work: Work, *, opinion: str) -> CaseStep | None:
+    """Acceptance finishes the case's active acceptance step (受理) and activates the next step
+    with its own deadline: handler = the accepting clerk (None when deemed), opinion = the
+    acceptance note. An acceptance step that decides (the last step of its template) stays
+    active: the clerk decides on it. Returns the finished step (None: nothing finished)."""
+    step = work.active_step()
+    if step is None or step.kind != ProcessStep.Kind.ACCEPT:
+        return None
+    nxt = next_step(work, step)
+    if nxt is None:
+        return None
+    finish(work, step, result=CaseStep.Result.PASS, opinion=opinion)
+    activate(work, nxt)
+    return step
+
+
 def next_step(work: Work, after: CaseStep) -> CaseStep | None:
     """The next step to do after `after`: the first later step still pending, or returned (the
     step that sent the case back is done again once the earlier step is passed)."""

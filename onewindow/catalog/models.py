@@ -484,3 +484,55 @@ class SearchSynonym(models.Model):
     @property
     def target_list(self) -> list[str]:
         return [line.strip() for line in self.targets.splitlines() if line.strip()]
+
+
+class WindowDelegation(models.Model):
+    """窗口授权: an item that a window may decide on the spot (the chief representative's
+    delegated 审批决定权). A clerk at the window may then pass, grant, deny and issue the
+    certificate of that item's cases (`cases.permissions.delegated_at_window`). Revoking keeps
+    the row (inactive) as history; at most one active row per window and item."""
+
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("window delegation")
+        verbose_name_plural = _("window delegations")
+        ordering = ["window", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "item"],
+                condition=models.Q(active=True),
+                name="window_delegation_one_active",
+            )
+        ]
+        permissions = [
+            ("delegate_window", _("Can delegate decisions on items to windows (窗口授权)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window} → {self.item.code}"

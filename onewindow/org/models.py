@@ -196,6 +196,7 @@ class User(AbstractUser):
     ow_post_ids: frozenset[int] | None = None
     ow_window_loaded: bool = False
     ow_window: Window | None = None
+    ow_delegated_items: tuple[int, frozenset[int]] | None = None  # (window id, item ids), cases.permissions
 
     objects: ClassVar[StaffUserManager] = StaffUserManager()  # type: ignore[assignment]
 

@@ -63,6 +63,7 @@ ROLES: tuple[Role, ...] = (
             "cases.decide_case",
             "cases.approve_extension",
             "supervision.appeal_accountability",
+            "catalog.delegate_window",
         ),
     ),
     Role(
@@ -97,6 +98,8 @@ ROLES: tuple[Role, ...] = (
             "catalog.change_serviceitem",
             "catalog.publish_serviceitem",
             "catalog.import_catalog",
+            "catalog.delegate_window",
+            "catalog.view_windowdelegation",
             "catalog.view_bundle",
             "catalog.add_bundle",
             "catalog.change_bundle",

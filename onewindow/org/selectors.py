@@ -8,7 +8,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from onewindow.core.errors import PermissionDenied
+from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.org.models import Center, Department, User, Window
 
 M = TypeVar("M", bound=Model)
@@ -162,3 +162,20 @@ def staff_for(user: Any, *, department_code: str | None = None) -> QuerySet[User
         .prefetch_related(Prefetch("groups"), Prefetch("posts"))
         .order_by("department__code", "username")
     )
+
+
+def window_by_code(center_id: int, code: str) -> Window:
+    """The window of the center with `code` (case-insensitive); NotFound."""
+    window = (
+        Window.objects.filter(center_id=center_id, code=(code or "").strip().upper())
+        .select_related("department", "center")
+        .first()
+    )
+    if window is None:
+        raise NotFound(_("There is no window %(code)s in your center.") % {"code": code})
+    return window
+
+
+def window_staff(window: Window) -> QuerySet[User]:
+    """The active accounts working at `window`, by name."""
+    return User.objects.filter(window=window, is_active=True).order_by("full_name", "username")

@@ -31,6 +31,7 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry("home", _("Workbench"), "web:home"),
     NavEntry("catalog", _("Service catalog"), "web:catalog", "catalog.view_serviceitem"),
+    NavEntry("windows", _("Windows"), "web:windows", "catalog.view_serviceitem"),
     # --- slot: cases worklist (cases.view_case) ------------------------------------------
     NavEntry("worklist", _("Worklist"), "web:worklist", "cases.view_case"),
     NavEntry("cases", _("Case search"), "web:cases", "cases.view_case"),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from onewindow.web.views import accounts, calendar, catalog, home
+from onewindow.web.views import accounts, calendar, catalog, home, windows
 
 app_name = "web"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
     path("catalog/", catalog.catalog, name="catalog"),
     path("catalog/<str:code>/", catalog.item_detail, name="item"),
+    path("windows/", windows.windows, name="windows"),
+    path("windows/<str:code>/", windows.window_detail, name="window"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/due-date/", calendar.due_date, name="calendar_due_date"),
     path("cases/", include("onewindow.web.cases.urls")),

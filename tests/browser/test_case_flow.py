@@ -1,7 +1,11 @@
-"""A case from the window to the public lookup, in a real browser: a clerk accepts it and prints
-the acceptance notice, a reviewer passes, an approver passes and grants, the certificate clerk
-issues the certificate, the clerk completes it and records the pickup, and the applicant looks
-it up on the public progress page."""
+"""Cases from the window to the public lookup, in a real browser.
+
+A clerk accepts a case and prints the acceptance notice (the acceptance finishes the 受理 step),
+a reviewer passes, an approver passes and grants, the certificate clerk issues the certificate,
+the clerk completes it and records the pickup, and the applicant looks it up on the public
+progress page. Then: a chief representative delegates an instant item to the general window
+(窗口授权) and its clerk completes one in one sitting; a reviewer asks for an extension and the
+chief approves it from the worklist."""
 
 from __future__ import annotations
 
@@ -95,8 +99,10 @@ def test_a_case_from_the_window_to_the_public_lookup(page, guide_data, screensho
     assert page.pdf(format="A4").startswith(b"%PDF")
     page.emulate_media(media="screen")
 
-    # the acceptance step is the clerk's; then the worklists move on
-    do_action(page, number, "pass_step", opinion="材料齐全，符合法定形式")
+    # the acceptance finished the 受理 step: the clerk has nothing left to pass, and the
+    # department's reviewer finds the case in 待办 at once
+    page.goto(f"/staff/cases/{number}/")
+    assert page.locator("form[data-testid=action-pass_step]").count() == 0
     login(page, "scjg-reviewer")
     page.click(".main-nav a[data-nav=worklist]")
     page.wait_for_selector(f"tr[data-case='{number}']")
@@ -132,3 +138,92 @@ def test_a_case_from_the_window_to_the_public_lookup(page, guide_data, screensho
     for secret in ("王小明", PHONE, ID_NUMBER, "scjg-reviewer", "经审查，符合条件"):
         assert secret not in text, secret
     screenshot(page, "case-public-progress")
+
+
+INSTANT_STEPS = [
+    ("受理", "accept", "accept", 0),
+    ("核准登记", "decide", "decide", 0),
+    ("发照", "certify", "certify", 0),
+]
+
+
+def test_a_delegated_window_completes_an_instant_item_and_a_chief_approves_an_extension(
+    page, guide_data, screenshot
+):
+    from onewindow.cases.models import Case, CaseExtension
+    from tests.factories import make_item
+
+    org = guide_data
+    instant = make_item(
+        org,
+        code="SC003",
+        name="个体工商户设立登记",
+        legal_limit=3,
+        promised_limit=0,
+        handling_type="instant",
+        steps=INSTANT_STEPS,
+    )
+
+    # the chief representative delegates the instant item to the general window (窗口授权)
+    login(page, "scjg-chief")
+    page.click(".main-nav a[data-nav=windows]")
+    page.click("tr[data-window=Z01] a")
+    page.select_option("#grant-item", str(instant.item_id))
+    page.fill("#grant-note", "即办件当场办结")
+    page.click("[data-testid=grant-button]")
+    page.wait_for_selector(".messages .notice-ok")
+    assert page.locator("[data-testid=delegations] tr[data-delegation=SC003]").count() == 1
+    screenshot(page, "window-delegations")
+
+    # a clerk at that window completes the instant item in one sitting
+    login(page, "clerk")
+    page.goto("/staff/cases/intake/?item=SC003")
+    page.wait_for_selector("[data-testid=materials-checklist]")
+    page.fill("#id_applicant_name", "李四")
+    page.fill("#id_applicant_id_number", ID_NUMBER)
+    page.fill("#id_applicant_phone", PHONE)
+    for m in Material.objects.filter(version=instant).order_by("position"):
+        page.check(f"input[name=m{m.pk}_received]")
+    page.click("[data-testid=do-accept]")
+    page.wait_for_selector("[data-testid=notice]")
+    case = Case.objects.get(item_version=instant)
+    assert case.status == "completed" and case.decision == "granted"
+    page.goto(f"/staff/cases/{case.number}/")
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "completed"
+    for action in ("accept", "grant", "issue_certificate", "complete"):
+        assert page.locator(f"[data-testid=history] tr[data-event={action}]").count() == 1
+    screenshot(page, "case-instant-completed-at-the-window")
+
+    # a promised case: the reviewer asks for an extension and sees it waiting for approval
+    page.goto("/staff/cases/intake/?item=SC001")
+    page.wait_for_selector("[data-testid=materials-checklist]")
+    page.fill("#id_applicant_name", "王五")
+    page.fill("#id_applicant_id_number", ID_NUMBER)
+    page.fill("#id_applicant_phone", PHONE)
+    for m in Material.objects.filter(version__item__code="SC001").order_by("position"):
+        page.check(f"input[name=m{m.pk}_received]")
+    page.click("[data-testid=do-accept]")
+    page.wait_for_selector("[data-testid=notice]")
+    promised = Case.objects.filter(item_version__item__code="SC001").get()
+    number = promised.number
+    login(page, "scjg-reviewer")
+    do_action(page, number, "request_extension", days="3", reason="需现场核查")
+    assert "已提交，待批准" in page.inner_text(".messages")
+    assert "已提交，待批准" in page.inner_text("[data-testid=pending-extension]")
+
+    # the chief representative finds it in the worklist and approves it there
+    login(page, "scjg-chief")
+    page.click(".main-nav a[data-nav=worklist]")
+    row = page.locator(f"[data-testid=worklist-approvals] tr[data-case='{number}']")
+    row.wait_for()
+    assert row.locator("[data-testid=approval-days]").inner_text() == "3"
+    assert "需现场核查" in row.inner_text()
+    screenshot(page, "worklist-approvals")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages .notice-ok")
+    extension = CaseExtension.objects.get(case=promised)
+    assert extension.status == "approved"
+    # back on the worklist: nothing waits any more; the case page shows no pending request
+    assert page.locator(f"[data-testid=worklist-approvals] tr[data-case='{number}']").count() == 0
+    page.goto(f"/staff/cases/{number}/")
+    assert page.locator("[data-testid=pending-extension]").count() == 0

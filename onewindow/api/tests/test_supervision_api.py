@@ -169,12 +169,11 @@ def test_forecast_shape_and_bad_datetimes(org, food, traveller):
     assert set(row) == {"number", "step", "due_at", "warn_at"}
     assert dt.datetime.fromisoformat(row["due_at"]) < dt.datetime.fromisoformat(body["at"])
     # the step row names its step, the case row has none
-    assert {r["step"] for r in body["red"]} == {None, case.item_version.steps.order_by("position")[0].name}
-    # the one-day first step is yellow from the start, nothing is red yet
+    # (the acceptance finished 受理: the department's first step is the active one)
+    assert {r["step"] for r in body["red"]} == {None, case.item_version.steps.order_by("position")[1].name}
+    # a fresh case is green: its active step has its own limit, nothing is yellow or red yet
     soon = supervisor.get("/forecast", {"at": "2026-03-03T09:00:00+08:00"}).json()
-    assert soon["red"] == [] and [(r["number"], r["step"]) for r in soon["yellow"]] == [
-        (case.display_number, "受理")
-    ]
+    assert soon["red"] == [] and soon["yellow"] == []
     # yellow: the case between its warning time and its deadline ("Z" is accepted)
     warn = supervisor.get("/forecast", {"at": "2026-03-13T12:00:00Z"}).json()
     assert (case.display_number, None) in {(r["number"], r["step"]) for r in warn["yellow"]}

@@ -105,7 +105,6 @@ def test_pause_and_extension_move_the_case_and_its_step(cx: Any) -> None:
     version = item(cx, promised_limit=10, legal_limit=20)
     with at("2026-09-01 10:00"):
         case = intake(cx, version)
-        case = act(case, "pass_step", cx.user("clerk"))
     review = CaseStep.objects.get(case=case, position=2)
     assert review.due_at == local("2026-09-07 23:59:59")  # 4 working days after 09-01
     assert case.due_at == local("2026-09-15 23:59:59")
@@ -182,7 +181,6 @@ def test_correction_during_processing_pauses_the_clock(cx: Any) -> None:
     material = version.materials.first()
     with at("2026-09-01 10:00"):
         case = intake(cx, version)
-        case = act(case, "pass_step", cx.user("clerk"))
     with at("2026-09-02 10:00"):
         case = act(
             case,
@@ -208,7 +206,6 @@ def test_certificate_step_due_within_ten_working_days_of_the_decision(cx: Any) -
     version = item(cx, steps, promised_limit=15, legal_limit=20)
     with at("2026-09-28 10:00"):
         case = intake(cx, version)
-        case = act(case, "pass_step", cx.user("clerk"))
     with at("2026-09-30 10:00"):
         case = act(case, "grant", handler(cx, case))
     certify = CaseStep.objects.get(case=case, position=3)

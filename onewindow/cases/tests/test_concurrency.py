@@ -78,7 +78,7 @@ def test_two_clerks_one_case_one_success_one_conflict(org: Any) -> None:
             case=case.number,
             action="pass_step",
             version=seen_version,
-            actor=org.user("clerk"),
+            actor=org.user("scjg-reviewer"),
             opinion=f"#{i}",
         ).status
 
@@ -95,7 +95,7 @@ def test_two_clerks_one_case_one_success_one_conflict(org: Any) -> None:
 def test_stale_version_is_a_conflict(cx: Any) -> None:
     case = intake(cx, item(cx))
     stale = case.version
-    act(case, "pass_step", cx.user("clerk"))
+    act(case, "pass_step", cx.user("scjg-reviewer"))
     from onewindow.cases import services
 
     with pytest.raises(Conflict):

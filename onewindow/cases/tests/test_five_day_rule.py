@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from onewindow.cases import tasks
-from onewindow.cases.models import CaseEvent
+from onewindow.cases.models import CaseEvent, CaseStep
 from onewindow.cases.services import case_deem_accept_overdue
 from onewindow.cases.tests.conftest import act, at, intake, item, items_of, local, submit_online
 from onewindow.core.models import AuditEntry
@@ -37,6 +37,10 @@ def test_deemed_accepted_from_the_day_of_receipt_and_not_a_moment_before(cx: Any
     assert event.action == "deem_accept" and event.actor is None and event.actor_name == "system"
     assert event.data["received_on"] == "2026-09-30"
     assert CaseEvent.objects.filter(case=case, action="deem_accept").count() == 1
+    # the deemed acceptance finishes 受理 too, with no handler; 审查 is active
+    accepted, review = CaseStep.objects.filter(case=case, position__in=(1, 2)).order_by("position")
+    assert (accepted.status, accepted.handler, accepted.result) == ("done", None, "pass")
+    assert review.status == "active" and case.active_step_position == 2
     # the event is the audit record (ADR 0009): no duplicate AuditEntry
     assert not AuditEntry.objects.filter(object_id=str(case.pk), action__startswith="case.").exists()
 

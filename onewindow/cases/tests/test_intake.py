@@ -26,6 +26,7 @@ from onewindow.cases.tests.conftest import (
     intake,
     item,
     items_of,
+    local,
     reach,
     submit_online,
 )
@@ -62,8 +63,13 @@ def test_accept_registers_numbers_steps_materials_notice_and_message(cx: Any) ->
     events = list(case.events.order_by("seq").values_list("seq", "action", "from_status", "to_status"))
     assert events == [(1, "receive", "", "received"), (2, "accept", "received", "accepted")]
     steps = list(CaseStep.objects.filter(case=case).values_list("position", "status"))
-    assert steps == [(1, "active"), (2, "pending"), (3, "pending"), (4, "pending"), (5, "pending")]
-    assert case.active_step_position == 1
+    assert steps == [(1, "done"), (2, "active"), (3, "pending"), (4, "pending"), (5, "pending")]
+    assert case.active_step_position == 2  # the acceptance finished the 受理 step
+    accepted, review = CaseStep.objects.filter(case=case, position__in=(1, 2)).order_by("position")
+    assert (accepted.handler, accepted.result) == (cx.user("clerk"), "pass")
+    assert accepted.finished_at is not None and review.started_at == accepted.finished_at
+    assert review.due_at == local("2026-10-12 23:59:59")  # its own 4 working days (10-10 adjusted)
+    assert case.events.get(action="accept").data["next_step"] == "审查"
     assert CaseMaterial.objects.filter(case=case, received=True).count() == 3
     notice = Notice.objects.get(case=case)
     assert notice.kind == "acceptance" and notice.data["case_number"] == case.number
@@ -338,8 +344,7 @@ def test_full_journey_messages_and_early_completion(cx: Any) -> None:
 @pytest.mark.django_db
 def test_return_step_reactivates_the_earlier_step_for_its_handler(cx: Any) -> None:
     version = item(cx)
-    case = reach(cx, version, "in_progress")
-    case = act(case, "pass_step", handler(cx, case), opinion="审查通过")  # now at 审核
+    case = reach(cx, version, "in_progress")  # the acceptance and 审查 done: now at 审核
     with pytest.raises(ValidationFailed):
         act(case, "return_step", handler(cx, case), to_position=3, reason="x")
     case = act(case, "return_step", handler(cx, case), to_position=2, reason="材料需补充核查")
@@ -381,7 +386,7 @@ def test_deliver_by_mail_needs_a_tracking_number(cx: Any) -> None:
 def test_unknown_parameters_are_refused(cx: Any) -> None:
     case = reach(cx, item(cx), "accepted")
     with pytest.raises(ValidationFailed) as exc:
-        act(case, "pass_step", cx.user("clerk"), opnion="typo")
+        act(case, "pass_step", handler(cx, case), opnion="typo")
     assert "opnion" in exc.value.details
 
 

@@ -13,7 +13,7 @@ from tests.factories import make_user
 
 @pytest.mark.django_db
 def test_step_needs_the_post(cx: Any) -> None:
-    case = reach(cx, item(cx), "in_progress")  # 审查 (review post) is active
+    case = reach(cx, item(cx), "accepted")  # 审查 (review post) is active
     for name in ("scjg-approver", "scjg-chief", "clerk", "supervisor"):
         with pytest.raises(PermissionDenied):
             act(case, "pass_step", cx.user(name))
@@ -80,8 +80,8 @@ def test_extension_approval_needs_its_permission(cx: Any) -> None:
             act(case, "approve_extension", cx.user(name))
     case = act(case, "approve_extension", cx.user("supervisor"))
     assert case.extension_days == 2
-    with pytest.raises(PermissionDenied):  # requesting is for the step's handler
-        act(case, "request_extension", cx.user("scjg-approver"), days=1, reason="x")
+    with pytest.raises(PermissionDenied):  # requesting is for the step's handler (审核 is active)
+        act(case, "request_extension", cx.user("scjg-reviewer"), days=1, reason="x")
 
 
 @pytest.mark.django_db

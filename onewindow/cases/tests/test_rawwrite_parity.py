@@ -38,9 +38,9 @@ def walk(cx: Any, version: Any) -> Case:
     with at("2026-09-01 10:00"):
         case = intake(cx, version)
     with at("2026-09-02 11:00"):
-        act(case, "pass_step", cx.user("clerk"), opinion="材料齐全")
+        act(case, "pass_step", cx.user("scjg-reviewer"), opinion="材料齐全")
     with at("2026-09-03 09:30"):
-        act(case, "request_extension", cx.user("scjg-reviewer"), days=5, reason="需现场核查")
+        act(case, "request_extension", cx.user("scjg-approver"), days=5, reason="需现场核查")
     case.refresh_from_db()
     return case
 

@@ -219,13 +219,14 @@ def test_guards_beyond_the_table(cx: Any) -> None:
 @pytest.mark.django_db
 def test_allowed_actions_for_a_user(cx: Any) -> None:
     version = item(cx)
-    case = reach(cx, version, "in_progress")
-    assert set(case_allowed_actions(case, cx.user("scjg-reviewer"))) == {
+    case = reach(cx, version, "in_progress")  # 审核 is active
+    assert set(case_allowed_actions(case, cx.user("scjg-approver"))) == {
         T.PASS_STEP,
         T.RETURN_STEP,
         T.START_SPECIAL_PROCEDURE,
         T.REQUEST_PROCESSING_CORRECTION,
         T.REQUEST_EXTENSION,
+        T.TERMINATE,  # the approver holds cases.decide_case
     }
     assert set(case_allowed_actions(case, cx.user("clerk"))) == {T.WITHDRAW}
     assert set(case_allowed_actions(case, cx.user("scjg-chief"))) == {T.TERMINATE}

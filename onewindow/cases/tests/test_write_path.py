@@ -45,7 +45,7 @@ def test_an_effect_that_breaks_the_table_is_refused_and_writes_nothing(
 
     monkeypatch.setitem(effects.EFFECTS, T.PASS_STEP, wrong)
     with pytest.raises(effects.EffectMismatch):
-        act(case, T.PASS_STEP, cx.user("clerk"))
+        act(case, T.PASS_STEP, cx.user("scjg-reviewer"))
     assert _snapshot(case) == before
 
 
@@ -67,7 +67,7 @@ def test_a_version_changed_between_read_and_write_is_a_conflict_and_writes_nothi
 
     monkeypatch.setattr(persistence, "lock_case", read_then_someone_writes)
     with pytest.raises(Conflict) as caught:
-        act(case, T.PASS_STEP, cx.user("clerk"))
+        act(case, T.PASS_STEP, cx.user("scjg-reviewer"))
     assert caught.value.status == 409
     assert _snapshot(case) == before
 
@@ -76,7 +76,7 @@ def test_a_version_changed_between_read_and_write_is_a_conflict_and_writes_nothi
 def test_an_action_writes_only_the_columns_it_changed(cx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Levels the sweep set after the action read its rows survive the action's UPDATEs."""
     case = intake(cx, item(cx))
-    first = CaseStep.objects.get(case=case, position=1)
+    first = CaseStep.objects.get(case=case, position=2)  # 审查: the acceptance finished 受理
     lock_case = persistence.lock_case
 
     def read_then_the_sweep_flips(*args: Any, **kwargs: Any) -> Any:
@@ -86,11 +86,11 @@ def test_an_action_writes_only_the_columns_it_changed(cx: Any, monkeypatch: pyte
         return found
 
     monkeypatch.setattr(persistence, "lock_case", read_then_the_sweep_flips)
-    act(case, T.PASS_STEP, cx.user("clerk"), opinion="同意")
+    act(case, T.PASS_STEP, cx.user("scjg-reviewer"), opinion="同意")
     first.refresh_from_db()
     case.refresh_from_db()
     assert (first.status, first.opinion, first.level) == (CaseStep.Status.DONE, "同意", 2)
-    assert (case.status, case.active_step_position, case.level) == (Status.IN_PROGRESS, 2, 1)
+    assert (case.status, case.active_step_position, case.level) == (Status.IN_PROGRESS, 3, 1)
 
 
 @pytest.mark.django_db

@@ -12,10 +12,11 @@ Every change goes through the services, so it is validated by the rules and audi
 - the catalog workbook is downloaded and uploaded from the service item list (`items`);
 - themes are saved by code (`themes`);
 - the everyday-wording table of the search is edited in `synonyms`.
+- window delegations (窗口授权) are granted and revoked through their services (`delegations`).
 
 `pages` holds what they share. Importing this package registers every model admin.
 """
 
-from onewindow.catalog.admin import bundles, items, synonyms, themes, versions
+from onewindow.catalog.admin import bundles, delegations, items, synonyms, themes, versions
 
-__all__ = ["bundles", "items", "synonyms", "themes", "versions"]
+__all__ = ["bundles", "delegations", "items", "synonyms", "themes", "versions"]

@@ -24,7 +24,7 @@ def returned_case(cx: Any, *, phone: str = PHONE, **kwargs: Any) -> tuple[Any, C
     earlier handler) and due at the end of 09-08 (yellow from 09-07 00:00)."""
     version = item(cx, promised_limit=10, **kwargs)
     with at("2026-09-01 10:00"):
-        case = act(intake(cx, version), "pass_step", cx.user("clerk"))
+        case = intake(cx, version)
         case = act(case, "pass_step", handler(cx, case), opinion="审查通过")
     with at("2026-09-02 10:00"):
         case = act(case, "return_step", handler(cx, case), to_position=2, reason="材料需补充核查")
@@ -69,7 +69,7 @@ def test_no_text_when_switched_off_or_without_a_handler(cx: Any) -> None:
     _case, review = returned_case(cx)  # no rule: off by default
     unassigned_version = item(cx, promised_limit=10)
     with at("2026-09-01 10:00"):
-        unassigned = act(intake(cx, unassigned_version), "pass_step", cx.user("clerk"))
+        unassigned = intake(cx, unassigned_version)
     sweep(now=review.warn_at)
     assert Reminder.objects.filter(step=review).exists() and sms() == []
     switch_on(cx)

@@ -22,7 +22,7 @@ def yellow_review(cx: Any) -> tuple[Any, CaseStep]:
     """A review step due at the end of 09-07, flagged yellow by a sweep on 09-05."""
     version = item(cx, promised_limit=10, legal_limit=20)
     with at("2026-09-01 10:00"):
-        case = act(intake(cx, version), "pass_step", cx.user("clerk"))
+        case = intake(cx, version)
     review = CaseStep.objects.get(case=case, position=2)
     assert sweep(now=local("2026-09-05 08:00")).counts["step_yellow"] == 1
     return case, review

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from onewindow.cases.models import CaseStep
-from onewindow.cases.tests.conftest import act, at, intake, item, local
+from onewindow.cases.tests.conftest import at, intake, item, local
 from onewindow.core.audit import AuditEntry
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.supervision import selectors, services
@@ -19,7 +19,6 @@ def overdue_case(cx: Any, department: Any = None) -> Any:
     version = item(cx, promised_limit=10, department=department or cx.dept_a)
     with at("2026-09-01 10:00"):
         case = intake(cx, version)
-        case = act(case, "pass_step", cx.user("clerk"))
     sweep(now=local("2026-09-08 08:00"))
     return case
 
@@ -101,7 +100,6 @@ def test_a_rule_change_recomputes_warn_at_and_is_audited(cx: Any) -> None:
     version = item(cx, promised_limit=10)
     with at("2026-09-01 10:00"):
         case = intake(cx, version)
-        act(case, "pass_step", cx.user("clerk"))
     review = CaseStep.objects.get(case=case, position=2)
     assert review.warn_at == local("2026-09-05 00:00")
     with pytest.raises(PermissionDenied):

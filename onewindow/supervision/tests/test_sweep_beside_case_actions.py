@@ -30,7 +30,7 @@ def test_a_sweep_flip_and_a_step_action_at_once_both_survive(
     load_calendar_2026()
     case = intake(org, item(org))
     now = clock.now()
-    first = CaseStep.objects.get(case=case, position=1)
+    first = CaseStep.objects.get(case=case, position=2)  # 审查: the acceptance finished 受理
     CaseStep.objects.filter(pk=first.pk).update(
         warn_at=now - dt.timedelta(hours=1), due_at=now + dt.timedelta(days=3), level=0
     )
@@ -57,7 +57,7 @@ def test_a_sweep_flip_and_a_step_action_at_once_both_survive(
                 case=case.pk,
                 action=T.PASS_STEP,
                 version=case.version,
-                actor=org.user("clerk"),
+                actor=org.user("scjg-reviewer"),
                 opinion="同意",
             )
         except BaseException as exc:  # checked below
@@ -86,4 +86,4 @@ def test_a_sweep_flip_and_a_step_action_at_once_both_survive(
     case.refresh_from_db()
     assert first.level == 1, "the action overwrote the sweep's flip"
     assert (first.status, first.opinion) == (CaseStep.Status.DONE, "同意")
-    assert (case.status, case.active_step_position) == (Status.IN_PROGRESS, 2)
+    assert (case.status, case.active_step_position) == (Status.IN_PROGRESS, 3)

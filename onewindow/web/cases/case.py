@@ -12,11 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onewindow.cases import clock as case_clock
 from onewindow.cases import selectors, services
+from onewindow.cases import transitions as T
+from onewindow.cases.approvals import pending_extension
 from onewindow.cases.facts import STATUS_LABELS, STEP_STATUS_LABELS
 from onewindow.cases.models import Case, CaseFile, CaseMaterial, Notice
 from onewindow.cases.params import ACTION_LABELS
@@ -107,6 +110,8 @@ def _case_context(
             )
         )
     summary = case_clock.clock_summary(case)
+    wanted = request.GET.get("action", "")
+    open_action = bound.action if bound is not None else (wanted if wanted in allowed else "")
     return {
         "nav_active": "cases",
         "case": case,
@@ -122,7 +127,9 @@ def _case_context(
             for e in (summary.events if summary else ())
         ],
         "action_forms": action_forms,
-        "open_action": bound.action if bound is not None else (allowed[0] if allowed else ""),
+        "open_action": open_action or (allowed[0] if allowed else ""),
+        # an extension request waiting for approval: "submitted, awaiting approval" (not done)
+        "pending_extension": pending_extension(case),
         "allowed_labels": [ACTION_LABELS.get(a, a) for a in allowed],
         "error": error,
         "revealed": revealed,
@@ -199,9 +206,14 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
             _("%(action)s: done. %(notice)s is ready to print.")
             % {"action": label, "notice": notice_pages.title(new_notice)},
         )
+    elif action == T.REQUEST_EXTENSION:
+        messages.success(request, _("%(action)s: submitted, awaiting approval.") % {"action": label})
     else:
         messages.success(request, _("%(action)s: done.") % {"action": label})
     case.refresh_from_db(fields=["number"])
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(back)  # e.g. back to the worklist after an approval there
     return HttpResponseRedirect(case_url(case))
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from onewindow.cases import numbers, selectors
+from onewindow.cases.approvals import pending_approvals_for
 from onewindow.cases.facts import STATUS_LABELS, Level
 from onewindow.cases.models import Status
 from onewindow.core import clock
@@ -27,6 +28,7 @@ from onewindow.web.cases.common import (
 # --- worklist ------------------------------------------------------------------------------------
 
 LEVELS = {"yellow": Level.YELLOW, "red": Level.RED}
+APPROVAL_LIMIT = 100
 
 
 @staff_page(VIEW_CASE)
@@ -58,9 +60,20 @@ def worklist(request: HttpRequest) -> HttpResponse:
         }
         for step in steps
     ]
+    approvals = [
+        {
+            "approval": a,
+            "days_left": days_left(a.case.due_at, today),
+            "overdue": bool(a.case.due_at and a.case.due_at < now),
+        }
+        for a in pending_approvals_for(user, limit=APPROVAL_LIMIT)
+    ]
     context = {
         "nav_active": "worklist",
         "rows": rows,
+        # extension requests (延期) waiting for the user's approval
+        "approvals": approvals,
+        "approval_limit": APPROVAL_LIMIT,
         # reminders (催办) to the user's posts or to the user, until read or the step is done
         "reminders": supervision_selectors.worklist_reminders(user, limit=reminder_limit),
         "reminder_limit": reminder_limit,

@@ -75,8 +75,8 @@ def test_the_qr_link_opens_the_form_pre_filled(client, org, food):
 
 def test_the_right_number_and_code_show_the_progress_without_personal_data(client, org, food):
     case = intake(org, food)
-    act(case, "pass_step", org.user("clerk"), opinion="内部意见：材料齐全")
-    act(case, "start_special_procedure", org.user("scjg-reviewer"), kind="hearing", reason="听证会安排")
+    act(case, "pass_step", org.user("scjg-reviewer"), opinion="内部意见：材料齐全")
+    act(case, "start_special_procedure", org.user("scjg-approver"), kind="hearing", reason="听证会安排")
     response = lookup(client, case.number, PHONE[-4:])
     assert response.status_code == 200
     body = response.content.decode()
@@ -92,6 +92,7 @@ def test_the_right_number_and_code_show_the_progress_without_personal_data(clien
         "张三",
         "clerk",
         "scjg-reviewer",
+        "scjg-approver",
         "内部意见",
         "听证会安排",
     ):

@@ -61,7 +61,6 @@ def test_reprint_is_identical_after_the_case_moves_on(client, cx, food):
     client.force_login(cx.user("clerk"))
     notice = case.notices.get(kind="acceptance")
     before = page(client, notice)
-    act(case, "pass_step", cx.user("clerk"))
     act(case, "request_extension", cx.user("scjg-reviewer"), days=3, reason="需要核查")
     act(case, "approve_extension", cx.user("scjg-chief"))
     assert page(client, notice) == before
@@ -100,7 +99,6 @@ def test_refusal_notice_states_the_rights(client, cx, food):
 
 def test_special_procedure_extension_and_decision_notices(client, cx, food):
     case = intake(cx, food)
-    act(case, "pass_step", cx.user("clerk"))
     act(
         case,
         "start_special_procedure",
@@ -130,7 +128,7 @@ def test_special_procedure_extension_and_decision_notices(client, cx, food):
 
 def test_denial_decision_gives_reasons_and_rights(client, cx, food):
     case = intake(cx, food)
-    for who in ("clerk", "scjg-reviewer", "scjg-approver"):
+    for who in ("scjg-reviewer", "scjg-approver"):
         act(case, "pass_step", cx.user(who))
     act(case, "deny", cx.user("scjg-approver"), reasons="经营场所不符合卫生要求")
     client.force_login(cx.user("clerk"))

@@ -1,0 +1,51 @@
+"""窗口授权 in the pages: a clerk at a window to which an instant item is delegated completes it
+in one sitting (accept, decide, certificate, complete); without the delegation the intake says
+why and writes nothing."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from onewindow.cases.models import Case
+from onewindow.catalog.delegations import window_delegation_grant
+from onewindow.web.cases.tests.test_pages import intake_form
+from tests.factories import make_item
+
+INSTANT_STEPS = [
+    ("受理", "accept", "accept", 0),
+    ("核准登记", "decide", "decide", 0),
+    ("发照", "certify", "certify", 0),
+]
+
+
+def test_a_clerk_at_a_delegated_window_completes_an_instant_item(client, cx):
+    version = make_item(
+        cx, code="SCJG-002", handling_type="instant", legal_limit=3, promised_limit=0, steps=INSTANT_STEPS
+    )
+    client.force_login(cx.user("clerk"))
+    response = client.post(reverse("web:intake"), intake_form(version))
+    body = response.content.decode()
+    assert response.status_code == 403 and "该即办件无法当场办结" in body
+    assert "此事项未授权您的窗口办理（窗口授权）" in body  # what would allow it, in Chinese
+    assert "cases.decide_case" not in body
+    assert Case.objects.count() == 0
+    window_delegation_grant(actor=cx.user("scjg-chief"), window=cx.general_window, item=version.item)
+    response = client.post(reverse("web:intake"), intake_form(version))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.status == "completed" and case.decision == "granted"
+    actions = list(case.events.order_by("seq").values_list("action", flat=True))
+    assert actions == ["receive", "accept", "grant", "issue_certificate", "complete"]
+    page = client.get(reverse("web:case", args=[case.number])).content.decode()
+    assert 'data-status="completed"' in page
+    assert 'data-testid="action-deliver"' in page  # the result is handed over at the window
+
+
+def test_the_delegated_clerk_decides_a_promised_item_on_the_case_page(client, cx, food):
+    window_delegation_grant(actor=None, window=cx.general_window, item=food.item)
+    client.force_login(cx.user("clerk"))
+    response = client.post(reverse("web:intake"), intake_form(food))
+    assert response.status_code == 302
+    case = Case.objects.get()
+    page = client.get(reverse("web:case", args=[case.number])).content.decode()
+    assert 'data-testid="action-pass_step"' in page  # 审查, by the delegation
