@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from onewindow.cases import transitions as T
 from onewindow.cases.guards import case_allowed_actions
@@ -36,9 +37,13 @@ def instant(org: Any) -> Any:
 @pytest.mark.django_db
 def test_a_delegated_window_completes_an_instant_item_in_one_sitting(cx: Any) -> None:
     version = instant(cx)
-    with pytest.raises(PermissionDenied):  # not delegated: the decision needs cases.decide_case
-        intake(cx, version)
-    assert Case.objects.count() == 0
+    # not delegated: the clerk accepts and the case waits for the department's decision, due today
+    with at("2026-09-30 09:00"):
+        waiting = intake(cx, version)
+    assert waiting.status == "accepted" and waiting.decision == ""
+    decide = CaseStep.objects.get(case=waiting, status="active")
+    assert decide.kind == "decide" and timezone.localtime(decide.due_at).date().isoformat() == "2026-09-30"
+    assert list(waiting.events.order_by("seq").values_list("action", flat=True)) == ["receive", "accept"]
     window_delegation_grant(actor=cx.user("scjg-chief"), window=cx.general_window, item=version.item)
     clerk = fresh(cx.user("clerk"))
     with at("2026-09-30 10:00"):
