@@ -334,6 +334,7 @@ class Driver:
             action,
             case.status,
             case.department_id,
+            case.item_version_id,  # a window may decide some items (窗口授权), not others
             active.post_id if active else None,
             active.department_id if active else None,
             active.kind if active else None,

@@ -367,7 +367,20 @@ class CaseAgent:
                     case, steps, T.DELIVER, method="mail", tracking_number=f"EMS{case.pk:09d}CN"
                 )
             else:
-                self.case = d.act(case, steps, T.DELIVER, method="pickup", note="申请人本人领取")
+                applicant = p.applicant
+                if applicant["kind"] == "enterprise":  # the legal representative collects it
+                    self.case = d.act(
+                        case,
+                        steps,
+                        T.DELIVER,
+                        method="pickup",
+                        recipient_relation="legal_representative",
+                        recipient_name=applicant["legal_rep_name"],
+                        recipient_id_number=applicant["legal_rep_id_number"],
+                        note="法定代表人领取",
+                    )
+                else:
+                    self.case = d.act(case, steps, T.DELIVER, method="pickup", note="申请人本人领取")
         else:
             return None
         return self.next_moment(moment)

@@ -148,6 +148,8 @@ def applicant(rng: random.Random, *, enterprise: bool, id_check: Callable[[str],
             "name": name,
             "id_type": "uscc",
             "id_number": uscc(rng, uscc_check),
+            "legal_rep_name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            "legal_rep_id_number": resident_id(rng, id_check),
             "phone": phone,
             "address": address,
         }

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from onewindow.catalog.delegations import window_delegation_grant
+from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDelegation
 from onewindow.catalog.services import ImportResult, catalog_import_specs
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied
@@ -147,6 +149,7 @@ def load_demo(
         accounts = _load_accounts(
             center, departments, windows, posts, created, updated, reset_passwords=reset_passwords
         )
+        _load_delegations(center, windows, created)
         summary = DemoSummary(
             center_code=center.code,
             center_name=center.name,
@@ -251,6 +254,24 @@ def _load_departments(center: Center, created: Counter[str], updated: Counter[st
         )
         (updated if current else created)["departments"] += 1
     return departments
+
+
+def _load_delegations(center: Center, windows: dict[str, Window], created: Counter[str]) -> None:
+    """窗口授权: every instant item (即办件) is delegated to the windows that may accept it (the
+    general windows and its department's), so a clerk completes it in one sitting."""
+    delegated = set(
+        WindowDelegation.objects.filter(window__center=center, active=True).values_list("window_id", "item_id")
+    )
+    instant = ServiceItem.objects.filter(
+        center=center, published_version__handling_type=ServiceItemVersion.HandlingType.INSTANT
+    ).select_related("published_version")
+    for item in instant:
+        department_id = item.published_version.department_id if item.published_version else None
+        for window in windows.values():
+            if window.department_id not in (None, department_id) or (window.pk, item.pk) in delegated:
+                continue
+            window_delegation_grant(actor=None, window=window, item=item, note="示范中心：即办件当场办结")
+            created["delegations"] += 1
 
 
 def _load_windows(
