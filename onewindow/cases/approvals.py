@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from onewindow.cases import transitions as T
 from onewindow.cases.models import Case, CaseExtension
 from onewindow.cases.permissions import Actor, has_perm
@@ -34,9 +36,9 @@ def pending_approvals_for(user: Actor, *, limit: int = 100) -> list[PendingAppro
     whose status allows the decision, for a holder of cases.approve_extension; oldest first."""
     if user is None or not has_perm(user, T.APPROVE_EXTENSION_PERM):
         return []
-    qs = CaseExtension.objects.filter(status=CaseExtension.Status.REQUESTED, case__status__in=DECIDABLE)
-    qs = scope_queryset(qs, user, department_field="case__department", center_field="case__center")
-    rows = qs.select_related("case", "case__item_version", "case__item_version__item", "requested_by")
+    rows = _waiting(user).select_related(
+        "case", "case__item_version", "case__item_version__item", "requested_by"
+    )
     return [
         PendingApproval(
             kind="extension",
@@ -49,6 +51,18 @@ def pending_approvals_for(user: Actor, *, limit: int = 100) -> list[PendingAppro
         )
         for ext in rows.order_by("requested_at", "id")[:limit]
     ]
+
+
+def pending_approval_count(user: Actor) -> int | None:
+    """How many requests wait for `user` (the home page's count); None: `user` approves nothing."""
+    if user is None or not has_perm(user, T.APPROVE_EXTENSION_PERM):
+        return None
+    return _waiting(user).count()
+
+
+def _waiting(user: Actor) -> QuerySet[CaseExtension]:
+    qs = CaseExtension.objects.filter(status=CaseExtension.Status.REQUESTED, case__status__in=DECIDABLE)
+    return scope_queryset(qs, user, department_field="case__department", center_field="case__center")
 
 
 def pending_extension(case: Case) -> CaseExtension | None:

@@ -11,10 +11,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases.approvals import pending_approval_count
 from onewindow.cases.facts import Level
-from onewindow.cases.models import CaseExtension
-from onewindow.cases.transitions import APPROVE_EXTENSION_PERM
-from onewindow.org.selectors import scope_queryset
 
 
 @dataclass(frozen=True)
@@ -23,17 +21,6 @@ class Workload:
     yellow: int  # of those, on a yellow card
     red: int  # of those, on a red card
     approvals: int | None  # extension requests waiting for a decision; None: not an approver
-
-
-def pending_extension_count(user: Any) -> int | None:
-    """Extension requests (延期申请) in the user's data scope waiting for a decision, or None when
-    the account cannot approve extensions. (Replaced by cases.approvals.pending_approvals_for.)"""
-    if not user.has_perm(APPROVE_EXTENSION_PERM):
-        return None
-    requests = CaseExtension.objects.filter(status=CaseExtension.Status.REQUESTED)
-    return scope_queryset(
-        requests, user, department_field="case__department", center_field="case__center"
-    ).count()
 
 
 def workload_for(user: Any) -> Workload:
@@ -50,5 +37,5 @@ def workload_for(user: Any) -> Workload:
         to_do=counts["to_do"] or 0,
         yellow=counts["yellow"] or 0,
         red=counts["red"] or 0,
-        approvals=pending_extension_count(user),
+        approvals=pending_approval_count(user),
     )

@@ -23,15 +23,16 @@ def set_level(case, level: int) -> None:
 
 
 def test_home_counts_the_steps_to_do_yellow_and_red(client, cx, food):
+    # accepting finishes 受理: the three cases wait at the reviewer's 审查 step
     calm, late, lost = intake(cx, food), intake(cx, food), intake(cx, food)
     set_level(late, Level.YELLOW)
     set_level(lost, Level.RED)
-    client.force_login(cx.user("clerk"))
+    client.force_login(cx.user("scjg-reviewer"))
     body = client.get(reverse("web:home")).content.decode()
     assert figure(body, "workload-to-do") == 3
     assert figure(body, "workload-yellow") == 1
     assert figure(body, "workload-red") == 1
-    assert 'data-testid="workload-approvals"' not in body  # a clerk approves no extension
+    assert 'data-testid="workload-approvals"' not in body  # a reviewer approves no extension
     assert "我的工作量" in body
     assert "appear here as they are switched on" not in body  # the placeholder is gone
 
@@ -48,7 +49,6 @@ def test_home_counts_the_steps_to_do_yellow_and_red(client, cx, food):
 
 def test_home_counts_extension_requests_waiting_for_the_approver(client, cx, food):
     case = intake(cx, food)
-    act(case, "pass_step", cx.user("clerk"))
     act(case, "request_extension", cx.user("scjg-reviewer"), days=3, reason="需要现场核查")
     client.force_login(cx.user("scjg-chief"))
     assert figure(client.get(reverse("web:home")).content.decode(), "workload-approvals") == 1
