@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 SEED = 20261207
-DEFAULT_COUNT = 1000
+DEFAULT_COUNT = 2500
 HISTORY_DAYS = 91  # about three months, ending now
 
 # Shares (of all cases, or of the cases they apply to).
