@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 ID_NUMBER = "11010119900307123" + resident_id_check("11010119900307123")
 PHONE = "13912345678"
+AGENT_ID = "11010519850614231" + resident_id_check("11010519850614231")
 
 
 def login(page, username: str) -> None:
@@ -120,8 +121,32 @@ def test_a_case_from_the_window_to_the_public_lookup(page, guide_data, screensho
 
     login(page, "clerk")
     do_action(page, number, "complete")
-    do_action(page, number, "deliver", method="pickup")
-    assert page.get_attribute("[data-testid=case-status]", "data-status") == "delivered"
+
+    # the result waits on the window's pickup list; the applicant's agent collects it
+    page.click(".main-nav a[data-nav=pickup]")
+    row = page.locator(f"[data-testid=pickup-list] tr[data-case='{number}']")
+    row.wait_for()
+    assert ID_NUMBER not in row.inner_text()
+    screenshot(page, "case-pickup-list")
+    row.locator("a.button").click()
+    page.wait_for_selector("[data-testid=deliver-form]")
+    page.check("input[name=method][value=pickup]")
+    page.select_option("[name=recipient_relation]", "authorised_agent")
+    page.click("[data-testid=deliver-submit]")
+    # an agent must say who they are: name and ID number, both asked for in one round
+    page.wait_for_selector("[data-testid=deliver-form] .errorlist")
+    assert page.locator("[data-testid=deliver-form] .errorlist li").count() >= 2
+    page.fill("[name=recipient_name]", "王大明")
+    page.fill("[name=recipient_id_number]", AGENT_ID)
+    screenshot(page, "case-deliver-form")
+    page.click("[data-testid=deliver-submit]")
+    # recorded: the printable proof of service (送达回证) opens
+    page.wait_for_selector("[data-testid=proof-of-service]")
+    proof = page.inner_text("[data-testid=proof-of-service]")
+    assert "王大明" in proof and AGENT_ID not in proof and AGENT_ID[-4:] in proof
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", page.inner_text("[data-testid=notice-date]"))
+    screenshot(page, "case-proof-of-service")
+    page.goto(f"/staff/cases/{number}/")
     assert page.locator("[data-testid=history] tr[data-event=deliver]").count() == 1
     assert page.locator("[data-testid=notices] li[data-notice-kind=decision]").count() == 1
     screenshot(page, "case-page-delivered")
