@@ -259,9 +259,8 @@ def _load_departments(center: Center, created: Counter[str], updated: Counter[st
 def _load_delegations(center: Center, windows: dict[str, Window], created: Counter[str]) -> None:
     """窗口授权: every instant item (即办件) is delegated to the windows that may accept it (the
     general windows and its department's), so a clerk completes it in one sitting."""
-    delegated = set(
-        WindowDelegation.objects.filter(window__center=center, active=True).values_list("window_id", "item_id")
-    )
+    active = WindowDelegation.objects.filter(window__center=center, active=True)
+    delegated = set(active.values_list("window_id", "item_id"))
     instant = ServiceItem.objects.filter(
         center=center, published_version__handling_type=ServiceItemVersion.HandlingType.INSTANT
     ).select_related("published_version")

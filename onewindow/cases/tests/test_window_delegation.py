@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from onewindow.cases import transitions as T
 from onewindow.cases.guards import case_allowed_actions
-from onewindow.cases.models import Case, CaseStep
+from onewindow.cases.models import CaseStep
 from onewindow.cases.permissions import delegated_at_window
 from onewindow.cases.tests.conftest import act, at, intake, item
 from onewindow.catalog.delegations import window_delegation_grant, window_delegation_revoke
