@@ -4,12 +4,13 @@ department chief only when the step has no handler and its post no holder."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from onewindow.cases.models import CaseStep
-from onewindow.cases.tests.conftest import act, at, intake, item, local
+from onewindow.cases.tests.conftest import at, intake, item
 from onewindow.core.errors import PermissionDenied
 from onewindow.supervision import selectors, services
 from onewindow.supervision.models import AccountabilityRecord, Reminder, SupervisionOrder
@@ -19,8 +20,7 @@ from onewindow.supervision.sweep import sweep
 def review_case(cx: Any) -> tuple[Any, CaseStep]:
     """A case whose review step (审查, SCJG) is active."""
     with at("2026-09-01 10:00"):
-        case = intake(cx, item(cx, promised_limit=10))
-        case = act(case, "pass_step", cx.user("clerk"))
+        case = intake(cx, item(cx, promised_limit=10))  # accepting finishes 受理
     return case, CaseStep.objects.get(case=case, status="active")
 
 
@@ -75,12 +75,14 @@ def test_without_handler_or_post_holder_the_chief_must_act(cx: Any) -> None:
 
 @pytest.mark.django_db
 def test_an_overdue_window_step_goes_to_the_clerk_who_received_the_case(cx: Any) -> None:
+    # a template whose only step is the window's 受理: accepting leaves it active for the clerk
+    version = item(cx, steps=[("受理", "accept", "accept", 1)], promised_limit=10)
     with at("2026-09-01 10:00"):
-        case = intake(cx, item(cx, promised_limit=10))
+        case = intake(cx, version)
     accept = CaseStep.objects.get(case=case, status="active")
     assert accept.kind == "accept" and accept.assignee_id is None
     assert accept.due_at is not None
-    sweep(now=local("2026-09-03 08:00"))  # the acceptance step was due on 2 September
+    sweep(now=accept.due_at + dt.timedelta(hours=9))  # the acceptance step is overdue
     order = SupervisionOrder.objects.get(case=case, key__startswith="step")
     clerk = cx.user("clerk")
     assert (order.step_id, order.post_id, order.handler_id) == (accept.pk, accept.post_id, clerk.pk)

@@ -25,7 +25,7 @@ MASKED_AGENT_ID = AGENT_ID[:3] + "*" * 11 + AGENT_ID[-4:]
 def completed(cx: Any, version: Any) -> Case:
     """A case of `version` driven through every step to completed (certificate JY0001)."""
     case = intake(cx, version)
-    for who in ("clerk", "scjg-reviewer", "scjg-approver"):
+    for who in ("scjg-reviewer", "scjg-approver"):  # accepting finished 受理
         act(case, "pass_step", cx.user(who))
     act(case, "grant", cx.user("scjg-approver"), opinion="准予")
     act(case, "issue_certificate", cx.user("scjg-certifier"), certificate_number="JY0001")

@@ -68,7 +68,6 @@ def test_a_date_in_an_unconfirmed_year_says_it_may_change(client, cx, food):
     assert "尚未正式公布" in note and "可能" in note
     assert "。。" not in body
     # the extension notice says it too, and the refusal (no date) does not
-    act(case, "pass_step", cx.user("clerk"))
     act(case, "request_extension", cx.user("scjg-reviewer"), days=3, reason="需要核查")
     act(case, "approve_extension", cx.user("scjg-chief"))
     assert TENTATIVE in page(client, case.notices.get(kind="extension"))
