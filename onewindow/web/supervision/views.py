@@ -147,7 +147,8 @@ def _board(user: Any, now: dt.datetime) -> BoardView:
 
     def rows(counts: dict[str, selectors.LevelCounts]) -> list[selectors.LevelCounts]:
         for code, row in counts.items():
-            row.label = row.label or code
+            # "-": the cases without a window, i.e. the online applications (网上申报)
+            row.label = row.label or (_("Online (no window)") if code == "-" else code)
         return sorted(counts.values(), key=lambda r: (-r.red, -r.yellow, r.label))
 
     return BoardView(

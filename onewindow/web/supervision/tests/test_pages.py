@@ -389,3 +389,21 @@ def test_department_page_needs_its_right_and_decide_needs_a_choice(client, org, 
     assert f'data-testid="reply-{order.pk}"' not in texts(
         login(client, org, "scjg-chief").get(reverse("web:supervision_mine"))
     )
+
+
+def test_board_names_the_online_applications_row(client, org, food):
+    """Online applications have no window: the board's window table says so, not "-"."""
+    from onewindow.cases.services import case_act, case_submit_online
+    from onewindow.cases.tests.conftest import all_materials, applicant
+
+    food.online_allowed = True
+    food.save(update_fields=["online_allowed"])
+    case = case_submit_online(
+        center=org.center, item_code=food.item.code, applicant=applicant(), materials=all_materials(food)
+    )
+    case = case_act(case=case, action="pre_review_pass", version=case.version, actor=org.user("clerk"))
+    case_act(case=case, action="accept", version=case.version, actor=org.user("clerk"))
+    login(client, org, "supervisor")
+    board = texts(client.get(reverse("web:supervision_board")))
+    windows = board.split('data-testid="board-cases-window"')[1].split("</table>")[0]
+    assert "网上申报（无窗口）" in windows and ">-<" not in windows
