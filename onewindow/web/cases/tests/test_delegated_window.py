@@ -38,6 +38,9 @@ def test_a_clerk_at_a_delegated_window_completes_an_instant_item(client, cx):
     page = client.get(reverse("web:case", args=[case.number])).content.decode()
     assert 'data-status="completed"' in page
     assert 'data-testid="action-deliver"' in page  # the result is handed over at the window
+    assert "当场办结" in page.split('data-testid="case-time-limit"')[1].split("</dd>")[0]
+    item_page = client.get(reverse("web:item", args=[version.item.code])).content.decode()
+    assert "当场办结" in item_page and "0 个工作日" not in item_page
 
 
 def test_the_delegated_clerk_decides_a_promised_item_on_the_case_page(client, cx, food):
