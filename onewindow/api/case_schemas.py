@@ -107,6 +107,18 @@ class CaseApplicantOut(Schema):
     id_number: str = Field(description="Masked, e.g. 110***********1234.")
     phone: str = Field(description="Masked, e.g. 138****5678.")
     address: str
+    legal_rep_name: str = Field(default="", description="An enterprise's legal representative (法定代表人).")
+    legal_rep_id_number: str = Field(default="", description="Masked.")
+
+
+class CaseDeliveryOut(Schema):
+    method: str = Field(description="pickup | mail")
+    recipient_name: str
+    recipient_id_number: str = Field(description="Masked.")
+    recipient_relation: str = Field(description="self | legal_representative | authorised_agent | other")
+    carrier: str
+    tracking_number: str
+    delivered_at: dt.datetime
 
 
 class CaseAgentOut(Schema):
@@ -254,8 +266,10 @@ class CaseDetailOut(Schema):
     agent: CaseAgentOut | None
     green_channel: bool
     green_channel_handler: str | None
+    green_channel_reason: str = ""
     delivery_method: str
     tracking_number: str
+    delivery: CaseDeliveryOut | None = Field(None, description="How the result left (送达), once delivered.")
     received_at: dt.datetime | None
     accepted_at: dt.datetime | None
     accepted_on: dt.date | None

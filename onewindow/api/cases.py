@@ -53,6 +53,7 @@ from onewindow.api.security import bearer
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
 from onewindow.cases import numbers, selectors, services
+from onewindow.cases.delivery_selectors import delivery_of
 from onewindow.cases.facts import CLOCK_RUNNING, status_label
 from onewindow.cases.guards import case_allowed_actions
 from onewindow.cases.links import staff_notice_path
@@ -105,6 +106,23 @@ def _applicant(case: Case) -> dict[str, Any]:
         "id_number": mask_id_number(case.applicant_id_number),
         "phone": mask_phone(case.applicant_phone),
         "address": case.applicant_address,
+        "legal_rep_name": case.legal_rep_name,
+        "legal_rep_id_number": mask_id_number(case.legal_rep_id_number),
+    }
+
+
+def _delivery(case: Case) -> dict[str, Any] | None:
+    row = delivery_of(case)
+    if row is None:
+        return None
+    return {
+        "method": row.method,
+        "recipient_name": row.recipient_name,
+        "recipient_id_number": row.masked_recipient_id_number,
+        "recipient_relation": row.recipient_relation,
+        "carrier": row.carrier,
+        "tracking_number": row.tracking_number,
+        "delivered_at": _local(row.delivered_at),
     }
 
 
@@ -303,8 +321,10 @@ def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -
         ),
         "green_channel": case.green_channel,
         "green_channel_handler": handler.display_name if handler is not None else None,
+        "green_channel_reason": case.green_channel_reason,
         "delivery_method": case.delivery_method,
         "tracking_number": case.tracking_number,
+        "delivery": _delivery(case),
         "received_at": _local(case.received_at),
         "accepted_at": _local(case.accepted_at),
         "accepted_on": case.accepted_on,

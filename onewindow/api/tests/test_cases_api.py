@@ -198,6 +198,25 @@ def test_intake_checks_id_uscc_and_phone(food, cx, overrides, field):
     assert Case.objects.count() == 0
 
 
+def test_an_enterprise_gives_its_legal_representative(food, cx):
+    code = "91110000600037341" + uscc_check("91110000600037341")
+    rep_id = "11010119900307123" + resident_id_check("11010119900307123")
+    enterprise = applicant(kind="enterprise", id_type="uscc", id_number=code)
+    response = Api(cx.user("clerk")).post("/cases", intake_body(food, applicant=enterprise))
+    assert response.status_code == 422 and "applicant.legal_rep_name" in response.json()["details"]
+    enterprise.update(legal_rep_name="张三", legal_rep_id_number=rep_id)
+    number = accepted_with(cx, food, applicant=enterprise)
+    detail = Api(cx.user("clerk")).get(f"/cases/{number}").json()
+    assert detail["applicant"]["legal_rep_name"] == "张三"
+    assert detail["applicant"]["legal_rep_id_number"] == rep_id[:3] + "*" * 11 + rep_id[-4:]
+
+
+def accepted_with(org: Any, version: Any, **overrides: Any) -> str:
+    response = Api(org.user("clerk")).post("/cases", intake_body(version, **overrides))
+    assert response.status_code == 201, response.content
+    return str(response.json()["number"])
+
+
 def test_intake_needs_the_accept_permission_and_a_token(food, cx):
     response = Api(cx.user("scjg-reviewer")).post("/cases", intake_body(food))
     assert response.status_code == 403
@@ -337,8 +356,11 @@ def test_full_walk_through_every_step_action(food, cx):
     assert state["status"] == "decided_granted" and state["decision"] == "granted"
     ok(act(cx, "scjg-certifier", number, "issue_certificate", certificate_number="JY0001"))
     ok(act(cx, "clerk", number, "complete"))
-    state = ok(act(cx, "clerk", number, "deliver", method="mail", tracking_number="SF123"))
+    state = ok(act(cx, "clerk", number, "deliver", method="mail", carrier="顺丰", tracking_number="SF123"))
     assert state["status"] == "delivered" and state["active_step"] is None
+    detail = Api(cx.user("clerk")).get(f"/cases/{number}").json()
+    assert detail["delivery"]["method"] == "mail" and detail["delivery"]["tracking_number"] == "SF123"
+    assert detail["delivery"]["carrier"] == "顺丰"
     actions = list(CaseEvent.objects.filter(case__number=number).values_list("action", flat=True))
     assert actions.count("pass_step") == 2 and actions[-1] == "deliver"
 
