@@ -139,6 +139,20 @@ def case_intake(
         delivery_method=delivery_method,
         green_channel_reason=green_channel_reason,
     )
+    snap = snapshot(version)
+    material_rows: list[CaseMaterial] = []
+    try:  # the materials' problems in the same round as the rest
+        material_rows = intake_materials(snap, materials)
+        if action == "accept":
+            check_missing_required(snap, material_rows, note)
+        elif action == "correct":
+            checked_correction_items(snap, correction_items, field_name="correction_items")
+    except ValidationFailed as exc:
+        if not problems:  # only the materials: their own code and message
+            raise
+        details = exc.details if isinstance(exc.details, dict) else {"materials": [exc.message]}
+        for key, messages in details.items():
+            problems.setdefault(key, []).extend(messages if isinstance(messages, list) else [messages])
     if problems:  # every problem at once (issue 11 §1.6)
         raise ValidationFailed(_("Check the application."), details=problems)
     applicant_data = validate_applicant(applicant)
@@ -148,8 +162,6 @@ def case_intake(
         raise ValidationFailed(
             _("The receipt time is in the future."), details={"received_at": [_("In the future.")]}
         )
-    snap = snapshot(version)
-    material_rows = intake_materials(snap, materials)
     received_at = received_at or now
     table = calendar_table()
     case = new_case(
@@ -171,10 +183,6 @@ def case_intake(
     case.received_at = received_at
     received_on = case_clock.local_date(received_at)
     case.answer_due_at = case_clock.answer_due_at(table, received_on=received_on)
-    if action == "accept":
-        check_missing_required(snap, material_rows, note)
-    elif action == "correct":
-        checked_correction_items(snap, correction_items, field_name="correction_items")
     work = Work(case=case, actor=actor, now=now, table=table, new_case=True)
     work.want_number(NumberKind.RECEIPT, received_on)
     work.materials = material_rows

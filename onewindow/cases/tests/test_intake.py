@@ -408,3 +408,16 @@ def test_intake_permission_and_window_rules(cx: Any) -> None:
     case = intake(cx, version, window=cx.window_a)
     assert case.window == cx.window_a
     assert services.case_intake  # the public entry point
+
+
+@pytest.mark.django_db
+def test_intake_reports_the_applicant_and_the_materials_in_one_round(cx: Any) -> None:
+    """A bad phone number and a missing required material without a note: both at once."""
+    version = item(cx)
+    bad = applicant()
+    bad["phone"] = "12345"
+    with pytest.raises(ValidationFailed) as caught:
+        intake(cx, version, applicant=bad, materials=[])
+    assert "applicant.phone" in caught.value.details
+    assert set(caught.value.details) - {"applicant.phone"}, caught.value.details  # the materials too
+    assert Case.objects.count() == 0
