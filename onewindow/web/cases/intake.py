@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from onewindow.cases import services
 from onewindow.cases.intake import accepted_department_ids
 from onewindow.cases.links import staff_notice_path
-from onewindow.cases.models import Case, CaseMaterial, Notice
+from onewindow.cases.models import Case, CaseMaterial, Notice, Status
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -140,10 +140,22 @@ def intake(request: HttpRequest) -> HttpResponse:
         context["error"] = exc.message
         return render(request, "web/cases/intake.html", context, status=exc.status)
     notice = Notice.objects.filter(case=case).order_by("-issued_at", "-id").first()
-    if action == "accept":
+    number = case.number or case.receipt_number
+    if action == "accept" and case.status == Status.COMPLETED:  # an instant item, in one sitting
         messages.success(
-            request, _("Accepted: case number %(number)s.") % {"number": case.number or case.receipt_number}
+            request, _("Accepted and completed on the spot: case number %(number)s.") % {"number": number}
         )
+    elif action == "accept" and case.is_instant:  # no delegation: the department decides today
+        messages.success(
+            request,
+            _(
+                "Accepted: case number %(number)s. This window may not decide the item on the spot "
+                "(窗口授权): it goes to the department, to be decided today."
+            )
+            % {"number": number},
+        )
+    elif action == "accept":
+        messages.success(request, _("Accepted: case number %(number)s.") % {"number": number})
     elif action == "correct":
         messages.warning(request, _("The one-time correction notice has been issued."))
     else:

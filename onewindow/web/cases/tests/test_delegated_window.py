@@ -28,10 +28,15 @@ def test_a_clerk_at_a_delegated_window_completes_an_instant_item(client, cx):
     assert response.status_code == 302
     waiting = Case.objects.get()
     assert waiting.status == "accepted"
+    client.get(response["Location"])  # the printable notice keeps the message for the next page
+    told = client.get(reverse("web:case", args=[waiting.number])).content.decode()
+    assert "不能当场办结" in told and "已转主管部门当日办理" in told
     window_delegation_grant(actor=cx.user("scjg-chief"), window=cx.general_window, item=version.item)
     response = client.post(reverse("web:intake"), intake_form(version))
     assert response.status_code == 302
     case = Case.objects.exclude(pk=waiting.pk).get()
+    client.get(response["Location"])
+    assert "已受理并当场办结" in client.get(reverse("web:case", args=[case.number])).content.decode()
     assert case.status == "completed" and case.decision == "granted"
     actions = list(case.events.order_by("seq").values_list("action", flat=True))
     assert actions == ["receive", "accept", "grant", "issue_certificate", "complete"]
