@@ -97,6 +97,8 @@ def _case_context(
     allowed = services.case_allowed_actions(case, user)
     action_forms = []
     for action in allowed:
+        if action == T.DELIVER and (bound is None or bound.action != T.DELIVER):
+            continue  # delivery has its own page (recipient, masked ID, proof of service)
         if bound is not None and bound.action == action:
             action_forms.append(bound)
             continue
@@ -127,7 +129,7 @@ def _case_context(
             for e in (summary.events if summary else ())
         ],
         "action_forms": action_forms,
-        "open_action": open_action or (allowed[0] if allowed else ""),
+        "open_action": open_action or (action_forms[0].action if action_forms else ""),
         # an extension request waiting for approval: "submitted, awaiting approval" (not done)
         "pending_extension": pending_extension(case),
         "allowed_labels": [ACTION_LABELS.get(a, a) for a in allowed],

@@ -42,7 +42,8 @@ def test_a_clerk_at_a_delegated_window_completes_an_instant_item(client, cx):
     assert actions == ["receive", "accept", "grant", "issue_certificate", "complete"]
     page = client.get(reverse("web:case", args=[case.number])).content.decode()
     assert 'data-status="completed"' in page
-    assert 'data-testid="action-deliver"' in page  # the result is handed over at the window
+    assert 'data-testid="deliver-link"' in page  # the result is handed over at the window (its own page)
+    assert 'data-testid="action-deliver"' not in page
     assert "当场办结" in page.split('data-testid="case-time-limit"')[1].split("</dd>")[0]
     item_page = client.get(reverse("web:item", args=[version.item.code])).content.decode()
     assert "当场办结" in item_page and "0 个工作日" not in item_page
