@@ -35,7 +35,8 @@ def test_a_clerk_at_a_delegated_window_completes_an_instant_item(client, cx):
     response = client.post(reverse("web:intake"), intake_form(version))
     assert response.status_code == 302
     case = Case.objects.exclude(pk=waiting.pk).get()
-    client.get(response["Location"])
+    decision = client.get(response["Location"]).content.decode()
+    assert "与本决定一并当场颁发" in decision and "十个工作日" not in decision
     assert "已受理并当场办结" in client.get(reverse("web:case", args=[case.number])).content.decode()
     assert case.status == "completed" and case.decision == "granted"
     actions = list(case.events.order_by("seq").values_list("action", flat=True))
