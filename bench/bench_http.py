@@ -30,7 +30,7 @@ def main() -> None:
     django_setup()
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--no-history", verbosity=0)
 
     from onewindow.cases.models import CaseStep
     from onewindow.cases.services import case_intake

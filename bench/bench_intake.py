@@ -119,7 +119,7 @@ def main() -> None:
     django_setup()
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--no-history", verbosity=0)
     _, center, payloads = _payloads()
     print(f"  catalog: {len(payloads)} promised items of {center.name}; {PROCS} processes in parallel")
 

@@ -400,7 +400,7 @@ def main() -> None:
     django_setup()
     from django.core.management import call_command
 
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--no-history", verbosity=0)
     from django.db import connections
 
     from onewindow.cases.models import Case, CaseEvent, CaseStep

@@ -394,7 +394,7 @@ def main() -> None:
         django_setup()
         from django.core.management import call_command
 
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", "--no-history", verbosity=0)
         generate()
         return
     if os.environ.get("BENCH_SWEEP_REUSE") != "1":
