@@ -31,6 +31,8 @@ def test_staff_catalog_search_ranks_by_relevance(client, org):
     seed_default_synonyms()  # migration 0003's table (transactional tests empty it)
     client.force_login(org.user("clerk"))
     assert listed(client, "开饭店")[0] == "SC-001"
+    body = client.get(reverse("web:catalog"), {"q": "开饭店"}).content.decode()
+    assert "“开饭店”通常需要办理以下事项" in body  # the wording it was read as, as in the guide
     assert listed(client, "发票怎么办理？") == ["SW-001"]
     assert listed(client, "食品生产许可") == ["SC-002"]
     assert listed(client, "许可")[:2] == ["SC-001", "SC-002"]

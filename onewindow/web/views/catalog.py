@@ -34,9 +34,12 @@ def catalog(request: StaffRequest) -> HttpResponse:
         items = list(catalog_selectors.published_items(center=center, **filters))
     except ValidationFailed as exc:
         items, error = [], exc.message
+    # the everyday wordings the query was read as (开饭店 → …), as the public guide says them
+    wordings = catalog_selectors.search_items(filters["q"], center=center).wordings if filters["q"] else []
     context = {
         "nav_active": "catalog",
         "items": items,
+        "wordings": wordings,
         "filters": filters,
         "filtered": any(filters.values()),
         "error": error,
