@@ -4,6 +4,7 @@ version is published, and by migration 0002 for what was published before it).""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -48,6 +49,21 @@ def reindex_theme(theme: Theme) -> None:
     versions = ServiceItemVersion.objects.filter(item__published_version=F("pk"), themes=theme)
     for version in versions.select_related("item", "department"):
         index_version(version)
+
+
+def reindex_department(department_id: int) -> None:
+    """Index again the published items of a department (its name is part of their entries)."""
+    versions = ServiceItemVersion.objects.filter(item__published_version=F("pk"), department_id=department_id)
+    for version in versions.select_related("item", "department"):
+        index_version(version)
+
+
+def on_department_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """post_save of org.Department (connected in CatalogConfig.ready): a renamed department's
+    items are found by its new name at once. The org app may not import the catalog (layers),
+    so the catalog listens."""
+    if not created:
+        reindex_department(instance.pk)
 
 
 @transaction.atomic

@@ -126,11 +126,19 @@ def test_reindex_after_a_department_is_renamed(org):
 
     load(org)
     assert codes(q="工商局") == []
-    org.dept_a.name = "工商局"
-    org.dept_a.save(update_fields=["name"])
+    # renamed through the org service: the catalog reindexes the department's items at once
+    from onewindow.org.structure import department_save
+
+    d = org.dept_a
+    department_save(department=d, center=d.center, code=d.code, name="工商局", actor=None)
+    assert "商局" in SearchEntry.objects.get(item__code="SC-001").other_terms
+    assert sorted(codes(q="工商局")) == ["SC-001", "SC-002", "SC-003"]
+    # and the command rebuilds everything, e.g. after a change of the index terms
+    SearchEntry.objects.all().delete()
     out = io.StringIO()
     call_command("reindex_catalog", stdout=out)
     assert "Indexed 4 published items." in out.getvalue()
+    assert SearchEntry.objects.count() == 4
     assert sorted(codes(q="工商局")) == ["SC-001", "SC-002", "SC-003"]
 
 
