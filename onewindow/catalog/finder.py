@@ -144,21 +144,29 @@ def _unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
+def wordings(q: str | None) -> list[SearchSynonym]:
+    """The everyday wordings of the synonym table in `q`, longest first; a wording inside a
+    longer one that answered is not counted again."""
+    rest = search.normalize(q)[:200]
+    used: list[SearchSynonym] = []
+    for synonym in synonyms.active_synonyms():
+        if synonym.phrase and synonym.phrase in rest:
+            used.append(synonym)
+            rest = rest.replace(synonym.phrase, " ")
+    return used
+
+
 def find(q: str | None, *, center: Center | None = None) -> Found:
     """The published versions (of `center`, or every center) that answer `q`, best first."""
     text = search.normalize(q)[:200]
     if not search.compact(text):
         return Found([], [])
-    used: list[SearchSynonym] = []
     ids: list[int] = []
     bundle_ids: list[int] = []
-    rest = text
-    for synonym in synonyms.active_synonyms():
-        if synonym.phrase and synonym.phrase in rest:
-            used.append(synonym)
-            rest = rest.replace(synonym.phrase, " ")
-            for target in synonym.target_list:
-                ids.extend(_target_versions(center, target, bundle_ids))
+    used = wordings(text)
+    for synonym in used:
+        for target in synonym.target_list:
+            ids.extend(_target_versions(center, target, bundle_ids))
     # Then what the query says in the catalog's own words (every word, when a synonym answered).
     found = _search(center, text, any_word=not used)
     return Found(_unique([*ids, *(pk for pk, _tier in found)]), used, _unique(bundle_ids))

@@ -120,6 +120,11 @@ def search_items(q: str | None, *, center: Center | str | None = None) -> Search
     )
 
 
+def search_wordings(q: str | None) -> list[str]:
+    """The everyday wordings (开饭店) a query is read as, for the hint above the results."""
+    return [s.phrase for s in finder.wordings(q)]
+
+
 def item_by_code(code: str, *, center: Center | str | None = None) -> ServiceItemVersion:
     """The published version of the item `code`, with materials, steps (and their posts) and
     themes prefetched. Raises NotFound when there is no such item or it is not published."""

@@ -35,7 +35,7 @@ def catalog(request: StaffRequest) -> HttpResponse:
     except ValidationFailed as exc:
         items, error = [], exc.message
     # the everyday wordings the query was read as (开饭店 → …), as the public guide says them
-    wordings = catalog_selectors.search_items(filters["q"], center=center).wordings if filters["q"] else []
+    wordings = catalog_selectors.search_wordings(filters["q"]) if filters["q"] else []
     context = {
         "nav_active": "catalog",
         "items": items,
