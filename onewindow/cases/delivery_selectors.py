@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
@@ -77,14 +77,14 @@ def waiting_for_pickup(
 def waiting_windows(user: Any) -> list[tuple[int, str, int]]:
     """(window id, window name, results waiting) of every window with results waiting in
     `user`'s data scope."""
-    counts: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for window_id, name in (
-        waiting_queryset(user).filter(window__isnull=False).values_list("window_id", "window__name")
-    ):
-        counts[window_id] = counts.get(window_id, 0) + 1
-        names[window_id] = name
-    return sorted(((wid, names[wid], n) for wid, n in counts.items()), key=lambda row: row[1])
+    rows = (
+        waiting_queryset(user)
+        .filter(window__isnull=False)
+        .order_by()
+        .values_list("window_id", "window__name")
+        .annotate(n=Count("id"))
+    )
+    return sorted(((wid, name, n) for wid, name, n in rows), key=lambda row: row[1])
 
 
 # --- what was delivered ----------------------------------------------------------------------------
