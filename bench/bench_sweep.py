@@ -359,6 +359,7 @@ def generate() -> dict[str, Any]:
                 "post_id": step_tpl.post_id,
                 "department_id": step_tpl.department_id,
                 "handler_id": None,
+                "to_chief": False,
                 "key": crossing_key(T0 + s * minute + 365 * day),
                 "created_at": w.dt(T0 - day),
                 "read_at": None,
