@@ -155,7 +155,6 @@ class Driver:
         self.materials: dict[str, list[int]] = {}
         self.seed = seed
         self.count = count
-        self.instant_at_window: dict[tuple[str, str | None], bool] = {}
         self.item_online: dict[str, bool] = {}
         self.item_department: dict[str, int] = {}
         self.online_instant_items: list[str] = []

@@ -132,7 +132,6 @@ class Driver(Protocol):
     center: Center
     summary: Any  # HistorySummary: actions and fallbacks counters
     windows: dict[str, Window]
-    instant_at_window: dict[tuple[str, str | None], bool]
     item_online: dict[str, bool]
     item_department: dict[str, int]
     online_instant_items: list[str]
@@ -188,15 +187,13 @@ class CaseAgent:
     def arrive(self, moment: dt.datetime) -> dt.datetime | None:
         p = self.p
         if p.instant and p.answer == "accept" and p.channel == "window":
-            if self.d.instant_at_window.get((p.item_code, p.window_code), True):
-                try:
-                    self.case = self.intake("accept")
-                    self.d.instant_at_window[(p.item_code, p.window_code)] = True
-                    return self.after_accept(moment)
-                except PermissionDenied:
-                    self.d.instant_at_window[(p.item_code, p.window_code)] = False
-            # No clerk may decide this item at the window: the applicant applies online for an
-            # instant item that allows it, and the department decides it at once.
+            try:  # completed in one sitting at a delegated window (the loader delegates them)
+                self.case = self.intake("accept")
+                return self.after_accept(moment)
+            except PermissionDenied:
+                pass
+            # No demo clerk may receive this item: the applicant applies online for an instant
+            # item that allows it, and the department decides it at once.
             self.walk_instant = True
             p.channel = "online"
             if not self.d.item_online[p.item_code]:
