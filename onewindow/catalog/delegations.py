@@ -12,7 +12,7 @@ What a delegation allows is decided in one place: `cases.permissions.delegated_a
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDelegation
@@ -148,3 +148,17 @@ def items_accepted_at(window: Window) -> QuerySet[ServiceItemVersion]:
     if window.department_id is not None:
         qs = qs.filter(department_id=window.department_id)
     return qs.select_related("item", "department").order_by("item__code")
+
+
+def windows_with_counts(center_id: int) -> QuerySet[Window]:
+    """The center's windows with `clerks` (active accounts at the window) and `delegated`
+    (active delegations), by code."""
+    return (
+        Window.objects.filter(center_id=center_id)
+        .select_related("department")
+        .annotate(
+            clerks=Count("staff", filter=Q(staff__is_active=True), distinct=True),
+            delegated=Count("delegations", filter=Q(delegations__active=True), distinct=True),
+        )
+        .order_by("code")
+    )

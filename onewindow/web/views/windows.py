@@ -5,7 +5,6 @@ accepts and the items delegated to it (窗口授权), where an account holding
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from onewindow.catalog.delegations import (
     window_delegation_grant,
     window_delegation_revoke,
     window_delegations,
+    windows_with_counts,
 )
 from onewindow.catalog.models import ServiceItem, WindowDelegation
 from onewindow.core.errors import DomainError, NotFound
@@ -31,15 +31,7 @@ def windows(request: StaffRequest) -> HttpResponse:
     center_id = request.user.center_id
     if center_id is None:
         return forbidden(request, reason=_("Your account is not attached to a service center."))
-    rows = (
-        Window.objects.filter(center_id=center_id)
-        .select_related("department")
-        .annotate(
-            clerks=Count("staff", filter=Q(staff__is_active=True), distinct=True),
-            delegated=Count("delegations", filter=Q(delegations__active=True), distinct=True),
-        )
-        .order_by("code")
-    )
+    rows = windows_with_counts(center_id)
     context = {"nav_active": "windows", "windows": rows, "own_window_id": request.user.window_id}
     return render(request, "web/windows.html", context)
 
