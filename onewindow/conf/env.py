@@ -130,6 +130,20 @@ _declare(
     "`manage.py serve` was started on (make run PORT=8101 -> http://127.0.0.1:8101).",
 )
 
+# --- sign-in (lockout, trusted proxies, sessions) ---
+
+# --- passwords and the second factor ---
+
+# --- separation of duties ---
+
+# --- audit trail ---
+
+# --- masking and file permissions ---
+
+# --- request limits ---
+
+# --- headers and SQLite durability ---
+
 
 def var_dir() -> Path:
     path = Path(get("ONEWINDOW_VAR_DIR") or BASE_DIR / "var")

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
+    # sign-in middleware (issue 12 §1) goes below this line
+    # password and second-factor middleware goes below this line
+    # header middleware goes below this line
 ]
 
 # The JSON API's chain (conf/wsgi.py): bearer tokens, no sessions, cookies or CSRF.
@@ -214,6 +217,20 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.get_bool("DEBUG") is False and os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = 31536000
     SESSION_COOKIE_AGE = 8 * 3600
+
+# --- sign-in: lockout, trusted proxies, sessions (issue 12 §1) ----------------
+
+# --- passwords and the second factor -----------------------------------------
+
+# --- separation of duties ------------------------------------------------------
+
+# --- audit trail ---------------------------------------------------------------
+
+# --- masking and file permissions ----------------------------------------------
+
+# --- request limits --------------------------------------------------------------
+
+# --- headers (CSP, HSTS), SQLite durability ----------------------------------------
 
 API_TOKEN_DAYS = int(env.get("API_TOKEN_DAYS") or "30")
 ONEWINDOW_PICKUP_WARN_DAYS = int(env.get("PICKUP_WARN_DAYS") or "10")
