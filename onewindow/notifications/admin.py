@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.admin import ReadOnlyAdmin
 from onewindow.core.errors import ValidationFailed
-from onewindow.core.masking import mask_phone, mask_text
+from onewindow.core.masking import mask_free_text, mask_phone
 from onewindow.notifications import rendering, services
 from onewindow.notifications.models import MessageTemplate, OutboxMessage
 
@@ -97,4 +97,4 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("text"))
     def masked_body(self, obj: OutboxMessage) -> str:
-        return mask_text(obj.body)
+        return mask_free_text(obj.body)

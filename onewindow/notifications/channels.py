@@ -16,7 +16,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from onewindow.core.masking import mask_phone, mask_text
+from onewindow.core.masking import mask_free_text, mask_phone
 
 logger = logging.getLogger("onewindow.notifications")
 
@@ -37,7 +37,7 @@ class ConsoleChannel:
     name = "console"
 
     def send(self, *, recipient: str, body: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(recipient), mask_text(body))
+        logger.info("SMS to %s: %s", mask_phone(recipient), mask_free_text(body))
 
 
 class HttpSmsGatewayChannel:
@@ -70,7 +70,7 @@ class HttpSmsGatewayChannel:
             raise DeliveryFailed(f"SMS gateway answered HTTP {exc.code}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise DeliveryFailed(f"SMS gateway unreachable: {mask_text(str(reason))}"[:500]) from None
+            raise DeliveryFailed(f"SMS gateway unreachable: {mask_free_text(str(reason))}"[:500]) from None
         if not 200 <= status < 300:
             raise DeliveryFailed(f"SMS gateway answered HTTP {status}")
         logger.info("SMS to %s handed to the gateway", mask_phone(recipient))

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 
 from onewindow.core import clock
-from onewindow.core.masking import mask_phone, mask_text
+from onewindow.core.masking import mask_free_text, mask_phone
 from onewindow.notifications import channels
 from onewindow.notifications.models import OutboxMessage
 
@@ -52,7 +52,7 @@ def _attempt(message: OutboxMessage) -> bool:
     try:
         channels.get_channel(message.channel).send(recipient=message.recipient, body=message.body)
     except Exception as exc:  # any failure of the channel is recorded and retried
-        error = mask_text(str(exc) or exc.__class__.__name__)[:500]
+        error = mask_free_text(str(exc) or exc.__class__.__name__)[:500]
         if attempts >= MAX_ATTEMPTS:
             mine.update(status=OutboxMessage.Status.DEAD, last_error=error)
             logger.error(
