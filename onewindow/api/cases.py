@@ -9,7 +9,10 @@ POST /api/v1/cases                      intake: receive and, in the same call, a
 GET  /api/v1/cases                      the caller's data scope; ?status=&item=&department=&overdue=
                                         &q=&page=&page_size= (applicant masked)
 GET  /api/v1/cases/{number}             case number or receipt number: steps, materials, events,
-                                        notices, clock, allowed actions (applicant masked)
+                                        notices, clock, allowed actions (applicant and the ID
+                                        numbers and phones in free text masked); ?full=true&reason=
+                                        shows them in full to whoever may see the applicant's full
+                                        data, and writes the viewing to the audit trail
 POST /api/v1/cases/{number}/actions     {"action": ..., "version": ..., <its parameters>}: one schema
                                         per action, built from cases.services.ACTION_PARAMS
 POST /api/v1/cases/{number}/files       multipart: file (+ material: the case material id)
@@ -24,6 +27,7 @@ invalid_transition (details.allowed: what the caller can do now), 429 rate_limit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.core.paginator import Paginator
@@ -60,7 +64,7 @@ from onewindow.cases.links import staff_notice_path
 from onewindow.cases.models import Case, CaseFile, CaseMaterial, Status
 from onewindow.core import clock
 from onewindow.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from onewindow.core.masking import mask_id_number, mask_phone
+from onewindow.core.masking import mask_free_text, mask_free_text_in, mask_id_number, mask_phone
 from onewindow.org.models import Department, User, username_is
 from onewindow.org.selectors import center_by_code
 
@@ -98,16 +102,20 @@ def _file_url(case: Case, file_id: int) -> str:
     return reverse("api:case_file_download", args=[case.display_number, file_id])
 
 
-def _applicant(case: Case) -> dict[str, Any]:
+def _applicant(case: Case, revealed: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "kind": case.applicant_kind,
         "name": case.applicant_name,
         "id_type": case.applicant_id_type,
-        "id_number": mask_id_number(case.applicant_id_number),
-        "phone": mask_phone(case.applicant_phone),
+        "id_number": (
+            revealed["applicant_id_number"] if revealed else mask_id_number(case.applicant_id_number)
+        ),
+        "phone": revealed["applicant_phone"] if revealed else mask_phone(case.applicant_phone),
         "address": case.applicant_address,
         "legal_rep_name": case.legal_rep_name,
-        "legal_rep_id_number": mask_id_number(case.legal_rep_id_number),
+        "legal_rep_id_number": (
+            revealed["legal_rep_id_number"] if revealed else mask_id_number(case.legal_rep_id_number)
+        ),
     }
 
 
@@ -285,16 +293,38 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, An
     response={200: CaseDetailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     url_name="case_detail",
 )
-def case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
+def case_detail(
+    request: HttpRequest,
+    number: str,
+    full: Annotated[
+        bool,
+        Query(
+            description="Show the applicant's ID numbers and phones, and those typed into notes, "
+            "opinions and reasons, in full (written to the audit trail with `reason`)."
+        ),
+    ] = False,
+    reason: Annotated[str, Query(description="Why the full data is needed (required with full).")] = "",
+) -> dict[str, Any]:
     """One case by its case number or receipt number (within the caller's data scope)."""
     user = _user(request)
     _require_view(user)
-    return _detail_out(request, selectors.case_detail(number=number, user=user), user)
+    detail = selectors.case_detail(number=number, user=user)
+    revealed = services.case_reveal_applicant(case=detail.case, actor=user, reason=reason) if full else None
+    return _detail_out(request, detail, user, revealed)
 
 
-def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -> dict[str, Any]:
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _detail_out(
+    request: HttpRequest, detail: selectors.CaseDetail, user: Any, revealed: dict[str, str] | None = None
+) -> dict[str, Any]:
     case = detail.case
     handler = case.green_channel_handler
+    # Free text typed by staff: ID numbers and phones in it masked unless revealed (audited).
+    text: Callable[[str], str] = _as_is if revealed else mask_free_text
+    data: Callable[[Any], Any] = _as_is if revealed else mask_free_text_in
     return {
         "number": case.number,
         "receipt_number": case.receipt_number,
@@ -309,19 +339,21 @@ def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -
             "name": case.item_version.name,
             "version": case.item_version.number,
         },
-        "applicant": _applicant(case),
+        "applicant": _applicant(case, revealed),
         "agent": (
             {
                 "name": case.agent_name,
-                "id_number": mask_id_number(case.agent_id_number),
-                "phone": mask_phone(case.agent_phone),
+                "id_number": (
+                    revealed["agent_id_number"] if revealed else mask_id_number(case.agent_id_number)
+                ),
+                "phone": revealed["agent_phone"] if revealed else mask_phone(case.agent_phone),
             }
             if case.agent_name
             else None
         ),
         "green_channel": case.green_channel,
         "green_channel_handler": handler.display_name if handler is not None else None,
-        "green_channel_reason": case.green_channel_reason,
+        "green_channel_reason": text(case.green_channel_reason),
         "delivery_method": case.delivery_method,
         "tracking_number": case.tracking_number,
         "delivery": _delivery(case),
@@ -352,7 +384,7 @@ def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -
                 "due_at": _local(s.due_at),
                 "finished_at": _local(s.finished_at),
                 "handler": s.handler.display_name if s.handler is not None else None,
-                "opinion": s.opinion,
+                "opinion": text(s.opinion),
                 "result": s.result,
             }
             for s in detail.steps
@@ -365,7 +397,7 @@ def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -
                 "received": m.received,
                 "form": m.form,
                 "copies": m.copies,
-                "note": m.note,
+                "note": text(m.note),
                 "files": [_file_out(case, f) for f in m.files.all()],
             }
             for m in detail.materials
@@ -379,8 +411,8 @@ def _detail_out(request: HttpRequest, detail: selectors.CaseDetail, user: Any) -
                 "to_status": e.to_status,
                 "actor": e.actor_name,
                 "step": e.step.name if e.step is not None else None,
-                "opinion": e.opinion,
-                "data": e.data,
+                "opinion": text(e.opinion),
+                "data": data(e.data),
             }
             for e in detail.events
         ],

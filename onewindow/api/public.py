@@ -101,9 +101,9 @@ def public_progress(
     ],
 ) -> Any:
     """What anyone may see of a case: item, status, public steps with dates, the due date,
-    pauses and their kind, the correction list. No staff names, no internal opinions, no
-    personal data. Every failure (unknown number, wrong code, typing error in the number)
-    answers the same 404."""
+    pauses and their kind, the correction list (ID numbers and phones typed into it masked). No
+    staff names, no internal opinions, no personal data. Every failure (unknown number, wrong
+    code, typing error in the number) answers the same 404."""
     ip = client_ip(request)
     if not ratelimit.check_rate(
         key=PROGRESS_RATE_KEY.format(ip=ip),

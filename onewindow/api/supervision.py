@@ -48,6 +48,7 @@ from onewindow.api.security import bearer
 from onewindow.cases import selectors as case_selectors
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
+from onewindow.core.masking import mask_free_text
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder
 
@@ -129,13 +130,13 @@ def _order_out(order: SupervisionOrder) -> dict[str, Any]:
         "status": order.status,
         "issued_by": order.issuer.username if order.issuer else None,
         "issued_at": _iso(order.issued_at),
-        "demand": order.demand,
+        "demand": mask_free_text(order.demand),
         "reply_due_at": _iso(order.reply_due_at),
-        "reply": order.reply,
+        "reply": mask_free_text(order.reply),
         "replied_at": _iso(order.replied_at),
         "sent_back_count": order.sent_back_count,
-        "sent_back_note": order.sent_back_note,
-        "close_note": order.close_note,
+        "sent_back_note": mask_free_text(order.sent_back_note),
+        "close_note": mask_free_text(order.close_note),
         "closed_at": _iso(order.closed_at),
     }
 
@@ -148,12 +149,12 @@ def _record_out(record: AccountabilityRecord) -> dict[str, Any]:
         "department": record.department.code,
         "post": record.post.code,
         "person": record.person.username if record.person else None,
-        "reason": record.reason,
+        "reason": mask_free_text(record.reason),
         "created_at": _iso(record.created_at),
         "status": record.status,
-        "appeal_reason": record.appeal_reason,
+        "appeal_reason": mask_free_text(record.appeal_reason),
         "appealed_at": _iso(record.appealed_at),
-        "decision_note": record.decision_note,
+        "decision_note": mask_free_text(record.decision_note),
         "decided_at": _iso(record.decided_at),
     }
 

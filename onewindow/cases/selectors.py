@@ -35,6 +35,7 @@ from onewindow.cases.models import (
 from onewindow.catalog.models import ProcessStep, ServiceItemVersion
 from onewindow.core import clock, fastsql
 from onewindow.core.errors import NotFound, ValidationFailed
+from onewindow.core.masking import mask_free_text
 from onewindow.org.models import Department
 from onewindow.org.selectors import in_data_scope, scope_queryset
 
@@ -351,7 +352,10 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
             if second is None:  # the last request is still open: show its list
                 listed = json.loads(items) if isinstance(items, str | bytes) else items
                 corrections = tuple(
-                    PublicCorrectionItem(name=str(i.get("name", "")), note=str(i.get("note", "")))
+                    PublicCorrectionItem(
+                        name=mask_free_text(str(i.get("name", ""))),
+                        note=mask_free_text(str(i.get("note", ""))),
+                    )
                     for i in listed
                 )
         else:

@@ -375,7 +375,9 @@ def recompute_after_calendar_change(year: Any) -> None:
 @transaction.atomic
 def case_reveal_applicant(*, case: Case | str, actor: User, reason: str) -> dict[str, str]:
     """The applicant's and agent's full ID numbers and phones, for someone who needs them; the
-    viewing is written to the audit trail with the reason."""
+    viewing is written to the audit trail with the reason. It also unlocks the case's free text
+    (notes, opinions, reasons) in full: everywhere else the ID numbers and phones typed into it
+    are masked (`core.masking.mask_free_text`), so the entry lists "free_text" too."""
     if not has_perm(actor, "cases.view_case"):
         raise PermissionDenied(_("You need the permission %(perm)s.") % {"perm": "cases.view_case"})
     reason = (reason or "").strip()
@@ -402,6 +404,7 @@ def case_reveal_applicant(*, case: Case | str, actor: User, reason: str) -> dict
                 "agent_id_number",
                 "agent_phone",
                 "legal_rep_id_number",
+                "free_text",
             ],
         },
         actor=actor,

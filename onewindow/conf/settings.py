@@ -245,11 +245,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "onewindow.core.masking.MaskingLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "access": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        },
+        # runserver's access log (`manage.py serve`, `make run`): Django's own handler for it has
+        # no filter, so query strings such as ?id_number=… would be written in full.
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "access",
             "filters": ["mask_personal_data"],
         },
     },
@@ -257,5 +271,6 @@ LOGGING = {
     "loggers": {
         "onewindow": {"handlers": ["console"], "level": env.get("LOG_LEVEL") or "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["access"], "level": "INFO", "propagate": False},
     },
 }

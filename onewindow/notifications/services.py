@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.core import audit, clock
 from onewindow.core.errors import ValidationFailed
-from onewindow.core.masking import mask_phone
+from onewindow.core.masking import mask_free_text, mask_phone
 from onewindow.notifications import rendering, tasks
 from onewindow.notifications.defaults import TENTATIVE_DATE_NOTE
 from onewindow.notifications.models import Channel, MessageTemplate, OutboxMessage
@@ -107,7 +107,11 @@ def message_build(
             "template %s is switched off: message to %s skipped", template_code, mask_phone(recipient)
         )
         return None
-    body = rendering.render(template.text, context)
+    # The placeholders carry text typed by staff (a refusal's reason, material names): the ID
+    # numbers and phones in them are masked, since an SMS passes through gateways and their logs.
+    # The template's own text is the center's and stays as written (its hotline, say).
+    masked = {k: mask_free_text(v) if isinstance(v, str) else v for k, v in context.items()}
+    body = rendering.render(template.text, masked)
     if context.get("due_date_confirmed") is False and "due_date" in rendering.placeholders(template.text):
         body += TENTATIVE_DATE_NOTE
     now = clock.now()
