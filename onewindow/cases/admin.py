@@ -2,7 +2,8 @@
 
 Case events are the audit trail of cases (docs/adr/0009-case-events-as-audit.md): one per
 transition, append-only, with who, when, from where (data.ip) and what. The auditor reads them
-here next to the audit log of everything else.
+here next to the audit log of everything else, with the ID numbers and phones typed into opinions
+and reasons masked (the auditor may not see the applicant's full data).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.models import CaseEvent
 from onewindow.core.admin import ReadOnlyAdmin
+from onewindow.core.masking import mask_free_text, mask_free_text_in
 
 AUDIT_PERMISSION = "core.view_auditentry"
 
@@ -42,7 +44,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
         "actor_name",
         "ip",
         "step",
-        "opinion",
+        "masked_opinion",
         "data_pretty",
     )
     readonly_fields = fields
@@ -58,11 +60,14 @@ class CaseEventAdmin(ReadOnlyAdmin):
     def ip(self, obj: CaseEvent) -> str:
         return str((obj.data or {}).get("ip") or "-")
 
+    @admin.display(description=_("opinion"))
+    def masked_opinion(self, obj: CaseEvent) -> str:
+        return mask_free_text(obj.opinion)
+
     @admin.display(description=_("data"))
     def data_pretty(self, obj: CaseEvent) -> str:
-        return format_html(
-            "<pre>{}</pre>", json.dumps(obj.data or {}, ensure_ascii=False, indent=2, sort_keys=True)
-        )
+        data = mask_free_text_in(obj.data or {})
+        return format_html("<pre>{}</pre>", json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(AUDIT_PERMISSION)

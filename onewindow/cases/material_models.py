@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import Material
+from onewindow.core.masking import mask_free_text
 
 
 class CaseMaterial(models.Model):
@@ -87,4 +88,4 @@ class CaseFile(models.Model):
         ordering = ["case", "uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return mask_free_text(self.original_name)  # a file may be named after an ID number

@@ -22,7 +22,7 @@ from onewindow.cases.material_models import CaseFile as CaseFile  # models of th
 from onewindow.cases.material_models import CaseMaterial as CaseMaterial
 from onewindow.cases.material_models import case_file_path as case_file_path  # migration 0001
 from onewindow.catalog.models import ServiceItemVersion
-from onewindow.core.masking import mask_id_number, mask_phone
+from onewindow.core.masking import mask_id_number, mask_name, mask_phone
 from onewindow.core.models import AppendOnlyError
 from onewindow.org.models import Center, Department, Post, Window
 
@@ -217,7 +217,10 @@ class Case(models.Model):
         default_permissions = ()
 
     def __str__(self) -> str:
-        return f"{self.number or self.receipt_number} {self.applicant_name} ({self.masked_id_number})"
+        # Also the audit trail's object_repr: the applicant's name is masked like the ID number.
+        return (
+            f"{self.number or self.receipt_number} {mask_name(self.applicant_name)} ({self.masked_id_number})"
+        )
 
     @property
     def display_number(self) -> str:

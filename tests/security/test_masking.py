@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from onewindow.cases import services
 from onewindow.cases.applicants import resident_id_check
-from onewindow.cases.models import Case, Notice
+from onewindow.cases.models import Case, CaseEvent, Notice
 from onewindow.core.masking import MaskingLogFilter, mask_free_text, mask_url
 from onewindow.core.models import AuditEntry
 from onewindow.notifications.models import OutboxMessage
@@ -249,6 +249,31 @@ def test_the_staff_api_case_detail_masks_free_text_unless_asked_in_full_and_logg
     denied = api(org.user("auditor")).get(url, {"full": "true", "reason": "看看"})
     assert denied.status_code in (403, 404)
     assert AuditEntry.objects.filter(action="case.reveal_applicant").count() == 1
+
+
+# --- the audit trail: the case events in the admin, object_repr ----------------------------------
+
+
+@pytest.mark.django_db
+def test_the_auditor_reads_case_events_and_audit_entries_masked(client: Client, org: Any, food: Any) -> None:
+    case = intake(org, food, note=NOTE)
+    services.case_act(
+        case=case, action="pass_step", version=case.version, actor=org.user("scjg-reviewer"), opinion=NOTE
+    )
+    auditor = org.user("auditor")
+    auditor.is_staff = True
+    auditor.save(update_fields=["is_staff"])
+    client.force_login(auditor)
+    pages = [
+        client.get(reverse("admin:cases_caseevent_change", args=[event.pk])).content.decode()
+        for event in CaseEvent.objects.filter(case=case)
+    ]
+    assert_masked("".join(pages))
+    assert any(NOTE_ID_MASKED in page for page in pages)  # the opinion of the step
+    # the case as the audit trail names it: number, masked name, masked ID number
+    assert str(case) == f"{case.number} 张* (110***********{APPLICANT_ID[-4:]})"
+    services.case_reveal_applicant(case=case, actor=org.user("clerk"), reason="核实")
+    assert AuditEntry.objects.get(action="case.reveal_applicant").object_repr == str(case)
 
 
 # --- access logs ------------------------------------------------------------------------------------
