@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.errors import DomainError
 from onewindow.core.masking import mask_phone
-from onewindow.org import services
+from onewindow.org import services, signin
 from onewindow.org.models import Center, Department, Post, User, Window
 from onewindow.org.roles import ROLES
 from onewindow.org.selectors import center_subtree_ids, request_account, role_codes
@@ -364,9 +364,23 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
     list_select_related = ["center", "department", "window"]
     ordering = ["username"]
     filter_horizontal = ["posts", "scope_departments"]
+    actions = ["unlock_accounts"]  # sign-in (issue 12 §1)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["username", "password_link", "last_login", "date_joined"] if obj is not None else []
+
+    @admin.action(description=_("Unlock the selected accounts (after too many failed sign-ins)"))
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        unlocked = 0
+        for user in queryset:
+            try:
+                unlocked += signin.signin_unlock(user=user, actor=request_account(request)) is not None
+            except DomainError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
+                return
+        self.message_user(
+            request, _("%(count)d locked accounts were unlocked.") % {"count": unlocked}, messages.SUCCESS
+        )
 
     fieldsets = [
         (None, {"fields": ["username", "password_link", "full_name", "phone"]}),

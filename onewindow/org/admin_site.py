@@ -18,6 +18,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
+from onewindow.org.signin_forms import AdminPasswordChangeForm, AdminSignInForm
+
 
 def _url(name: str, default: str) -> str:
     try:
@@ -27,6 +29,11 @@ def _url(name: str, default: str) -> str:
 
 
 class OneWindowAdminSite(admin.AdminSite):
+    # sign-in (issue 12 §1): the password goes through org.signin (lockout, audit), and the
+    # admin's own password change through user_set_password (its sessions and tokens end).
+    login_form = AdminSignInForm
+    password_change_form = AdminPasswordChangeForm
+
     def forbidden(self, request: HttpRequest) -> HttpResponse:
         context = {
             **self.each_context(request),
