@@ -63,9 +63,7 @@ class OneWindowAdminSite(admin.AdminSite):
 
         return update_wrapper(guarded, inner)
 
-    def password_change(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
+    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """Django's page with AdminPasswordChangeForm, which saves through user_set_password."""
         request.current_app = self.name  # type: ignore[attr-defined]
         return auth_views.PasswordChangeView.as_view(

@@ -116,7 +116,7 @@ def _address_blocked_until(ip: str, now: dt.datetime) -> dt.datetime | None:
 
 
 def _refuse(*, action_reason: str, tried: str, ip: str, channel: str, until: dt.datetime) -> None:
-    with transaction.atomic(), _where(ip, channel, username=tried):
+    with transaction.atomic(), _where(ip, channel, username=tried or "?"):
         audit.record(
             action="signin.refused",
             object_type="org.user",
@@ -128,7 +128,7 @@ def _refuse(*, action_reason: str, tried: str, ip: str, channel: str, until: dt.
 def _record_failure(*, key: str, tried: str, ip: str, channel: str, now: dt.datetime) -> dt.datetime | None:
     """Count one failure; lock the username when it is the LOCKOUT_FAILURES-th in the window.
     Returns the end of the new lock, if this failure locked the account."""
-    with transaction.atomic(), _where(ip, channel, username=tried):
+    with transaction.atomic(), _where(ip, channel, username=tried or "?"):
         window_start = now - _window()
         SignInFailure.objects.filter(at__lt=window_start).delete()  # forget what no rule counts any more
         SignInFailure.objects.create(username=key, ip=ip[:45], channel=channel, at=now)
