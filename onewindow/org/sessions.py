@@ -25,6 +25,9 @@ SEEN_AT = "ow_seen_at"
 # The last-seen time is written at most once a minute: writing the session on every request
 # would cost a database write per page for a precision nobody needs.
 SEEN_RESOLUTION_SECONDS = 60
+# A background refresh (the supervision board polls every 30 seconds) sends this header: it is not
+# activity, or an open board would keep an unattended session alive for ever.
+POLL_HEADER = "X-OW-Poll"
 
 
 def channel_of(request: HttpRequest | None) -> str:
@@ -56,28 +59,42 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            now = clock.now().timestamp()
-            session = request.session
-            reason = expired(session, now)
-            if reason:
-                request.ow_signout_reason = reason  # type: ignore[attr-defined]  # read by on_logged_out
-                logout(request)
-                messages.warning(
-                    request,
-                    _("You were signed out after %(minutes)d minutes without activity. Sign in again.")
-                    % {"minutes": settings.SESSION_IDLE_MINUTES}
-                    if reason == "idle"
-                    else _("You were signed out %(hours)d hours after signing in. Sign in again.")
-                    % {"hours": settings.SESSION_ABSOLUTE_HOURS},
-                )
-            else:
-                if not isinstance(session.get(SIGNED_IN_AT), int | float):
-                    session[SIGNED_IN_AT] = now
-                seen = session.get(SEEN_AT)
-                if not isinstance(seen, int | float) or now - seen >= SEEN_RESOLUTION_SECONDS:
-                    session[SEEN_AT] = now
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        now = clock.now().timestamp()
+        reason = expired(request.session, now)
+        if not reason:
+            _touch(request, now)
+            return self.get_response(request)
+        _sign_out(request, reason)
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") == "true":
+            response["HX-Refresh"] = "true"  # htmx reloads the page: the sign-in page, not a fragment
+        return response
+
+
+def _touch(request: HttpRequest, now: float) -> None:
+    session = request.session
+    if not isinstance(session.get(SIGNED_IN_AT), int | float):
+        session[SIGNED_IN_AT] = now
+    seen = session.get(SEEN_AT)
+    activity = request.headers.get(POLL_HEADER) != "1"
+    if not isinstance(seen, int | float) or (activity and now - seen >= SEEN_RESOLUTION_SECONDS):
+        session[SEEN_AT] = now
+
+
+def _sign_out(request: HttpRequest, reason: str) -> None:
+    request.ow_signout_reason = reason  # type: ignore[attr-defined]  # read by on_logged_out
+    logout(request)
+    if reason == "idle":
+        message = _("You were signed out after %(minutes)d minutes without activity. Sign in again.") % {
+            "minutes": settings.SESSION_IDLE_MINUTES
+        }
+    else:
+        message = _("You were signed out %(hours)d hours after signing in. Sign in again.") % {
+            "hours": settings.SESSION_ABSOLUTE_HOURS
+        }
+    messages.warning(request, message)
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

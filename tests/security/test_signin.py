@@ -291,6 +291,23 @@ def test_the_absolute_timeout_signs_out_an_active_session(client, org):
     assert entries("signin.timeout").get().after["reason"] == "absolute"
 
 
+@pytest.mark.django_db
+def test_the_boards_background_refresh_is_not_activity(client, org):
+    board = reverse("web:supervision_board")
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_X_OW_POLL": "1"}
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        assert web_login(client, "supervisor", PASSWORD).status_code == 302
+        assert "X-OW-Poll" in client.get(reverse("web:supervision")).content.decode()  # the board asks for it
+        for _ in range(settings.SESSION_IDLE_MINUTES * 2 - 1):  # a poll every 30 seconds
+            traveller.shift(dt.timedelta(seconds=30))
+            assert client.get(board, **poll).status_code == 200
+        traveller.shift(dt.timedelta(seconds=61))
+        response = client.get(board, **poll)
+        assert response["HX-Refresh"] == "true"  # htmx reloads the page, which shows the sign-in
+        assert not signed_in(client)
+    assert entries("signin.timeout").get().after["reason"] == "idle"
+
+
 def _token(org, name):
     _row, raw = services.api_token_issue(user=org.user(name))
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
