@@ -163,6 +163,27 @@ def test_a_security_administrator_unlocks_in_the_admin(client, org):
 
 
 @pytest.mark.django_db
+def test_the_security_administrator_lists_and_unlocks_the_locks(client, org):
+    for name in ("clerk", "nobody-here"):
+        for _ in range(settings.LOCKOUT_FAILURES):
+            api_token(client, name, "wrong")
+    url = reverse("admin:org_signinlock_changelist")
+    client.force_login(org.user("sysadmin"))
+    assert client.get(url).status_code == 403
+    client.force_login(org.user("secadmin"))
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "clerk" in page.content.decode()
+    locks = SignInLock.objects.order_by("username")
+    response = client.post(
+        url, {"action": "unlock_accounts", "_selected_action": [lock.pk for lock in locks]}
+    )
+    assert response.status_code == 302
+    assert list(SignInLock.objects.values_list("username", flat=True)) == ["nobody-here"]  # no account
+    assert api_token(client, "clerk", PASSWORD).status_code == 200
+
+
+@pytest.mark.django_db
 def test_only_a_security_administrator_unlocks(org):
     with pytest.raises(PermissionDenied):
         signin_unlock(user=org.user("clerk"), actor=org.user("supervisor"))
