@@ -122,6 +122,7 @@ ERRORS = {
     "NotAuthenticated",
     "RateLimited",
     "InvalidCredentials",
+    "AccountLocked",
 }
 
 

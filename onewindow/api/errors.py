@@ -2,7 +2,7 @@
 
 400 bad_request (a body that is not JSON), 401 not_authenticated, 403 permission_denied,
 404 not_found (also for unknown /api/v1/ paths), 405 method_not_allowed, 409 conflict,
-422 validation_failed / invalid_transition, 429 rate_limited, 500 server_error.
+422 validation_failed / invalid_transition, 423 account_locked, 429 rate_limited, 500 server_error.
 
 Messages come in the request's language (LocaleMiddleware: the language cookie, then
 Accept-Language, zh-hans by default): services translate with gettext when they raise, and the
@@ -38,6 +38,7 @@ _HTTP_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     422: "validation_failed",
+    423: "account_locked",
     429: "rate_limited",
 }
 

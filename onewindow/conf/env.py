@@ -131,6 +131,39 @@ _declare(
 )
 
 # --- sign-in (lockout, trusted proxies, sessions) ---
+_declare(
+    "TRUSTED_PROXIES",
+    "",
+    "Comma-separated addresses or networks (CIDR) of the reverse proxies in front of onewindow, "
+    "e.g. 127.0.0.1,10.0.0.0/8. Only for requests from these peers is the client address taken "
+    "from TRUSTED_PROXY_HEADER; empty: the peer address is the client address.",
+)
+_declare(
+    "TRUSTED_PROXY_HEADER",
+    "X-Forwarded-For",
+    "The header in which the trusted proxies pass the client address (right-most untrusted entry is used).",
+)
+_declare(
+    "LOCKOUT_FAILURES",
+    "5",
+    "Failed sign-ins (staff page, admin, API token, online hall together) that lock an account.",
+)
+_declare("LOCKOUT_WINDOW_MINUTES", "15", "Minutes within which LOCKOUT_FAILURES failures lock the account.")
+_declare(
+    "LOCKOUT_MINUTES", "30", "How long a locked account stays locked (a security administrator can unlock)."
+)
+_declare(
+    "SIGNIN_ADDRESS_FAILURES",
+    "30",
+    "Failed sign-ins from one client address (any usernames) within LOCKOUT_WINDOW_MINUTES before "
+    "that address is refused (HTTP 429) until the window passes.",
+)
+_declare(
+    "SESSION_IDLE_MINUTES", "30", "Staff and admin sessions end after this many minutes without a request."
+)
+_declare(
+    "SESSION_ABSOLUTE_HOURS", "12", "Staff and admin sessions end this many hours after sign-in, used or not."
+)
 
 # --- passwords and the second factor ---
 

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
     # sign-in middleware (issue 12 §1) goes below this line
+    "onewindow.org.sessions.SessionTimeoutMiddleware",
     # password and second-factor middleware goes below this line
     # header middleware goes below this line
 ]
@@ -219,6 +220,23 @@ if PRODUCTION:
     SESSION_COOKIE_AGE = 8 * 3600
 
 # --- sign-in: lockout, trusted proxies, sessions (issue 12 §1) ----------------
+from ipaddress import ip_network as _ip_network  # noqa: E402 (kept under this section's anchor)
+
+TRUSTED_PROXIES = env.get_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        _ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.0/8)"
+        ) from None
+TRUSTED_PROXY_HEADER = env.get("TRUSTED_PROXY_HEADER") or "X-Forwarded-For"
+LOCKOUT_FAILURES = int(env.get("LOCKOUT_FAILURES") or "5")
+LOCKOUT_WINDOW_MINUTES = int(env.get("LOCKOUT_WINDOW_MINUTES") or "15")
+LOCKOUT_MINUTES = int(env.get("LOCKOUT_MINUTES") or "30")
+SIGNIN_ADDRESS_FAILURES = int(env.get("SIGNIN_ADDRESS_FAILURES") or "30")
+SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES") or "30")
+SESSION_ABSOLUTE_HOURS = int(env.get("SESSION_ABSOLUTE_HOURS") or "12")
 
 # --- passwords and the second factor -----------------------------------------
 

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits kept in Django's cache (the public lookup, sign-in, API tokens).
+"""Fixed-window rate limits kept in Django's cache (the public progress lookup; sign-in has its own
+rule in org.signin, kept in the database).
 
 `check_rate(key=..., limit=5, window_seconds=60)` allows 5 calls per key in each 60-second
 window and answers False for the rest of that window. With the local-memory cache (the default)

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_phone
-from onewindow.org.models import ApiToken, Center, Department, Post, User, Window, username_is
+from onewindow.org.models import Center, Department, Post, User, Window, username_is
 from onewindow.org.roles import EXCLUSIVE_ADMIN_ROLES, ROLE_BY_CODE, ROLES, needs_admin_site
+from onewindow.org.signin import account_access_end
 from onewindow.org.validation import (
     check_phone,
     check_required,
@@ -288,6 +289,8 @@ def user_update(
     after = _user_snapshot(current)
     if after != before:
         audit.record(action="user.update", obj=current, before=before, after=after, actor=actor)
+    if after["roles"] != before["roles"]:  # sign-in (issue 12 §1)
+        account_access_end(user=current, reason="roles", actor=actor)
     if is_active is not UNSET and not is_active and current.is_active:
         current = user_deactivate(user=current, actor=actor)
     return current
@@ -316,6 +319,8 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None = Non
     audit.record(
         action="user.set_roles", obj=user, before={"roles": before}, after={"roles": codes}, actor=actor
     )
+    if before != codes:  # sign-in (issue 12 §1)
+        account_access_end(user=user, reason="roles", actor=actor)
     return user
 
 
@@ -334,7 +339,7 @@ def user_deactivate(*, user: User, actor: User | None, reason: str = "") -> User
     before = _user_snapshot(current)
     current.is_active = False
     current.save(update_fields=["is_active"])
-    revoked = ApiToken.objects.filter(user=current, revoked=False).update(revoked=True)
+    revoked = account_access_end(user=current, reason="deactivate", actor=actor)  # sign-in (issue 12 §1)
     after = {**_user_snapshot(current), "tokens_revoked": revoked, "reason": (reason or "").strip()[:200]}
     audit.record(action="user.deactivate", obj=current, before=before, after=after, actor=actor)
     return current
@@ -352,6 +357,7 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
     current = User.objects.select_for_update().get(pk=user.pk)
     current.set_password(password)
     current.save(update_fields=["password"])
-    user.password = current.password
+    account_access_end(user=current, reason="password", actor=actor)  # sign-in (issue 12 §1)
+    user.password, user.security_stamp = current.password, current.security_stamp
     audit.record(action="user.set_password", obj=current, actor=actor)
     return current

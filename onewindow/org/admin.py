@@ -11,19 +11,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core import clock
 from onewindow.core.errors import DomainError
 from onewindow.core.masking import mask_phone
-from onewindow.org import services
-from onewindow.org.models import Center, Department, Post, User, Window
+from onewindow.org import services, signin
+from onewindow.org.models import Center, Department, Post, SignInLock, User, Window
 from onewindow.org.roles import ROLES
 from onewindow.org.selectors import center_subtree_ids, request_account, role_codes
 
@@ -364,9 +366,14 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
     list_select_related = ["center", "department", "window"]
     ordering = ["username"]
     filter_horizontal = ["posts", "scope_departments"]
+    actions = ["unlock_accounts"]  # sign-in (issue 12 §1)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["username", "password_link", "last_login", "date_joined"] if obj is not None else []
+
+    @admin.action(description=_("Unlock the selected accounts (after too many failed sign-ins)"))
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        unlock_accounts(self, request, queryset)
 
     fieldsets = [
         (None, {"fields": ["username", "password_link", "full_name", "phone"]}),
@@ -443,3 +450,66 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
             phone=data.get("phone", ""),
             is_active=bool(data.get("is_active")),
         )
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(admin.ModelAdmin):
+    """The usernames locked after too many failed sign-ins (issue 12 §1), for the security
+    administrator: read-only; unlocking is an action here and on the staff accounts list."""
+
+    list_display = ["username", "locked_at", "locked_until", "still_locked"]
+    search_fields = ["username"]
+    ordering = ["-locked_at"]
+    actions = ["unlock_accounts"]
+
+    @admin.display(description=_("still locked"), boolean=True)
+    def still_locked(self, obj: SignInLock) -> bool:
+        return obj.locked_until > clock.now()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("org.manage_accounts")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignInLock]:
+        """A center's security administrator sees the locks of its accounts' usernames only."""
+        queryset = super().get_queryset(request)
+        ids = managed_center_ids(request.user)
+        if ids is None:
+            return queryset
+        names = User.objects.filter(center_id__in=ids).annotate(key=Lower("username")).values("key")
+        return queryset.filter(username__in=names)
+
+    @admin.action(description=_("Unlock the selected accounts (after too many failed sign-ins)"))
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
+        keys = [lock.username for lock in queryset]
+        unlock_accounts(self, request, User.objects.annotate(key=Lower("username")).filter(key__in=keys))
+
+
+def unlock_accounts(model_admin: admin.ModelAdmin[Any], request: HttpRequest, users: QuerySet[User]) -> None:
+    """Unlock `users` through org.signin (a security administrator; audited), with a message."""
+    unlocked = 0
+    for user in users:
+        try:
+            unlocked += signin.signin_unlock(user=user, actor=request_account(request)) is not None
+        except DomainError as error:
+            model_admin.message_user(request, error.message, level=messages.ERROR)
+            return
+    model_admin.message_user(
+        request, _("%(count)d locked accounts were unlocked.") % {"count": unlocked}, messages.SUCCESS
+    )

@@ -12,11 +12,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
+
+from onewindow.org.signin_forms import AdminPasswordChangeForm, AdminSignInForm
 
 
 def _url(name: str, default: str) -> str:
@@ -27,6 +30,10 @@ def _url(name: str, default: str) -> str:
 
 
 class OneWindowAdminSite(admin.AdminSite):
+    # sign-in (issue 12 §1): the password goes through org.signin (lockout, audit), and the
+    # admin's own password change (password_change) through user_set_password.
+    login_form = AdminSignInForm
+
     def forbidden(self, request: HttpRequest) -> HttpResponse:
         context = {
             **self.each_context(request),
@@ -55,6 +62,16 @@ class OneWindowAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)
+
+    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Django's page with AdminPasswordChangeForm, which saves through user_set_password."""
+        request.current_app = self.name  # type: ignore[attr-defined]
+        return auth_views.PasswordChangeView.as_view(
+            form_class=AdminPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+            **({"template_name": self.password_change_template} if self.password_change_template else {}),
+        )(request)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.method == "GET" and request.user.is_authenticated and not self.has_permission(request):

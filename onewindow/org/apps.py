@@ -35,6 +35,16 @@ class OrgConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="onewindow.org.sync_roles")
         admin_site.install()
         self._connect_actor_cache()
+        self._connect_signin()
+
+    def _connect_signin(self) -> None:
+        """Sessions start their clocks at sign-in; sign-outs are audited (issue 12 §1)."""
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from onewindow.org import sessions
+
+        user_logged_in.connect(sessions.on_logged_in, dispatch_uid="onewindow.org.sessions.in")
+        user_logged_out.connect(sessions.on_logged_out, dispatch_uid="onewindow.org.sessions.out")
 
     def _connect_actor_cache(self) -> None:
         """Any change to what onewindow.org.actors keeps drops this process's copies at once."""

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -198,6 +201,12 @@ class User(AbstractUser):
     ow_window: Window | None = None
     ow_delegated_items: tuple[int, frozenset[int]] | None = None  # (window id, item ids), cases.permissions
 
+    # sign-in (issue 12 §1): rotated by org.signin.account_access_end on password change,
+    # deactivation and role change; part of the session hash, so older sessions end.
+    security_stamp = models.CharField(
+        _("security stamp"), max_length=32, blank=True, default="", editable=False
+    )
+
     objects: ClassVar[StaffUserManager] = StaffUserManager()  # type: ignore[assignment]
 
     class Meta:
@@ -225,6 +234,29 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password, plus the security stamp once one was set (an account
+        never rotated keeps its sessions across the upgrade)."""
+        if not self.security_stamp:
+            return super().get_session_auth_hash()
+        return salted_hmac(
+            "onewindow.org.User.get_session_auth_hash",
+            f"{self.password}:{self.security_stamp}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        if not self.security_stamp:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield salted_hmac(
+                "onewindow.org.User.get_session_auth_hash",
+                f"{self.password}:{self.security_stamp}",
+                secret=secret,
+                algorithm="sha256",
+            ).hexdigest()
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only a hash of the token is stored."""
@@ -245,3 +277,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+from onewindow.org.signin_models import SignInFailure, SignInLock  # noqa: E402, F401 (issue 12 §1)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from onewindow.org.roles import ROLE_BY_CODE
 from onewindow.web import navigation
-from onewindow.web.views import accounts
 from tests.factories import PASSWORD
 
 
@@ -65,14 +65,17 @@ def test_failed_login_shows_a_clear_message(client, org):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_rate_limited_per_username_and_address(client, org):
-    for _ in range(accounts.LOGIN_ATTEMPTS):
+def test_login_locks_the_account_after_too_many_failures(client, org):
+    for _ in range(settings.LOCKOUT_FAILURES - 1):
         response = client.post(reverse("web:login"), {"username": "clerk", "password": "wrong"})
         assert response.status_code == 200
-    # the right password is refused too while the limit holds: it is not even checked
+    response = client.post(reverse("web:login"), {"username": "clerk", "password": "wrong"})
+    assert response.status_code == 423
+    # the right password is refused too while the lock holds: it is not even checked
     response = client.post(reverse("web:login"), {"username": "clerk", "password": PASSWORD})
-    assert response.status_code == 429
-    assert "尝试次数过多" in response.content.decode()
+    assert response.status_code == 423
+    body = response.content.decode()
+    assert "已锁定" in body and "安全管理员" in body
     assert "_auth_user_id" not in client.session
     # another account from the same address is not affected
     response = client.post(reverse("web:login"), {"username": "supervisor", "password": PASSWORD})
@@ -80,11 +83,11 @@ def test_login_is_rate_limited_per_username_and_address(client, org):
 
 
 def test_successful_login_resets_the_count(client, org):
-    for _ in range(accounts.LOGIN_ATTEMPTS - 1):
+    for _ in range(settings.LOCKOUT_FAILURES - 1):
         client.post(reverse("web:login"), {"username": "clerk", "password": "wrong"})
     assert client.post(reverse("web:login"), {"username": "clerk", "password": PASSWORD}).status_code == 302
     client.post(reverse("web:logout"))
-    for _ in range(accounts.LOGIN_ATTEMPTS - 1):
+    for _ in range(settings.LOCKOUT_FAILURES - 1):
         client.post(reverse("web:login"), {"username": "clerk", "password": "wrong"})
     assert client.post(reverse("web:login"), {"username": "clerk", "password": PASSWORD}).status_code == 302
 
