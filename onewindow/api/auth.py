@@ -16,7 +16,7 @@ from ninja import Router, Schema
 from onewindow.core import ratelimit
 from onewindow.core.errors import NotAuthenticated, RateLimited
 from onewindow.core.middleware import client_ip
-from onewindow.org.services import api_token_issue
+from onewindow.org.services import api_token_issue, token_sign_in_check
 
 router = Router()
 
@@ -27,6 +27,7 @@ TOKEN_WINDOW_SECONDS = 300
 class TokenRequest(Schema):
     username: str
     password: str
+    otp: str | None = None  # the 6-digit code of an account with a second factor
 
 
 class TokenResponse(Schema):
@@ -50,7 +51,13 @@ def token_rate_key(request: HttpRequest, username: str) -> str:
 
 @router.post(
     "/token",
-    response={200: TokenResponse, 401: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse},
+    response={
+        200: TokenResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        422: ErrorResponse,
+        429: ErrorResponse,
+    },
     auth=None,
 )
 def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
@@ -68,5 +75,7 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise InvalidCredentials(_("Wrong username or password, or the account is disabled."))
+    # second factor (otp_required / otp_invalid) and a due password change (password_change_required)
+    token_sign_in_check(user=user, otp=payload.otp)  # type: ignore[arg-type]
     token, raw = api_token_issue(user=user)  # type: ignore[arg-type]
     return TokenResponse(token=raw, expires_at=token.expires_at)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -379,6 +379,25 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
         (_("Place"), {"fields": ["center", "department", "window", "posts"]}),
         (_("Rights"), {"fields": ["roles", "data_scope", "scope_departments"]}),
     ]
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor of the selected accounts"), permissions=["change"])
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A lost phone: the account sets up its second factor again (audited)."""
+        actor = request_account(request)
+        for user in queryset:
+            try:
+                services.totp_reset(user=user, actor=actor)
+            except DomainError as exc:
+                self.message_user(request, f"{user.username}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(user)s: the second factor was reset; the account sets it up again.")
+                    % {"user": user.username},
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:
