@@ -4,7 +4,9 @@
   settings.REQUIRE_SECOND_FACTOR is on (`second_factor_required`).
 - A code is accepted within one step either side of now, and only once: the device remembers
   the step of the last accepted code and refuses that step and every earlier one.
-- A wrong code counts as a failed sign-in (`_count_failure`).
+- A wrong code counts as a failed sign-in (`_count_failure`), and an account may try at most
+  OTP_ATTEMPTS codes in OTP_WINDOW_SECONDS (pages and token API together), so the 10^6 codes
+  cannot be tried by someone who has the password.
 - The secret (`TotpDevice.secret`) is a secret: it is shown once, at enrolment, and never
   audited or logged. The security administrator can remove an account's device
   (`totp_reset`, audited); the account then enrols again.
@@ -17,8 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.core import audit, clock
-from onewindow.core.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from onewindow.core import audit, clock, ratelimit
+from onewindow.core.errors import NotAuthenticated, PermissionDenied, RateLimited, ValidationFailed
 from onewindow.org.models import TotpDevice, User
 from onewindow.org.passwords import password_change_due
 from onewindow.org.validation import require, require_center_access
@@ -26,6 +28,8 @@ from onewindow.org.validation import require, require_center_access
 ISSUER = "onewindow"
 STEP_SECONDS = 30
 VALID_WINDOW = 1  # steps accepted either side of the current one (clock drift)
+OTP_ATTEMPTS = 5  # codes an account may try ...
+OTP_WINDOW_SECONDS = 15 * 60  # ... in this many seconds, whatever the channel (a right code resets it)
 
 # With REQUIRE_SECOND_FACTOR on, accounts holding one of these roles must use a second factor.
 SECOND_FACTOR_ROLES = frozenset({"system_admin", "security_admin", "auditor", "supervisor"})
@@ -127,13 +131,25 @@ def totp_confirm_enrolment(*, user: User, code: str) -> TotpDevice:
 
 def totp_verify(*, user: User, code: str) -> bool:
     """Check a code of the account's confirmed device; an accepted code is used up. A wrong code
-    counts as a failed sign-in. False also when the account has no confirmed device."""
+    counts as a failed sign-in. False also when the account has no confirmed device; RateLimited
+    after OTP_ATTEMPTS tries in OTP_WINDOW_SECONDS."""
+    key = f"org.otp:{user.pk}"
+    if not ratelimit.check_rate(key=key, limit=OTP_ATTEMPTS, window_seconds=OTP_WINDOW_SECONDS):
+        raise RateLimited(
+            _(
+                "Too many second-factor codes were tried for this account. "
+                "Wait %(minutes)d minutes and try again."
+            )
+            % {"minutes": OTP_WINDOW_SECONDS // 60},
+            details={"retry_after_seconds": OTP_WINDOW_SECONDS},
+        )
     with transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
         step = _matching_step(device, code) if device is not None else None
         if device is not None and step is not None:
             device.last_used_step = step
             device.save(update_fields=["last_used_step"])
+            ratelimit.reset_rate(key=key, window_seconds=OTP_WINDOW_SECONDS)
             return True
     _count_failure(user)
     return False

@@ -446,3 +446,19 @@ def test_security_administrator_resets_a_second_factor(client, org, frozen):
     assert entry.actor_id == org.user("secadmin").pk
     fresh = login(client.__class__(), clerk)
     assert fresh.get(HOME).status_code == 200  # a clerk is not forced to enrol again
+
+
+@pytest.mark.django_db
+def test_codes_cannot_be_guessed_in_a_row(client, org, frozen):
+    clerk = org.user("clerk")
+    secret = enrol(login(client.__class__(), clerk), clerk)
+    frozen.shift(30)
+    held = login(client, clerk)
+    for _n in range(5):
+        assert held.post(VERIFY, {"code": "000000"}).status_code == 422
+    limited = held.post(VERIFY, {"code": code_at(secret, clock.now())})
+    assert limited.status_code == 429  # even the right code, until the window passes
+    token = post_token(client.__class__(), "clerk", PASSWORD, otp=code_at(secret, clock.now()))
+    assert token.status_code == 429 and token.json()["code"] == "rate_limited"
+    frozen.shift(15 * 60)
+    assert held.post(VERIFY, {"code": code_at(secret, clock.now())}).status_code == 302

@@ -134,18 +134,24 @@ def second_factor(request: StaffRequest) -> HttpResponse:
     if second_factor_settled(request, user) or confirmed_device(user) is None:
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if services.totp_verify(user=user, code=form.cleaned_data["code"]):
-            settle_second_factor(request, user)
-            return redirect(_next_url(request))
-        form.add_error(
-            "code", _("The code is wrong or was already used; type the 6-digit code your app shows now.")
-        )
+        try:
+            accepted = services.totp_verify(user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+            status = exc.status
+        else:
+            if accepted:
+                settle_second_factor(request, user)
+                return redirect(_next_url(request))
+            form.add_error(
+                "code", _("The code is wrong or was already used; type the 6-digit code your app shows now.")
+            )
+    if request.method == "POST" and status == 200:
+        status = 422
     return render(
-        request,
-        "web/second_factor.html",
-        {"form": form, "next": _next_url(request)},
-        status=422 if request.method == "POST" else 200,
+        request, "web/second_factor.html", {"form": form, "next": _next_url(request)}, status=status
     )
 
 
