@@ -12,7 +12,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from onewindow.org.services import api_token_issue
+from onewindow.org.services import api_token_issue, token_sign_in_check
 from onewindow.org.signin import signin_authenticate
 
 router = Router()
@@ -21,6 +21,7 @@ router = Router()
 class TokenRequest(Schema):
     username: str
     password: str
+    otp: str | None = None  # the 6-digit code of an account with a second factor
 
 
 class TokenResponse(Schema):
@@ -39,6 +40,7 @@ class ErrorResponse(Schema):
     response={
         200: TokenResponse,
         401: ErrorResponse,
+        403: ErrorResponse,
         422: ErrorResponse,
         423: ErrorResponse,
         429: ErrorResponse,
@@ -50,5 +52,7 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> TokenResponse:
     user = signin_authenticate(
         request=request, username=payload.username, password=payload.password, channel="api"
     )
+    # second factor (otp_required / otp_invalid) and a due password change (password_change_required)
+    token_sign_in_check(user=user, otp=payload.otp)
     token, raw = api_token_issue(user=user)
     return TokenResponse(token=raw, expires_at=token.expires_at)

@@ -166,6 +166,28 @@ _declare(
 )
 
 # --- passwords and the second factor ---
+_declare(
+    "PASSWORD_EXPIRY_DAYS_ADMIN",
+    "90",
+    "Days after which the password of a system, security, audit or center administrator expires "
+    "and must be changed at the next request (0: never).",
+)
+_declare(
+    "PASSWORD_EXPIRY_DAYS_STAFF",
+    "0",
+    "Days after which the password of every other staff account expires (0: never).",
+)
+_declare(
+    "PASSWORD_HISTORY",
+    "5",
+    "A new password may not be any of the account's last this many passwords.",
+)
+_declare(
+    "REQUIRE_SECOND_FACTOR",
+    None,
+    "true: the system, security and audit administrators and the supervisors must sign in with a TOTP "
+    "code (authenticator app). Unset: true in the production profile, false in local.",
+)
 
 # --- separation of duties ---
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # sign-in middleware (issue 12 §1) goes below this line
     "onewindow.org.sessions.SessionTimeoutMiddleware",
     # password and second-factor middleware goes below this line
+    "onewindow.web.credentials.CredentialsMiddleware",
     # header middleware goes below this line
 ]
 
@@ -239,6 +240,19 @@ SESSION_IDLE_MINUTES = int(env.get("SESSION_IDLE_MINUTES") or "30")
 SESSION_ABSOLUTE_HOURS = int(env.get("SESSION_ABSOLUTE_HOURS") or "12")
 
 # --- passwords and the second factor -----------------------------------------
+# Staff password policy (org.passwords), after Django's validators above.
+AUTH_PASSWORD_VALIDATORS += [
+    {"NAME": "onewindow.org.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "onewindow.org.passwords.UsernameInPasswordValidator"},
+    {"NAME": "onewindow.org.passwords.CommonPasswordZhValidator"},
+    {"NAME": "onewindow.org.passwords.PasswordHistoryValidator"},
+]
+PASSWORD_HISTORY = int(env.get("PASSWORD_HISTORY") or "5")
+PASSWORD_EXPIRY_DAYS_ADMIN = int(env.get("PASSWORD_EXPIRY_DAYS_ADMIN") or "90")
+PASSWORD_EXPIRY_DAYS_STAFF = int(env.get("PASSWORD_EXPIRY_DAYS_STAFF") or "0")
+REQUIRE_SECOND_FACTOR = (
+    env.get_bool("REQUIRE_SECOND_FACTOR") if env.get("REQUIRE_SECOND_FACTOR") is not None else PRODUCTION
+)
 
 # --- separation of duties ------------------------------------------------------
 

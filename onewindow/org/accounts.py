@@ -18,6 +18,7 @@ from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_phone
 from onewindow.org.models import Center, Department, Post, User, Window, username_is
+from onewindow.org.passwords import password_record_set
 from onewindow.org.roles import EXCLUSIVE_ADMIN_ROLES, ROLE_BY_CODE, ROLES, needs_admin_site
 from onewindow.org.signin import account_access_end
 from onewindow.org.validation import (
@@ -208,6 +209,7 @@ def user_create(
         is_staff=needs_admin_site(codes),
         is_superuser=False,
     )
+    password_record_set(user=user, by_owner=False)  # set by someone else: changed at first sign-in
     user.posts.set(posts)
     user.scope_departments.set(scope_departments)
     user.groups.set(_groups_for(codes))
@@ -347,7 +349,9 @@ def user_deactivate(*, user: User, actor: User | None, reason: str = "") -> User
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, actor: User | None) -> User:
-    """Set a new password (checked by the password validators). The audit entry never holds it."""
+    """Set a new password (checked by the password validators). The audit entry never holds it.
+    A password set by anyone but its owner must be changed by the owner at the next sign-in
+    (org.passwords); owners change theirs with `user_change_own_password`."""
     if actor is not None and actor.pk != user.pk:
         require(actor, "org.manage_accounts", _("Only a security administrator can set passwords."))
         require_center_access(actor, user.center_id)
@@ -356,8 +360,11 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
     raise_if_errors(errors, _("The password was not accepted."))
     current = User.objects.select_for_update().get(pk=user.pk)
     current.set_password(password)
-    current.save(update_fields=["password"])
+    by_owner = actor is not None and actor.pk == current.pk
+    password_record_set(user=current, by_owner=by_owner)
     account_access_end(user=current, reason="password", actor=actor)  # sign-in (issue 12 §1)
     user.password, user.security_stamp = current.password, current.security_stamp
-    audit.record(action="user.set_password", obj=current, actor=actor)
+    user.password_changed_at = current.password_changed_at
+    user.must_change_password = current.must_change_password
+    audit.record(action="user.set_password", obj=current, after={"must_change": not by_owner}, actor=actor)
     return current

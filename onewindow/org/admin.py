@@ -366,7 +366,7 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
     list_select_related = ["center", "department", "window"]
     ordering = ["username"]
     filter_horizontal = ["posts", "scope_departments"]
-    actions = ["unlock_accounts"]  # sign-in (issue 12 §1)
+    actions = ["unlock_accounts", "reset_second_factor"]  # sign-in and second factor (issue 12 §1)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["username", "password_link", "last_login", "date_joined"] if obj is not None else []
@@ -386,6 +386,23 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
         (_("Place"), {"fields": ["center", "department", "window", "posts"]}),
         (_("Rights"), {"fields": ["roles", "data_scope", "scope_departments"]}),
     ]
+
+    @admin.action(description=_("Reset the second factor of the selected accounts"), permissions=["change"])
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A lost phone: the account sets up its second factor again (audited)."""
+        actor = request_account(request)
+        for user in queryset:
+            try:
+                services.totp_reset(user=user, actor=actor)
+            except DomainError as exc:
+                self.message_user(request, f"{user.username}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(user)s: the second factor was reset; the account sets it up again.")
+                    % {"user": user.username},
+                    messages.SUCCESS,
+                )
 
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:

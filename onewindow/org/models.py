@@ -193,6 +193,15 @@ class User(AbstractUser):
         ),
     )
 
+    # Passwords (org.passwords): when the password was last set, and whether the owner must change
+    # it before doing anything else (set by someone else: an administrator's reset, create_admins).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when someone other than the owner set the password: changed at the next sign-in."),
+    )
+
     # What `org.actors.prime` attaches for one request from the per-process copy of the account's
     # access (None: not primed, read from the database as usual). Plain attributes, not columns.
     ow_perms: frozenset[str] | None = None
@@ -279,4 +288,8 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
-from onewindow.org.signin_models import SignInFailure, SignInLock  # noqa: E402, F401 (issue 12 §1)
+# Models of this app that live in their own module (imported here so Django finds them).
+from onewindow.org.credential_models import PasswordHistory as PasswordHistory  # noqa: E402
+from onewindow.org.credential_models import TotpDevice as TotpDevice  # noqa: E402
+from onewindow.org.signin_models import SignInFailure as SignInFailure  # noqa: E402
+from onewindow.org.signin_models import SignInLock as SignInLock  # noqa: E402

@@ -11,6 +11,8 @@ This module is the entry point the other apps import; the code lives in:
 - `org.structure`: centers, departments, windows, posts;
 - `org.accounts`: roles (groups), staff accounts, passwords;
 - `org.tokens`: API tokens;
+- `org.passwords`: the password policy, history, expiry and the owner's change;
+- `org.second_factor`: the TOTP second factor;
 - `org.validation`: the checks the three share (permission, center access, codes, phones).
 """
 
@@ -26,6 +28,14 @@ from onewindow.org.accounts import (
     user_update,
     validate_role_set,
 )
+from onewindow.org.passwords import user_change_own_password
+from onewindow.org.second_factor import (
+    token_sign_in_check,
+    totp_begin_enrolment,
+    totp_confirm_enrolment,
+    totp_reset,
+    totp_verify,
+)
 from onewindow.org.structure import center_save, department_save, post_save, window_save
 from onewindow.org.tokens import api_token_authenticate, api_token_issue, api_token_revoke
 
@@ -38,6 +48,12 @@ __all__ = [
     "department_save",
     "org_sync_roles",
     "post_save",
+    "token_sign_in_check",
+    "totp_begin_enrolment",
+    "totp_confirm_enrolment",
+    "totp_reset",
+    "totp_verify",
+    "user_change_own_password",
     "user_create",
     "user_deactivate",
     "user_set_password",

@@ -45,7 +45,7 @@ from onewindow.core.middleware import client_ip
 from onewindow.org.models import ApiToken, SignInFailure, SignInLock, User, username_is
 from onewindow.org.validation import require, require_center_access
 
-CHANNELS = ("web", "admin", "api", "hall")
+CHANNELS = ("web", "admin", "api", "hall", "otp")  # otp: a wrong second-factor code
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -199,6 +199,29 @@ def signin_authenticate(*, request: HttpRequest | None, username: str, password:
         SignInLock.objects.filter(username=key).delete()  # an expired lock
         audit.record(action="signin.success", obj=user, actor=user, after={"channel": channel})
     return user
+
+
+def signin_failure_record(*, username: str, channel: str, request: HttpRequest | None = None) -> None:
+    """Count a failure that happened after the password was right (a wrong second-factor code)
+    under the same lockout; raises the locked error when it locks the account, or when the
+    account is locked already."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown sign-in channel {channel!r}")
+    tried = (username or "").strip()[:150]
+    key = normalise(username)
+    ip = client_ip(request) if request is not None else context.current().ip
+    now = clock.now()
+    until = _record_failure(key=key, tried=tried, ip=ip, channel=channel, now=now) or locked_until(key, now)
+    if until is not None:
+        raise _locked_error(until)
+
+
+def signin_raise_if_locked(*, username: str) -> None:
+    """Refuse (the locked error) while `username` is locked: the second step of a sign-in obeys
+    the lockout of the first."""
+    until = locked_until(normalise(username))
+    if until is not None:
+        raise _locked_error(until)
 
 
 @transaction.atomic

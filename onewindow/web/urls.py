@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from onewindow.web.views import accounts, calendar, catalog, home, windows
+from onewindow.web.views import accounts, calendar, catalog, credentials, home, windows
 
 app_name = "web"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("password/", credentials.password_change, name="password_change"),
+    path("second-factor/", credentials.second_factor, name="second_factor"),
+    path("second-factor/enrol/", credentials.second_factor_enrol, name="second_factor_enrol"),
     path("catalog/", catalog.catalog, name="catalog"),
     path("catalog/<str:code>/", catalog.item_detail, name="item"),
     path("windows/", windows.windows, name="windows"),

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from onewindow.core.models import AuditEntry
 from onewindow.org.models import Center, User
 
-STRONG = ["Sys-admin-2026!x", "Sec-admin-2026!y", "Audit-2026!zeta"]
+STRONG = ["Blue-harbor-2026!x", "Green-field-2026!y", "Red-canyon-2026!z"]  # no username inside
 
 
 def write(tmp_path, lines):

@@ -373,6 +373,6 @@ def test_set_password(org):
     user.refresh_from_db()
     assert user.check_password("Another-pass-2026")
     [entry] = audit_of("user.set_password")
-    assert entry.before is None and entry.after is None
+    assert entry.before is None and entry.after == {"must_change": True}  # never the password or hash
     with pytest.raises(PermissionDenied):
         services.user_set_password(user=user, password="Third-pass-2026", actor=org.user("clerk"))
