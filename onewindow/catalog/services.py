@@ -562,12 +562,13 @@ def catalog_import_specs(
         _bundle, outcome = _save_bundle(center, canonical_bundle(spec), actor)
         bump(f"bundles_{outcome}")
     result = ImportResult(**counts)
-    audit.record(
-        action="catalog.import",
-        object_type="org.center",
-        object_id=str(center.pk),
-        object_repr=str(center),
-        after={"summary": counts, "publish": publish},
-        actor=actor,
-    )
+    if result.changed:  # an import that changed nothing (make run's load_demo on every start) is no change
+        audit.record(
+            action="catalog.import",
+            object_type="org.center",
+            object_id=str(center.pk),
+            object_repr=str(center),
+            after={"summary": counts, "publish": publish},
+            actor=actor,
+        )
     return result
