@@ -22,10 +22,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
 from onewindow.conf import wsgi
-from onewindow.core.headers import DEFAULT_POLICY
+from onewindow.core.headers import DEFAULT_POLICY, ContentSecurityPolicyMiddleware
 from onewindow.core.models import AuditEntry
 from onewindow.org.services import api_token_issue
 from tests.factories import PASSWORD
@@ -92,6 +93,11 @@ def test_the_api_chain_sends_the_csp_too(settings: Any) -> None:
 def test_the_csp_can_be_turned_off_and_a_views_own_header_is_kept(client: Client, settings: Any) -> None:
     settings.CONTENT_SECURITY_POLICY = ""
     assert "Content-Security-Policy" not in client.get("/staff/login/")
+    settings.CONTENT_SECURITY_POLICY = DEFAULT_POLICY
+    own = HttpResponse()
+    own["Content-Security-Policy"] = "default-src 'none'"
+    middleware = ContentSecurityPolicyMiddleware(lambda request: own)
+    assert middleware(RequestFactory().get("/"))["Content-Security-Policy"] == "default-src 'none'"
 
 
 def test_the_csp_is_on_in_the_production_profile_and_off_only_when_asked(tmp_path: Path) -> None:
