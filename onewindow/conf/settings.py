@@ -11,7 +11,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.conf import env
-from onewindow.core.headers import DEFAULT_POLICY as DEFAULT_CSP
 
 BASE_DIR = env.BASE_DIR
 VAR_DIR = env.var_dir()
@@ -236,6 +235,8 @@ if PRODUCTION:
 # --- headers (CSP, HSTS), SQLite durability ----------------------------------------
 # Content-Security-Policy on every response, every profile (onewindow.core.headers): no inline
 # script or style anywhere, no host but our own. CONTENT_SECURITY_POLICY=off sends none.
+from onewindow.core.headers import DEFAULT_POLICY as DEFAULT_CSP  # noqa: E402  (kept in this section)
+
 _csp = (env.get("CONTENT_SECURITY_POLICY") or "").strip()
 CONTENT_SECURITY_POLICY = "" if _csp.lower() == "off" else (_csp or DEFAULT_CSP)
 if PRODUCTION:
