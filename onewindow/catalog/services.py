@@ -562,7 +562,9 @@ def catalog_import_specs(
         _bundle, outcome = _save_bundle(center, canonical_bundle(spec), actor)
         bump(f"bundles_{outcome}")
     result = ImportResult(**counts)
-    if result.changed:  # an import that changed nothing (make run's load_demo on every start) is no change
+    # A person's import is always recorded; a system import that changed nothing (the demo
+    # loader on every `make run`) is no change and writes nothing.
+    if result.changed or actor is not None:
         audit.record(
             action="catalog.import",
             object_type="org.center",
