@@ -6,6 +6,7 @@ from django.urls import path
 from ninja import NinjaAPI
 
 from onewindow.api import errors
+from onewindow.api.docs import docs_login_required
 
 api = NinjaAPI(
     title="onewindow API",
@@ -13,6 +14,7 @@ api = NinjaAPI(
     description="Government service center platform: catalog, calendar, cases, supervision.",
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=docs_login_required,  # a signed-in caller in production (onewindow.api.docs)
 )
 errors.install(api)
 

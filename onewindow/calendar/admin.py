@@ -100,6 +100,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
     change_list_template = "admin/calendar/calendaryear/change_list.html"
     change_form_template = "admin/calendar/calendaryear/change_form.html"
 
+    class Media:
+        css = {"all": ["calendar/admin.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarYear]:
         return (
             super()
@@ -114,9 +117,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"), ordering="confirmed")
     def status(self, obj: CalendarYear) -> SafeString:
         if obj.confirmed:
-            return format_html('<span style="color:#2e7d32">✔ {}</span>', gettext("confirmed"))
+            return format_html('<span class="calendar-confirmed">✔ {}</span>', gettext("confirmed"))
         return format_html(
-            '<strong style="color:#ba2121">✘ {}</strong>',
+            '<strong class="calendar-unconfirmed">✘ {}</strong>',
             gettext("unconfirmed: statutory holidays only, no adjusted days"),
         )
 

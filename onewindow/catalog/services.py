@@ -562,12 +562,15 @@ def catalog_import_specs(
         _bundle, outcome = _save_bundle(center, canonical_bundle(spec), actor)
         bump(f"bundles_{outcome}")
     result = ImportResult(**counts)
-    audit.record(
-        action="catalog.import",
-        object_type="org.center",
-        object_id=str(center.pk),
-        object_repr=str(center),
-        after={"summary": counts, "publish": publish},
-        actor=actor,
-    )
+    # A person's import is always recorded; a system import that changed nothing (the demo
+    # loader on every `make run`) is no change and writes nothing.
+    if result.changed or actor is not None:
+        audit.record(
+            action="catalog.import",
+            object_type="org.center",
+            object_id=str(center.pk),
+            object_repr=str(center),
+            after={"summary": counts, "publish": publish},
+            actor=actor,
+        )
     return result

@@ -198,12 +198,57 @@ _declare(
 # --- request limits ---
 
 # --- headers and SQLite durability ---
+_declare(
+    "CONTENT_SECURITY_POLICY",
+    "",
+    "The Content-Security-Policy header sent with every response. Unset: onewindow's policy "
+    "(our own origin only, no inline script or style; docs/security.md). 'off' sends none.",
+)
+_declare(
+    "HSTS_PRELOAD",
+    "false",
+    "Production: add 'preload' to Strict-Transport-Security (HSTS with includeSubDomains is "
+    "always sent). Only when the center's whole domain is HTTPS-only and is to be submitted "
+    "to browsers' preload lists.",
+)
+_declare(
+    "API_DOCS_REQUIRE_LOGIN",
+    "",
+    "true/false: /api/v1/docs needs a staff session and /api/v1/openapi.json a session or a "
+    "bearer token. Unset: true in the production profile, false in local.",
+)
+_declare(
+    "SQLITE_SYNCHRONOUS",
+    "normal",
+    "SQLite only: 'normal' (a power cut may lose the last commits, never corrupts the "
+    "database) or 'full' (every commit survives a power cut; slower, see docs/benchmarks.md).",
+)
+_declare(
+    "BACKUP_DIR",
+    None,
+    "Where `manage.py backup` writes SQLite backups (a folder only this user can read). "
+    "Unset: $ONEWINDOW_VAR_DIR/backups.",
+)
 
 
 def var_dir() -> Path:
+    """The var folder, for this user only (0700): created so, or tightened when it is ours."""
     path = Path(get("ONEWINDOW_VAR_DIR") or BASE_DIR / "var")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_mode & 0o077 and info.st_uid == os.getuid():
+        path.chmod(0o700)  # whatever the umask was, or an older release made it
     return path
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty for this user only (0600) when missing (SQLite then keeps the mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder: whoever opens the file reports it
 
 
 def secret_key(production: bool) -> str:
@@ -214,6 +259,8 @@ def secret_key(production: bool) -> str:
         raise RuntimeError("SECRET_KEY must be set in the production profile")
     key_file = var_dir() / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # created owner-only from the first byte (no moment at the umask's mode)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     # password and second-factor middleware goes below this line
     "onewindow.web.credentials.CredentialsMiddleware",
     # header middleware goes below this line
+    "onewindow.core.headers.ContentSecurityPolicyMiddleware",
 ]
 
 # The JSON API's chain (conf/wsgi.py): bearer tokens, no sessions, cookies or CSRF.
@@ -77,6 +78,7 @@ API_MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
+    "onewindow.core.headers.ContentSecurityPolicyMiddleware",
 ]
 API_PATH_PREFIXES = ["/api/"]
 
@@ -263,6 +265,44 @@ REQUIRE_SECOND_FACTOR = (
 # --- request limits --------------------------------------------------------------
 
 # --- headers (CSP, HSTS), SQLite durability ----------------------------------------
+# Content-Security-Policy on every response, every profile (onewindow.core.headers): no inline
+# script or style anywhere, no host but our own. CONTENT_SECURITY_POLICY=off sends none.
+from onewindow.core.headers import DEFAULT_POLICY as DEFAULT_CSP  # noqa: E402  (kept in this section)
+
+_csp = (env.get("CONTENT_SECURITY_POLICY") or "").strip()
+CONTENT_SECURITY_POLICY = "" if _csp.lower() == "off" else (_csp or DEFAULT_CSP)
+if PRODUCTION:
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # every host under the center's domain is HTTPS-only
+    SECURE_HSTS_PRELOAD = env.get_bool("HSTS_PRELOAD")  # the center's call (docs/security.md)
+# The interactive API docs (/api/v1/docs) and the schema need a signed-in caller (onewindow.api.docs).
+API_DOCS_REQUIRE_LOGIN = (
+    env.get_bool("API_DOCS_REQUIRE_LOGIN") if env.get("API_DOCS_REQUIRE_LOGIN") else PRODUCTION
+)
+API_SESSION_PATHS = ["/api/v1/docs", "/api/v1/openapi.json"]  # through the full chain (conf/wsgi.py)
+# SQLite's PRAGMA synchronous: NORMAL (default; a power cut may lose the last commits, never
+# corrupts) or FULL (every commit survives a power cut; cost in docs/benchmarks.md).
+SQLITE_SYNCHRONOUS = (env.get("SQLITE_SYNCHRONOUS") or "normal").strip().upper()
+if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL"):
+    raise ImproperlyConfigured(
+        f"SQLITE_SYNCHRONOUS must be 'normal' or 'full', not {SQLITE_SYNCHRONOUS.lower()!r}"
+    )
+if DATABASES["default"]["ENGINE"] == "onewindow.core.db.sqlite3":
+    _init = DATABASES["default"]["OPTIONS"]["init_command"]
+    if "PRAGMA synchronous=NORMAL;" not in _init:
+        raise ImproperlyConfigured(
+            "the SQLite init_command no longer sets synchronous: see SQLITE_SYNCHRONOUS"
+        )
+    DATABASES["default"]["OPTIONS"]["init_command"] = _init.replace(
+        "PRAGMA synchronous=NORMAL;", f"PRAGMA synchronous={SQLITE_SYNCHRONOUS};"
+    )
+# Files this process creates are for its own user only (issue 12 §4): uploads (and their
+# folders), the SQLite files (onewindow.core.db.sqlite3), the var folder and the secret key
+# (conf/env.py), backups (manage.py backup).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+BACKUP_DIR = Path(env.get("BACKUP_DIR") or VAR_DIR / "backups")
+if "filename" in HUEY:  # the job queue's SQLite file too (its payloads name applicants)
+    env.private_file(Path(HUEY["filename"]))
 
 API_TOKEN_DAYS = int(env.get("API_TOKEN_DAYS") or "30")
 ONEWINDOW_PICKUP_WARN_DAYS = int(env.get("PICKUP_WARN_DAYS") or "10")

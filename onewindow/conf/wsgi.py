@@ -41,9 +41,12 @@ def build() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
     site = WSGIHandler()
     api = _ChainHandler(list(settings.API_MIDDLEWARE))
     prefixes = tuple(settings.API_PATH_PREFIXES)
+    # the API docs and schema read the staff session (onewindow.api.docs): the full chain
+    session_paths = frozenset(getattr(settings, "API_SESSION_PATHS", ()))
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        handler = api if environ.get("PATH_INFO", "").startswith(prefixes) else site
+        path = environ.get("PATH_INFO", "")
+        handler = api if path.startswith(prefixes) and path not in session_paths else site
         return handler(environ, start_response)
 
     return application

@@ -67,7 +67,8 @@ def test_catalog_page_and_filters(page, guide_data, screenshot):
     assert page.inner_text("[data-testid=catalog-ratio]") == "84.4%"
     screenshot(page, "staff-catalog")
     page.select_option("#filter-department", "SW")
-    page.wait_for_function("document.querySelectorAll('tr[data-item]').length === 1")
+    # a function, not an expression string: Playwright evals a string in the page, which the CSP forbids
+    page.wait_for_function("() => document.querySelectorAll('tr[data-item]').length === 1")
     assert page.locator("tr[data-item=SW001]").count() == 1
     assert "department=SW" in page.url  # the filter is in the address (htmx push)
     page.click("tr[data-item=SW001] a")

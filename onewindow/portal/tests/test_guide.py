@@ -152,7 +152,7 @@ def test_print_view(client, guide):
     response = get(client, "portal:item_print", "SC001")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'class="print-view"' in body and "window.print()" in body
+    assert 'class="print-view"' in body and "data-print" in body and "web/page.js" in body
     assert "食品经营许可" in body and "《中华人民共和国食品安全法》第三十五条" in body
     assert "site-header" not in body  # a sheet, not the site layout
     assert "/materials/" not in body  # no download links on paper

@@ -35,6 +35,31 @@ AUTOCHECKPOINT_PAGES = 10_000
 CHECKPOINT_EVERY = 64  # commits of one connection between its checkpoints
 
 
+def owner_only(name: str) -> None:
+    """The database file and its -wal and -shm files are this user's only (0600; issue 12 §4).
+
+    A missing database file is created empty with that mode before SQLite opens it (SQLite
+    accepts an empty file as a new database, and gives its -wal and -shm files the database
+    file's mode); files an older release left readable by others are tightened when ours."""
+    if not name:
+        return
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # no such folder: SQLite reports it when it opens the file
+    else:
+        os.close(fd)
+    for path in (name, name + "-wal", name + "-shm"):
+        try:
+            info = os.stat(path)
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,6 +68,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._commits = 0
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        if not self.is_in_memory_db():
+            owner_only(str(self.settings_dict.get("NAME") or ""))
         conn = super().get_new_connection(conn_params)
         if not self.is_in_memory_db():
             conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
