@@ -223,6 +223,7 @@ if PRODUCTION:
 # --- passwords and the second factor -----------------------------------------
 
 # --- separation of duties ------------------------------------------------------
+ADMIN_CHANGE_REQUEST_DAYS = max(1, int(env.get("ADMIN_CHANGE_REQUEST_DAYS") or "3"))
 
 # --- audit trail ---------------------------------------------------------------
 

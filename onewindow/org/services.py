@@ -10,6 +10,8 @@ This module is the entry point the other apps import; the code lives in:
 
 - `org.structure`: centers, departments, windows, posts;
 - `org.accounts`: roles (groups), staff accounts, passwords;
+- `org.duties` and `org.admin_changes`: the separation of duties and the two-person rule for
+  administrator accounts (三员分立);
 - `org.tokens`: API tokens;
 - `org.validation`: the checks the three share (permission, center access, codes, phones).
 """
@@ -26,11 +28,21 @@ from onewindow.org.accounts import (
     user_update,
     validate_role_set,
 )
+from onewindow.org.admin_changes import (
+    admin_change_approve,
+    admin_change_reject,
+    admin_change_request,
+    admin_change_requests_expire,
+)
 from onewindow.org.structure import center_save, department_save, post_save, window_save
 from onewindow.org.tokens import api_token_authenticate, api_token_issue, api_token_revoke
 
 __all__ = [
     "UNSET",
+    "admin_change_approve",
+    "admin_change_reject",
+    "admin_change_request",
+    "admin_change_requests_expire",
     "api_token_authenticate",
     "api_token_issue",
     "api_token_revoke",
