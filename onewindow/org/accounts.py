@@ -206,15 +206,12 @@ def user_create(
     codes = sorted(set(roles))
     validate_role_set(codes)
     if actor is not None and admin_roles_in(codes):
-        raise PermissionDenied(
-            _(
-                "Administrator accounts are created only by `manage.py create_admins` (三员分立). To give "
-                "someone an administrator role, create the account without roles and ask for the role "
-                "under “Administrator account changes”: a second administrator approves it."
-            ),
-            code="two_person_rule",
-            details={"roles": [_("Administrator roles need a second administrator's approval.")]},
+        message = _(
+            "Administrator accounts are created only by `manage.py create_admins` (三员分立). To give "
+            "someone an administrator role, create the account without roles and ask for the role "
+            "under “Administrator account changes”: a second administrator approves it."
         )
+        raise PermissionDenied(message, code="two_person_rule", details={"roles": [message]})
     posts = list(posts)
     scope_departments = list(scope_departments)
     errors: dict[str, list[str]] = {}

@@ -345,6 +345,9 @@ class StaffPasswordForm(forms.Form):
                 lambda: services.user_set_password(user=self.user, password=first, actor=self.actor)
             )
             if error is not None:
+                # this page shows field errors only: a refusal without fields goes on the password
+                details = error.details if isinstance(error.details, dict) else {"password": [error.message]}
+                error.details = details
                 add_service_error(self, error, {"password": "password1"})
                 refusal_record(actor=self.actor, user=self.user, error=error, attempted="admin:set_password")
         cleaned["set_usable_password"] = True
