@@ -498,6 +498,3 @@ class RoleGroupAdmin(DjangoGroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-from onewindow.org import admin_requests  # noqa: E402,F401  (registers the administrator account changes)
