@@ -116,7 +116,7 @@ def test_staff_list_is_refused_to_those_who_do_not_manage_accounts(client, org, 
     assert response.status_code == 403
     body = response.json()
     assert body["code"] == "permission_denied"
-    assert "security administrators" in body["message"]
+    assert "安全管理员" in body["message"]  # zh-hans by default
 
 
 @pytest.mark.django_db
