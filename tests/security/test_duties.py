@@ -58,7 +58,7 @@ def plain_account(org, username="newcomer"):
 
 def test_center_admin_is_a_business_role():
     assert "center_admin" in BUSINESS_ROLES
-    assert ADMIN_ROLES == {"system_admin", "security_admin", "auditor"}
+    assert {"system_admin", "security_admin", "auditor"} == ADMIN_ROLES
     assert not BUSINESS_ROLES & ADMIN_ROLES
 
 
@@ -562,3 +562,17 @@ def test_a_right_given_outside_the_roles_is_reported(org):
     services.org_sync_roles()
     org.user("sysadmin").user_permissions.clear()
     assert rights_only_from_roles() == []
+
+
+@pytest.mark.django_db
+def test_the_hourly_job_expires_old_requests(org):
+    from onewindow.org.tasks import expire_admin_change_requests
+
+    request = services.admin_change_request(
+        target=org.user("auditor"), actor=org.user("secadmin"), reason="调岗", changes={"is_active": False}
+    )
+    assert expire_admin_change_requests.call_local() == 0
+    with clock.frozen_at(request.expires_at):
+        assert expire_admin_change_requests.call_local() == 1
+    request.refresh_from_db()
+    assert request.status == AdminChangeRequest.Status.EXPIRED
