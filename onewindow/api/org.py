@@ -7,8 +7,10 @@ GET /api/v1/windows?center=CODE          → [{center_code, code, name, departme
 
 Token required:
 GET /api/v1/me                           → the account: roles, permissions, data scope
-GET /api/v1/staff[?department=CODE]      → the staff the account may see (its data scope; the
-                                           parameter only narrows it), phone numbers masked
+GET /api/v1/staff[?department=CODE]      → the staff accounts of the centers the caller manages,
+                                           for those who manage accounts (org.manage_accounts,
+                                           the security administrator) only; others get 403
+                                           `permission_denied`. Phone numbers masked.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from onewindow.api.security import bearer
-from onewindow.core.errors import NotFound
+from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.masking import mask_phone
 from onewindow.org import selectors
 from onewindow.org.models import Center, Department, User, Window
 
 router = Router()
+
+MANAGE_ACCOUNTS = "org.manage_accounts"
 
 
 class ErrorOut(Schema):
@@ -177,9 +181,15 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/staff", response={200: list[StaffOut], 401: ErrorOut}, auth=bearer)
+@router.get("/staff", response={200: list[StaffOut], 401: ErrorOut, 403: ErrorOut}, auth=bearer)
 def list_staff(request: HttpRequest, filters: Query[StaffFilter]) -> list[StaffOut]:
-    """Active staff within the caller's data scope; ?department=CODE narrows it, never widens it."""
+    """Active staff accounts of the centers the caller manages (the security administrator:
+    org.manage_accounts); ?department=CODE narrows it, never widens it. Everyone else: 403."""
+    user: User = request.user  # type: ignore[assignment]
+    if not user.has_perm(MANAGE_ACCOUNTS):
+        raise PermissionDenied(
+            _("Only those who manage staff accounts (security administrators) may list the staff.")
+        )
     return [
         StaffOut(
             username=u.username,
@@ -190,5 +200,5 @@ def list_staff(request: HttpRequest, filters: Query[StaffFilter]) -> list[StaffO
             roles=sorted(g.name for g in u.groups.all()),
             phone=mask_phone(u.phone),
         )
-        for u in selectors.staff_for(request.user, department_code=filters.department)
+        for u in selectors.staff_managed_by(user, department_code=filters.department)
     ]

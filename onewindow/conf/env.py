@@ -190,6 +190,12 @@ _declare(
 )
 
 # --- separation of duties ---
+_declare(
+    "ADMIN_CHANGE_REQUEST_DAYS",
+    "3",
+    "Days a requested change to an administrator account (two-person rule, 三员分立) waits for a "
+    "second administrator's approval before it lapses.",
+)
 
 # --- audit trail ---
 

@@ -257,6 +257,7 @@ REQUIRE_SECOND_FACTOR = (
 )
 
 # --- separation of duties ------------------------------------------------------
+ADMIN_CHANGE_REQUEST_DAYS = max(1, int(env.get("ADMIN_CHANGE_REQUEST_DAYS") or "3"))
 
 # --- audit trail ---------------------------------------------------------------
 

@@ -1,4 +1,7 @@
-"""The audit trail in the admin: read-only, for accounts with core.view_auditentry (the auditor)."""
+"""The audit trail in the admin: read-only, for accounts with core.view_auditentry, which only the
+audit administrator's role grants (org/roles.py; the role groups cannot be edited in the admin and
+the system check org.E002 reports any other holder). The auditor reads every entry, the other
+administrators' included; the system and security administrators see nothing of it (三员分立)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.models import AuditEntry
+
+AUDIT_PERMISSION = "core.view_auditentry"
 
 
 def _pretty(value: Any) -> str:
@@ -67,5 +72,8 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     def after_pretty(self, obj: AuditEntry) -> str:
         return _pretty(obj.after)
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(AUDIT_PERMISSION)
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.has_perm("core.view_auditentry")
+        return request.user.has_perm(AUDIT_PERMISSION)

@@ -1,5 +1,13 @@
 """Writing staff accounts: roles (groups generated from `org/roles.py`, 三员分立), creation,
 changes, deactivation and passwords. Accounts are never deleted and never superusers.
+
+Separation of duties (docs/adr/0023-separation-of-duties-two-person-rule.md), enforced here so
+the admin, the staff pages and the API all obey it:
+- an administrator role (system, security, audit) never goes with another role;
+- nobody changes their own roles, active flag, data scope or placement;
+- an administrator account is created by `create_admins` (actor None) and changed only through an
+  approved `AdminChangeRequest` (`org.admin_changes`): the services refuse a direct change by an
+  actor unless `approval` is a request a second administrator approved.
 """
 
 from __future__ import annotations
@@ -17,9 +25,25 @@ from django.utils.translation import gettext as _
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_phone
-from onewindow.org.models import Center, Department, Post, User, Window, username_is
+from onewindow.org.duties import approved, check_duties
+from onewindow.org.models import (
+    AdminChangeRequest,
+    Center,
+    Department,
+    Post,
+    User,
+    Window,
+    username_is,
+)
 from onewindow.org.passwords import password_record_set
-from onewindow.org.roles import EXCLUSIVE_ADMIN_ROLES, ROLE_BY_CODE, ROLES, needs_admin_site
+from onewindow.org.roles import (
+    ADMIN_ROLES,
+    EXCLUSIVE_ADMIN_ROLES,
+    ROLE_BY_CODE,
+    ROLES,
+    admin_roles_in,
+    needs_admin_site,
+)
 from onewindow.org.signin import account_access_end
 from onewindow.org.validation import (
     check_phone,
@@ -70,6 +94,25 @@ def validate_role_set(role_codes: Iterable[str]) -> None:
             "one account cannot hold %(roles)s. Give each role to a different person."
         ) % {"roles": names}
         raise ValidationFailed(message, code="separation_of_duties", details={"roles": [message]})
+    business = sorted(codes - ADMIN_ROLES)
+    if admins and business:
+        message = _(
+            "An administrator role (%(admin)s) cannot be combined with a business role (%(business)s) "
+            "on one account (三员分立). Give the business roles to another account."
+        ) % {
+            "admin": ", ".join(str(ROLE_BY_CODE[code].name) for code in admins),
+            "business": ", ".join(str(ROLE_BY_CODE[code].name) for code in business),
+        }
+        raise ValidationFailed(message, code="separation_of_duties", details={"roles": [message]})
+
+
+def _require_manager(
+    actor: User | None, user: User, approval: AdminChangeRequest | None, message: str
+) -> None:
+    """The security administrator manages accounts; an approved administrator account change is
+    applied by its approver, whatever their role (the two-person rule replaces the permission)."""
+    if not approved(approval, user):
+        require(actor, "org.manage_accounts", message)
 
 
 def _groups_for(codes: list[str]) -> list[Group]:
@@ -163,6 +206,13 @@ def user_create(
     require_center_access(actor, center.pk if center is not None else None)
     codes = sorted(set(roles))
     validate_role_set(codes)
+    if actor is not None and admin_roles_in(codes):
+        message = _(
+            "Administrator accounts are created only by `manage.py create_admins` (三员分立). To give "
+            "someone an administrator role, create the account without roles and ask for the role "
+            "under “Administrator account changes”: a second administrator approves it."
+        )
+        raise PermissionDenied(message, code="two_person_rule", details={"roles": [message]})
     posts = list(posts)
     scope_departments = list(scope_departments)
     errors: dict[str, list[str]] = {}
@@ -232,11 +282,13 @@ def user_update(
     scope_departments: Any = UNSET,
     phone: Any = UNSET,
     is_active: Any = UNSET,
+    approval: AdminChangeRequest | None = None,
 ) -> User:
     """Change an account; arguments not given keep their value. is_active=False deactivates it
     through user_deactivate (API tokens revoked). The username never changes; the password
-    changes through user_set_password. Nothing is recorded when nothing changed."""
-    require(actor, "org.manage_accounts", _("Only a security administrator can change staff accounts."))
+    changes through user_set_password. Nothing is recorded when nothing changed. A change to an
+    administrator account needs `approval` (see `check_duties`)."""
+    _require_manager(actor, user, approval, _("Only a security administrator can change staff accounts."))
     current = User.objects.select_for_update().get(pk=user.pk)
     require_center_access(actor, current.center_id)
     if current.is_superuser:
@@ -256,6 +308,27 @@ def user_update(
     )
     codes = sorted(before["roles"]) if roles is UNSET else sorted(set(roles))
     validate_role_set(codes)
+    posts = posts if posts is UNSET else list(posts)
+    check_duties(
+        actor=actor,
+        user=current,
+        roles_before=before["roles"],
+        changes=_changes(
+            current,
+            before,
+            roles=codes,
+            is_active=is_active,
+            data_scope=new_scope,
+            scope_departments=new_scope_departments,
+            center=new_center,
+            department=new_department,
+            window=new_window,
+            posts=posts,
+            full_name=full_name,
+            phone=phone,
+        ),
+        approval=approval,
+    )
     errors: dict[str, list[str]] = {}
     new_full_name = (
         current.full_name if full_name is UNSET else check_required(errors, "full_name", full_name, 50)
@@ -294,18 +367,51 @@ def user_update(
     if after["roles"] != before["roles"]:  # sign-in (issue 12 §1)
         account_access_end(user=current, reason="roles", actor=actor)
     if is_active is not UNSET and not is_active and current.is_active:
-        current = user_deactivate(user=current, actor=actor)
+        current = user_deactivate(user=current, actor=actor, approval=approval)
     return current
 
 
+def _changes(current: User, before: dict[str, Any], **new: Any) -> dict[str, Any]:
+    """The fields `user_update` would change (name → new value), for `check_duties`."""
+    changes: dict[str, Any] = {}
+    if new["roles"] != sorted(before["roles"]):
+        changes["roles"] = new["roles"]
+    if new["is_active"] is not UNSET and bool(new["is_active"]) != current.is_active:
+        changes["is_active"] = bool(new["is_active"])
+    if new["data_scope"] != current.data_scope:
+        changes["data_scope"] = new["data_scope"]
+    scope_ids = sorted(d.pk for d in new["scope_departments"])
+    if scope_ids != before["scope_department_ids"]:
+        changes["scope_department_ids"] = scope_ids
+    for field in ("center", "department", "window"):
+        pk = new[field].pk if new[field] is not None else None
+        if pk != getattr(current, f"{field}_id"):
+            changes[f"{field}_id"] = pk
+    if new["posts"] is not UNSET:
+        post_ids = sorted(p.pk for p in new["posts"])
+        if post_ids != sorted(current.posts.values_list("id", flat=True)):
+            changes["post_ids"] = post_ids
+    for field in ("full_name", "phone"):
+        if new[field] is not UNSET and (new[field] or "").strip() != getattr(current, field):
+            changes[field] = (new[field] or "").strip()
+    return changes
+
+
 @transaction.atomic
-def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None = None) -> User:
-    """Give `user` exactly `roles`. Refuses a combination that breaks 三员分立, and superusers.
+def user_set_roles(
+    *,
+    user: User,
+    roles: Iterable[str],
+    actor: User | None = None,
+    approval: AdminChangeRequest | None = None,
+) -> User:
+    """Give `user` exactly `roles`. Refuses a combination that breaks 三员分立, and superusers;
+    nobody changes their own roles; administrator roles need `approval` (see `check_duties`).
     Sets `is_staff` when a role works in the admin site, clears it otherwise."""
     codes = sorted(set(roles))
     validate_role_set(codes)
-    if actor is not None and not actor.has_perm("org.manage_accounts"):
-        raise PermissionDenied(_("Only a security administrator can assign roles."))
+    if actor is not None:
+        _require_manager(actor, user, approval, _("Only a security administrator can assign roles."))
     require_center_access(actor, user.center_id)
     if user.is_superuser:
         raise ValidationFailed(
@@ -313,6 +419,13 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None = Non
             code="superuser_forbidden",
         )
     before = sorted(user.groups.values_list("name", flat=True))
+    check_duties(
+        actor=actor,
+        user=user,
+        roles_before=before,
+        changes={"roles": codes} if codes != before else {},
+        approval=approval,
+    )
     user.groups.set(_groups_for(codes))
     staff = needs_admin_site(codes)
     if user.is_staff != staff:
@@ -327,10 +440,12 @@ def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None = Non
 
 
 @transaction.atomic
-def user_deactivate(*, user: User, actor: User | None, reason: str = "") -> User:
+def user_deactivate(
+    *, user: User, actor: User | None, reason: str = "", approval: AdminChangeRequest | None = None
+) -> User:
     """Disable an account (accounts are never deleted: the audit trail refers to them) and
     revoke its API tokens."""
-    require(actor, "org.manage_accounts", _("Only a security administrator can deactivate accounts."))
+    _require_manager(actor, user, approval, _("Only a security administrator can deactivate accounts."))
     current = User.objects.select_for_update().get(pk=user.pk)
     require_center_access(actor, current.center_id)
     if actor is not None and actor.pk == current.pk:
@@ -339,6 +454,13 @@ def user_deactivate(*, user: User, actor: User | None, reason: str = "") -> User
             details={"is_active": [_("Ask another administrator.")]},
         )
     before = _user_snapshot(current)
+    check_duties(
+        actor=actor,
+        user=current,
+        roles_before=before["roles"],
+        changes={"is_active": False},
+        approval=approval,
+    )
     current.is_active = False
     current.save(update_fields=["is_active"])
     revoked = account_access_end(user=current, reason="deactivate", actor=actor)  # sign-in (issue 12 §1)
@@ -348,13 +470,23 @@ def user_deactivate(*, user: User, actor: User | None, reason: str = "") -> User
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str, actor: User | None) -> User:
+def user_set_password(
+    *, user: User, password: str, actor: User | None, approval: AdminChangeRequest | None = None
+) -> User:
     """Set a new password (checked by the password validators). The audit entry never holds it.
-    A password set by anyone but its owner must be changed by the owner at the next sign-in
+    Another administrator's password is reset only with `approval` (see `check_duties`). A
+    password set by anyone but its owner must be changed by the owner at the next sign-in
     (org.passwords); owners change theirs with `user_change_own_password`."""
     if actor is not None and actor.pk != user.pk:
-        require(actor, "org.manage_accounts", _("Only a security administrator can set passwords."))
+        _require_manager(actor, user, approval, _("Only a security administrator can set passwords."))
         require_center_access(actor, user.center_id)
+        check_duties(
+            actor=actor,
+            user=user,
+            roles_before=user.groups.values_list("name", flat=True),
+            changes={"password": True},
+            approval=approval,
+        )
     errors: dict[str, list[str]] = {}
     _check_password(errors, password, user)
     raise_if_errors(errors, _("The password was not accepted."))

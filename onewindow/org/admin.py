@@ -8,11 +8,14 @@ to the fields; the save then runs the service for real. Nothing is ever deleted 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -25,6 +28,7 @@ from onewindow.core import clock
 from onewindow.core.errors import DomainError
 from onewindow.core.masking import mask_phone
 from onewindow.org import services, signin
+from onewindow.org.duties import refusal_record
 from onewindow.org.models import Center, Department, Post, SignInLock, User, Window
 from onewindow.org.roles import ROLES
 from onewindow.org.selectors import center_subtree_ids, request_account, role_codes
@@ -87,9 +91,13 @@ class ServiceAdmin(admin.ModelAdmin):
                     error = service_error(lambda: model_admin.call_service(request, target, cleaned))
                     if error is not None:
                         add_service_error(self, error, model_admin.error_field_map)
+                        model_admin.refused(request, target, error)
                 return cleaned
 
         return ServiceForm
+
+    def refused(self, request: HttpRequest, obj: Any, error: DomainError) -> None:
+        """A form the service refused; StaffAdmin records refused attempts on the duties."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         saved = self.call_service(request, obj if change else None, form.cleaned_data)
@@ -312,8 +320,13 @@ class StaffChangeForm(forms.ModelForm):
             self.fields["roles"].initial = sorted(role_codes(self.instance))
 
 
+# The signed-in account of the admin's password view (Django builds the form without the request).
+_password_actor: ContextVar[User | None] = ContextVar("org_admin_password_actor", default=None)
+
+
 class StaffPasswordForm(forms.Form):
-    """Sets a password through org.services.user_set_password (validated, audited)."""
+    """Sets a password through org.services.user_set_password (validated, audited, 三员分立: an
+    administrator's password is reset only through an approved administrator account change)."""
 
     required_css_class = "required"
     password1 = forms.CharField(label=_("new password"), strip=False, widget=forms.PasswordInput)
@@ -321,6 +334,7 @@ class StaffPasswordForm(forms.Form):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
+        self.actor = _password_actor.get()
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -330,15 +344,21 @@ class StaffPasswordForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif first:
             error = service_error(
-                lambda: services.user_set_password(user=self.user, password=first, actor=None)
+                lambda: services.user_set_password(user=self.user, password=first, actor=self.actor)
             )
             if error is not None:
+                # this page shows field errors only: a refusal without fields goes on the password
+                details = error.details if isinstance(error.details, dict) else {"password": [error.message]}
+                error.details = details
                 add_service_error(self, error, {"password": "password1"})
+                refusal_record(actor=self.actor, user=self.user, error=error, attempted="admin:set_password")
         cleaned["set_usable_password"] = True
         return cleaned
 
     def save(self, commit: bool = True) -> User:
-        return services.user_set_password(user=self.user, password=self.cleaned_data["password1"], actor=None)
+        return services.user_set_password(
+            user=self.user, password=self.cleaned_data["password1"], actor=self.actor
+        )
 
     @property
     def changed_data(self) -> list[str]:
@@ -423,6 +443,21 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return self.limit_centers(request, super().get_queryset(request).prefetch_related("groups"))
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        token = _password_actor.set(request_account(request))
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
+    def refused(self, request: HttpRequest, obj: Any, error: DomainError) -> None:
+        refusal_record(
+            actor=request_account(request),
+            user=obj,
+            error=error,
+            attempted="admin:change_user" if obj is not None else "admin:add_user",
+        )
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "center":
             kwargs["queryset"] = self.limit_centers(request, Center.objects.all(), field="id")
@@ -467,6 +502,26 @@ class StaffAdmin(ServiceAdmin, DjangoUserAdmin):
             phone=data.get("phone", ""),
             is_active=bool(data.get("is_active")),
         )
+
+
+# Roles are groups generated from org/roles.py (`org_sync_roles`): nobody edits them here, so no
+# one can give a group (or themselves) a permission such as core.view_auditentry.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(DjangoGroupAdmin):
+    """Read-only: the roles' permissions come from org/roles.py only."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(SignInLock)

@@ -30,7 +30,11 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from onewindow.org import admin_site, checks  # noqa: F401  (registers the system checks)
+        from onewindow.org import (  # noqa: F401  (registers the system checks)
+            admin_requests,
+            admin_site,
+            checks,
+        )
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="onewindow.org.sync_roles")
         admin_site.install()

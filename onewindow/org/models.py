@@ -288,6 +288,60 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
+class AdminChangeRequest(models.Model):
+    """A change to an administrator account (system, security or audit administrator), or the
+    grant of an administrator role, waiting for a second administrator (三员分立, two-person rule).
+
+    One administrator asks (`requested_by`); a different one, neither the requester nor the
+    target, approves or rejects it. It takes effect only on approval, and lapses after
+    settings.ADMIN_CHANGE_REQUEST_DAYS. Rows are never deleted (the audit trail refers to them).
+    """
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", _("Change the account")
+        PASSWORD_RESET = "password_reset", _("Reset the password")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+
+    target = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="admin_change_requests"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The requested values, by field: roles (codes), is_active, data_scope, scope_department_ids,
+    # center_id, department_id, window_id, post_ids, full_name, phone. Never a password.
+    changes = models.JSONField(_("requested change"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("administrator account change")
+        verbose_name_plural = _("administrator account changes")
+        ordering = ["-requested_at", "-id"]
+        permissions = [
+            ("request_admin_change", _("Can ask for a change to an administrator account")),
+            ("approve_admin_change", _("Can approve a change to an administrator account")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target} ({self.get_status_display()})"
+
+
 # Models of this app that live in their own module (imported here so Django finds them).
 from onewindow.org.credential_models import PasswordHistory as PasswordHistory  # noqa: E402
 from onewindow.org.credential_models import TotpDevice as TotpDevice  # noqa: E402

@@ -1,8 +1,11 @@
 """The roles and the permissions each one grants. Roles are Django groups created from this table
 (`org_sync_roles`); code checks permissions (`user.has_perm`), never role names.
 
-三员分立: the system, security and audit administrator roles are mutually exclusive on one
-account, and no account holds every right.
+三员分立 (docs/adr/0023-separation-of-duties-two-person-rule.md): the system, security and audit
+administrator roles are mutually exclusive on one account, none of them is combined with a
+business role (center_admin counts as a business role: it runs the catalogue and the
+organisation), and no account holds every right. Changes to administrator accounts need a
+second administrator's approval (`org.admin_changes`).
 """
 
 from __future__ import annotations
@@ -116,7 +119,16 @@ ROLES: tuple[Role, ...] = (
             "notifications.view_outboxmessage",
         ),
     ),
-    Role("auditor", _("Audit administrator"), ("core.view_auditentry",)),
+    Role(
+        "auditor",
+        _("Audit administrator"),
+        (
+            "core.view_auditentry",
+            "org.view_adminchangerequest",
+            "org.request_admin_change",
+            "org.approve_admin_change",
+        ),
+    ),
     Role(
         "system_admin",
         _("System administrator"),
@@ -130,6 +142,9 @@ ROLES: tuple[Role, ...] = (
             "org.view_post",
             "calendar.view_calendaryear",
             "calendar.change_calendaryear",
+            "org.view_adminchangerequest",
+            "org.request_admin_change",
+            "org.approve_admin_change",
         ),
     ),
     Role(
@@ -141,14 +156,25 @@ ROLES: tuple[Role, ...] = (
             "org.add_user",
             "org.change_user",
             "auth.view_group",
+            "org.view_adminchangerequest",
+            "org.request_admin_change",
+            "org.approve_admin_change",
         ),
     ),
 )
 
 ROLE_BY_CODE = {role.code: role for role in ROLES}
 
-# 三员分立: at most one of these on one account.
+# 三员分立: at most one of these on one account, and never together with a business role.
 EXCLUSIVE_ADMIN_ROLES = frozenset({"system_admin", "security_admin", "auditor"})
+ADMIN_ROLES = EXCLUSIVE_ADMIN_ROLES
+# Every other role is a business role (center_admin included: it runs the catalogue and the
+# organisation of a center, which is business, not system administration).
+BUSINESS_ROLES = frozenset(ROLE_BY_CODE) - ADMIN_ROLES
+
+# The only role that may read the audit trail (core.view_auditentry); org.checks reports any
+# other group or account that holds it.
+AUDIT_READER_ROLE = "auditor"
 
 # Roles whose work is done in the admin site: their accounts get Django's `is_staff` flag
 # (set by the account services, never by hand). Everyone else works in the staff pages only.
@@ -157,3 +183,9 @@ ADMIN_SITE_ROLES = frozenset({"center_admin", "system_admin", "security_admin", 
 
 def needs_admin_site(role_codes: Iterable[str]) -> bool:
     return bool(set(role_codes) & ADMIN_SITE_ROLES)
+
+
+def admin_roles_in(role_codes: Iterable[str]) -> set[str]:
+    """The administrator roles among `role_codes`: an account holding any of them is an
+    administrator account, changed only through the two-person rule."""
+    return set(role_codes) & ADMIN_ROLES

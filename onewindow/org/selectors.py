@@ -164,6 +164,24 @@ def staff_for(user: Any, *, department_code: str | None = None) -> QuerySet[User
     )
 
 
+def staff_managed_by(user: Any, *, department_code: str | None = None) -> QuerySet[User]:
+    """The active staff accounts of the centers `user` manages (its center and those below it;
+    every center for a deployment-level account without a center), optionally narrowed to one
+    department by its code. For account managers: the caller checks org.manage_accounts."""
+    if not _active_account(user):
+        return User.objects.none()
+    qs = User.objects.filter(is_active=True, is_superuser=False)
+    if user.center_id:
+        qs = qs.filter(center_id__in=center_subtree_ids(user.center_id))
+    if department_code:
+        qs = qs.filter(department__code=department_code.strip().upper())
+    return (
+        qs.select_related("center", "department", "window")
+        .prefetch_related(Prefetch("groups"), Prefetch("posts"))
+        .order_by("center__code", "department__code", "username")
+    )
+
+
 def window_by_code(center_id: int, code: str) -> Window:
     """The window of the center with `code` (case-insensitive); NotFound."""
     window = (

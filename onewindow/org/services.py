@@ -10,6 +10,8 @@ This module is the entry point the other apps import; the code lives in:
 
 - `org.structure`: centers, departments, windows, posts;
 - `org.accounts`: roles (groups), staff accounts, passwords;
+- `org.duties` and `org.admin_changes`: the separation of duties and the two-person rule for
+  administrator accounts (三员分立);
 - `org.tokens`: API tokens;
 - `org.passwords`: the password policy, history, expiry and the owner's change;
 - `org.second_factor`: the TOTP second factor;
@@ -28,6 +30,12 @@ from onewindow.org.accounts import (
     user_update,
     validate_role_set,
 )
+from onewindow.org.admin_changes import (
+    admin_change_approve,
+    admin_change_reject,
+    admin_change_request,
+    admin_change_requests_expire,
+)
 from onewindow.org.passwords import user_change_own_password
 from onewindow.org.second_factor import (
     token_sign_in_check,
@@ -41,6 +49,10 @@ from onewindow.org.tokens import api_token_authenticate, api_token_issue, api_to
 
 __all__ = [
     "UNSET",
+    "admin_change_approve",
+    "admin_change_reject",
+    "admin_change_request",
+    "admin_change_requests_expire",
     "api_token_authenticate",
     "api_token_issue",
     "api_token_revoke",

@@ -91,14 +91,15 @@ def test_me_with_selected_departments(client, org):
 
 
 @pytest.mark.django_db
-def test_staff_is_scoped_and_masked(client, org, other_center):
+def test_staff_list_is_for_the_security_administrator_masked(client, org, other_center):
     approver = org.user("scjg-approver")
     approver.phone = "13812345678"
     approver.save()
-    response = client.get("/api/v1/staff", **auth(org.user("scjg-reviewer")))
+    response = client.get("/api/v1/staff", **auth(org.user("secadmin")))
     assert response.status_code == 200
     rows = {r["username"]: r for r in response.json()}
-    assert set(rows) == {"scjg-reviewer", "scjg-approver", "scjg-chief"}
+    # the centers the security administrator manages: its own and the one below it
+    assert {"scjg-reviewer", "scjg-approver", "sw-chief", "clerk", "other-reviewer"} <= set(rows)
     assert rows["scjg-approver"]["phone"] == "138****5678"
     assert "13812345678" not in response.content.decode()
     assert set(rows["scjg-approver"]["posts"]) == {"approve", "decide", "certify"}
@@ -108,36 +109,46 @@ def test_staff_is_scoped_and_masked(client, org, other_center):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    "username", ["scjg-reviewer", "clerk", "supervisor", "centeradmin", "sysadmin", "auditor"]
+)
+def test_staff_list_is_refused_to_those_who_do_not_manage_accounts(client, org, username):
+    response = client.get("/api/v1/staff", **auth(org.user(username)))
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "permission_denied"
+    assert "安全管理员" in body["message"]  # zh-hans by default
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     "query",
     [
         "?department=SW",
         "?department=sw",
-        "?department=",
         "?department=SCJG&department=SW",
         "?center=OTHER",
-        "?scope=center",
+        "?scope=all",
     ],
 )
-def test_crafted_parameters_never_widen_the_scope(client, org, other_center, query):
-    response = client.get(f"/api/v1/staff{query}", **auth(org.user("scjg-reviewer")))
+def test_crafted_parameters_never_widen_the_list(client, org, other_center, query):
+    lower = make_user("lower-secadmin", center=other_center, roles=("security_admin",))
+    response = client.get(f"/api/v1/staff{query}", **auth(lower))
     assert response.status_code == 200
     names = {r["username"] for r in response.json()}
-    assert names <= {"scjg-reviewer", "scjg-approver", "scjg-chief"}
-    assert not names & {"sw-reviewer", "other-reviewer", "supervisor"}
+    assert names <= {"other-reviewer", "lower-secadmin"}
 
 
 @pytest.mark.django_db
-def test_center_scope_can_narrow_to_a_department(client, org, other_center):
-    rows = client.get("/api/v1/staff?department=SW", **auth(org.user("supervisor"))).json()
+def test_the_staff_list_narrows_to_a_department(client, org, other_center):
+    rows = client.get("/api/v1/staff?department=SW", **auth(org.user("secadmin"))).json()
     assert {r["username"] for r in rows} == {"sw-reviewer", "sw-approver", "sw-chief"}
-    everyone = {r["username"] for r in client.get("/api/v1/staff", **auth(org.user("supervisor"))).json()}
-    assert "other-reviewer" not in everyone and "clerk" in everyone
 
 
 @pytest.mark.django_db
-def test_an_account_without_a_center_sees_no_staff(client, org):
-    floating = make_user("floating", center=None, data_scope=User.Scope.CENTER)
-    assert client.get("/api/v1/staff", **auth(floating)).json() == []
+def test_a_deployment_level_security_administrator_lists_every_center(client, org, other_center):
+    floating = make_user("floating", center=None, roles=("security_admin",), data_scope=User.Scope.CENTER)
+    names = {r["username"] for r in client.get("/api/v1/staff", **auth(floating)).json()}
+    assert {"clerk", "other-reviewer", "floating"} <= names
 
 
 @pytest.mark.django_db
