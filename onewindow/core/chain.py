@@ -103,27 +103,48 @@ def _entry_values(entry: AuditEntry) -> dict[str, Any]:
     return values
 
 
-def _audit_rows() -> Iterator[dict[str, Any]]:
+def _audit_rows(after: int | None) -> Iterator[dict[str, Any]]:
     fields = ("id", "prev_hash", "row_hash", *AUDIT_FIELDS)
-    yield from AuditEntry.objects.order_by("id").values(*fields).iterator(chunk_size=2000)
+    rows = AuditEntry.objects.order_by("id")
+    if after is not None:
+        rows = rows.filter(id__gt=after)
+    yield from rows.values(*fields).iterator(chunk_size=2000)
+
+
+@dataclass
+class _Walk:
+    prev: str = ""
+    last_id: int | None = None
+    count: int = 0
+
+    def on(self, table: str) -> Break | None:
+        """Walk the rows after the last one walked; the first broken link, if any."""
+        for row in _audit_rows(self.last_id):
+            if row["prev_hash"] != self.prev:
+                return Break(table, AUDIT_CHAIN, row["id"], "link", self.prev, row["prev_hash"])
+            expected = digest(row["prev_hash"], audit_payload(row))
+            if row["row_hash"] != expected:
+                return Break(table, AUDIT_CHAIN, row["id"], "content", expected, row["row_hash"])
+            self.prev, self.last_id, self.count = row["row_hash"], row["id"], self.count + 1
+        return None
 
 
 def verify_audit() -> list[Break]:
-    """The first broken link of the audit chain (an empty list when it is whole)."""
+    """The first broken link of the audit chain (an empty list when it is whole). The rows are
+    walked without a lock (writers go on); then, under the head's lock, the rows written
+    meanwhile, and the head is compared with the last row."""
     table = AuditEntry._meta.db_table
-    prev = ""
-    last_id: int | None = None
-    count = 0
-    for row in _audit_rows():
-        if row["prev_hash"] != prev:
-            return [Break(table, AUDIT_CHAIN, row["id"], "link", prev, row["prev_hash"])]
-        expected = digest(row["prev_hash"], audit_payload(row))
-        if row["row_hash"] != expected:
-            return [Break(table, AUDIT_CHAIN, row["id"], "content", expected, row["row_hash"])]
-        prev, last_id, count = row["row_hash"], row["id"], count + 1
-    head = AuditChainHead.objects.filter(name=AUDIT_CHAIN).first()
+    walk = _Walk()
+    broken = walk.on(table)
+    if broken:
+        return [broken]
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(name=AUDIT_CHAIN).first()
+        broken = walk.on(table)  # written while the rows were walked
+    if broken:
+        return [broken]
     head_hash, head_id, head_count = (head.last_hash, head.last_id, head.count) if head else ("", None, 0)
-    if (head_hash, head_id, head_count) != (prev, last_id, count):
+    if (head_hash, head_id, head_count) != (walk.prev, walk.last_id, walk.count):
         return [
             Break(
                 table,
@@ -131,7 +152,7 @@ def verify_audit() -> list[Break]:
                 head_id,
                 "head",
                 f"{head_count} rows up to {head_id}: {head_hash}",
-                f"{count} rows up to {last_id}: {prev}",
+                f"{walk.count} rows up to {walk.last_id}: {walk.prev}",
             )
         ]
     return []

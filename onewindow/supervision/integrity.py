@@ -19,8 +19,8 @@ from onewindow.cases.chain import verify_case_events
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import audit, clock
 from onewindow.core.append_only import expected_triggers, installed_triggers
-from onewindow.core.chain import Break, verify_audit
-from onewindow.core.models import AuditEntry
+from onewindow.core.chain import AUDIT_CHAIN, Break, verify_audit
+from onewindow.core.models import AuditChainHead, AuditEntry
 from onewindow.supervision.models import Flag
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,13 @@ def trails_check() -> Verification:
     """The daily check: verify, then raise the alarm for what is broken."""
     result = trails_verify()
     if result.ok:
-        audit.record(action="audit.chain_verified", object_type="core.auditentry", after={"breaks": 0})
+        # the head as verified goes to the log too, which the center ships off the machine: the
+        # anchor against someone who could cut the tail and rewrite the head (ADR 0024)
+        head = AuditChainHead.objects.filter(name=AUDIT_CHAIN).values("last_id", "last_hash", "count").first()
+        logger.info("audit trail verified: head %s", head)
+        audit.record(
+            action="audit.chain_verified", object_type="core.auditentry", after={"breaks": 0, "head": head}
+        )
         return result
     now = clock.now()
     for b in result.breaks:
