@@ -145,6 +145,21 @@ def test_writes_during_the_walk_are_no_false_alarm(center: Any, monkeypatch: pyt
     assert AuditEntry.objects.filter(action="test.meanwhile").exists()
 
 
+def test_the_demo_history_leaves_whole_chains() -> None:
+    """The demo history writes three months of cases with a moved clock, through the services:
+    every chain it leaves is whole, and so is the audit trail around it."""
+    from onewindow.demo.history import load_history
+    from onewindow.demo.loader import load_demo
+    from onewindow.org.models import Center
+
+    load_demo(history=False)
+    load_history(
+        center=Center.objects.get(code="SFS"), count=40, until=dt.datetime(2026, 12, 7, 3, tzinfo=dt.UTC)
+    )
+    assert CaseEvent.objects.count() > 100 and CaseEvent.objects.filter(row_hash="").count() == 0
+    assert verify_case_events() == [] and verify_audit() == []
+
+
 # --- tampering is found -----------------------------------------------------------------------
 
 
