@@ -92,6 +92,8 @@ class Case(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Incremented by every action (optimistic concurrency).")
     )
+    # the head of the case's event chain (cases.chain, ADR 0024): the row_hash of its last event
+    event_hash = models.CharField(_("last event hash"), max_length=64, blank=True, default="")
 
     # applicant (申请人) and agent (代办)
     applicant_kind = models.CharField(_("applicant kind"), max_length=12, choices=ApplicantKind.choices)
@@ -372,6 +374,9 @@ class CaseEvent(models.Model):
     opinion = models.TextField(_("opinion"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     public = models.BooleanField(_("shown on the public progress page"), default=False)
+    # the case's hash chain (cases.chain, ADR 0024): the previous event's row_hash and this one's
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("case event")

@@ -25,9 +25,9 @@ from typing import Any
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
 
-from onewindow.cases import numbers
+from onewindow.cases import chain, numbers
 from onewindow.cases.messages import build_messages
-from onewindow.cases.models import Case, CaseStep, Notice
+from onewindow.cases.models import Case, CaseEvent, CaseStep, Notice
 from onewindow.cases.versions import version_by_id
 from onewindow.cases.work import PENDING_NUMBER, Work
 from onewindow.core import context, fastsql, rawwrite
@@ -117,6 +117,12 @@ def write(work: Work) -> None:
         for event in work.events:
             event.data["ip"] = ip
     version = None
+    # the events' hash chain (ADR 0024): sealed before the case is written when every key is
+    # known (always on PostgreSQL, whose keys are reserved above), otherwise (SQLite, new rows)
+    # once the case and steps have their keys, and the case's new head written after them
+    early = _keys_known(case, work.events)
+    if early:
+        chain.seal_events(case, work.events)
     try:
         with rawwrite.pipeline():
             if work.new_case:
@@ -136,6 +142,9 @@ def write(work: Work) -> None:
             for step, changed in changed_steps:
                 if changed:
                     rawwrite.update(step, changed)
+            if not early:
+                chain.seal_events(case, work.events)
+                rawwrite.update(case, {"event_hash": case.event_hash})
             rawwrite.create(work.events)
             rawwrite.create(work.notices)
             for message in messages:
@@ -159,6 +168,13 @@ def write(work: Work) -> None:
         type(row)._default_manager.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
     if messages:
         messages_stored()
+
+
+def _keys_known(case: Case, events: list[CaseEvent]) -> bool:
+    """Whether the case and every step the events refer to have their keys already."""
+    return case.pk is not None and all(
+        e.step_id is not None or e.step is None or e.step.pk is not None for e in events
+    )
 
 
 def _loaded(obj: models.Model, attname: str) -> Any:

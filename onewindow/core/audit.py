@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from onewindow.core import clock, context
+from onewindow.core import chain, clock, context
 from onewindow.core.models import AuditEntry
 
 
@@ -59,7 +59,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=clock.now(),
         actor_id=actor_id,
         actor_name=actor_name or ("system" if actor_id is None else ""),
@@ -71,3 +71,5 @@ def record(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+    chain.seal_audit_entry(entry)  # chained after the head, in one transaction (ADR 0024)
+    return entry

@@ -31,6 +31,9 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # the hash chain (core.chain, ADR 0024): the previous entry's row_hash and this entry's hash
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit entry")
@@ -49,3 +52,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("audit entries are append-only")
+
+
+class AuditChainHead(models.Model):
+    """The head of a hash chain of the audit trail (core.chain): its last row, hash and length.
+    Locked by every writer of the chain; a cut tail no longer matches it."""
+
+    name = models.CharField(_("chain"), max_length=30, unique=True)
+    last_id = models.BigIntegerField(_("last row"), null=True, blank=True)
+    last_hash = models.CharField(_("last hash"), max_length=64, blank=True, default="")
+    count = models.BigIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.count} ({self.last_hash[:12]})"

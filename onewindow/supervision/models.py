@@ -107,6 +107,7 @@ class Flag(models.Model):
         REPEAT_CORRECTION = "repeat_correction", _("correction requested again")
         REPEAT_RETURN_REASON = "repeat_return_reason", _("returned twice for the same reason")
         PAUSE_OVERRUN = "pause_overrun", _("special procedure past its expected end")
+        CHAIN_BROKEN = "chain_broken", _("case history tampered with")
 
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+", db_constraint=False
