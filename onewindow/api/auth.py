@@ -12,21 +12,25 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field
 
+from onewindow.api.limits import column
 from onewindow.core import ratelimit
 from onewindow.core.errors import NotAuthenticated, RateLimited
 from onewindow.core.middleware import client_ip
+from onewindow.org.models import User
 from onewindow.org.services import api_token_issue
 
 router = Router()
 
 TOKEN_ATTEMPTS = 10
 TOKEN_WINDOW_SECONDS = 300
+PASSWORD_MAX = 128  # as long as a pass phrase gets; hashing a longer one is work for an attacker
 
 
 class TokenRequest(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=column(User, "username"))
+    password: str = Field(max_length=PASSWORD_MAX)
 
 
 class TokenResponse(Schema):

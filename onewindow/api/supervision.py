@@ -44,9 +44,12 @@ from ninja import Router, Schema
 from ninja import Status as Answer
 from pydantic import Field
 
+from onewindow.api.limits import MAX_INT, TEXT_MAX, PathId, column
 from onewindow.api.security import bearer
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases.models import Case
 from onewindow.catalog import selectors as catalog_selectors
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder
@@ -91,32 +94,40 @@ def _grouped(groups: dict[str, selectors.LevelCounts]) -> list[dict[str, Any]]:
 
 
 class OrderIn(Schema):
-    case: str = Field(description="Case number.")
-    demand: str
-    reply_days: int = Field(2, description="Working days to reply.")
+    case: str = Field(description="Case number.", max_length=column(Case, "number"))
+    demand: str = Field(max_length=TEXT_MAX)
+    reply_days: int = Field(2, ge=0, le=MAX_INT, description="Working days to reply.")
 
 
 class ReplyIn(Schema):
-    reply: str
+    reply: str = Field(max_length=TEXT_MAX)
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class AppealIn(Schema):
-    reason: str
+    reason: str = Field(max_length=TEXT_MAX)
 
 
 class DecideIn(Schema):
     uphold: bool
-    note: str
+    note: str = Field(max_length=TEXT_MAX)
 
 
 class RuleIn(Schema):
-    item: str | None = Field(None, description="Service item code; empty: the rule of the whole center.")
-    yellow_days: int = Field(description="Yellow when at most this many working days are left (0-30).")
-    yellow_percent: int = Field(description="Yellow when at most this share of the limit is left (0-100).")
+    item: str | None = Field(
+        None,
+        max_length=column(ServiceItem, "code"),
+        description="Service item code; empty: the rule of the whole center.",
+    )
+    yellow_days: int = Field(
+        ge=-MAX_INT, le=MAX_INT, description="Yellow when at most this many working days are left (0-30)."
+    )
+    yellow_percent: int = Field(
+        ge=-MAX_INT, le=MAX_INT, description="Yellow when at most this share of the limit is left (0-100)."
+    )
     supervise_instant: bool = False
     remind_by_sms: bool = Field(False, description="Also text each reminder to the step's handler.")
 
@@ -309,20 +320,20 @@ def order_issue(request: HttpRequest, payload: OrderIn) -> Answer[dict[str, Any]
 
 
 @router.post("/orders/{order_id}/reply", summary="Reply to a supervision order")
-def order_reply(request: HttpRequest, order_id: int, payload: ReplyIn) -> Any:
+def order_reply(request: HttpRequest, order_id: PathId, payload: ReplyIn) -> Any:
     order = services.order_reply(order=_order(request, order_id), actor=request.user, reply=payload.reply)
     return _order_out(order)
 
 
 @router.post("/orders/{order_id}/close", summary="Close a supervision order")
-def order_close(request: HttpRequest, order_id: int, payload: NoteIn) -> Any:
+def order_close(request: HttpRequest, order_id: PathId, payload: NoteIn) -> Any:
     user = _supervisor(request)
     order = services.order_close(order=_order(request, order_id), actor=user, note=payload.note)
     return _order_out(order)
 
 
 @router.post("/orders/{order_id}/send-back", summary="Send a reply back")
-def order_send_back(request: HttpRequest, order_id: int, payload: NoteIn) -> Any:
+def order_send_back(request: HttpRequest, order_id: PathId, payload: NoteIn) -> Any:
     user = _supervisor(request)
     order = services.order_send_back(order=_order(request, order_id), actor=user, note=payload.note)
     return _order_out(order)
@@ -352,7 +363,7 @@ def accountability(request: HttpRequest, status: str | None = None) -> Any:
 
 
 @router.post("/accountability/{record_id}/appeal", summary="Appeal an accountability record")
-def accountability_appeal(request: HttpRequest, record_id: int, payload: AppealIn) -> Any:
+def accountability_appeal(request: HttpRequest, record_id: PathId, payload: AppealIn) -> Any:
     record = services.accountability_appeal(
         record=_record(request, record_id), actor=request.user, reason=payload.reason
     )
@@ -360,7 +371,7 @@ def accountability_appeal(request: HttpRequest, record_id: int, payload: AppealI
 
 
 @router.post("/accountability/{record_id}/decide", summary="Uphold or revoke an accountability record")
-def accountability_decide(request: HttpRequest, record_id: int, payload: DecideIn) -> Any:
+def accountability_decide(request: HttpRequest, record_id: PathId, payload: DecideIn) -> Any:
     user = _supervisor(request)
     record = services.accountability_decide(
         record=_record(request, record_id), actor=user, uphold=payload.uphold, note=payload.note
