@@ -35,12 +35,12 @@ Errors are JSON {"code", "message", "details"}.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import Field
 
@@ -51,6 +51,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
+from onewindow.org.models import Department
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder
 
@@ -204,7 +205,10 @@ def board(request: HttpRequest) -> Any:
 
 @router.get("/flags", summary="Flagged cases and steps")
 def flags(
-    request: HttpRequest, level: str | None = None, department: str | None = None, item: str | None = None
+    request: HttpRequest,
+    level: Annotated[str | None, Query(max_length=20)] = None,
+    department: Annotated[str | None, Query(max_length=column(Department, "code"))] = None,
+    item: Annotated[str | None, Query(max_length=column(ServiceItem, "code"))] = None,
 ) -> Any:
     user = _supervisor(request)
     if level and level not in LEVELS:
@@ -219,7 +223,7 @@ def flags(
 
 
 @router.get("/forecast", summary="What will be yellow or red at a moment")
-def forecast(request: HttpRequest, at: str) -> Any:
+def forecast(request: HttpRequest, at: Annotated[str, Query(max_length=40)]) -> Any:
     user = _supervisor(request)
     try:
         moment = dt.datetime.fromisoformat(
@@ -300,7 +304,7 @@ def _order(request: HttpRequest, order_id: int) -> SupervisionOrder:
 
 
 @router.get("/orders", summary="Supervision orders in the caller's scope")
-def orders(request: HttpRequest, status: str | None = None) -> Any:
+def orders(request: HttpRequest, status: Annotated[str | None, Query(max_length=20)] = None) -> Any:
     user = _supervisor_or_department(request)
     if status and status not in SupervisionOrder.Status.values:
         raise ValidationFailed(
@@ -350,7 +354,7 @@ def _record(request: HttpRequest, record_id: int) -> AccountabilityRecord:
 
 
 @router.get("/accountability", summary="Accountability records in the caller's scope")
-def accountability(request: HttpRequest, status: str | None = None) -> Any:
+def accountability(request: HttpRequest, status: Annotated[str | None, Query(max_length=20)] = None) -> Any:
     user = _supervisor_or_department(request)
     if status and status not in AccountabilityRecord.Status.values:
         raise ValidationFailed(
