@@ -4,7 +4,7 @@ the documented schema fails.
 
 The schema is read from the application itself (/api/v1/openapi.json) and the requests go
 in-process through the production WSGI entry point (onewindow.conf.wsgi: the API's own middleware
-chain). Bounded: FUZZ_EXAMPLES examples per operation, role and mode (default 15; `make fuzz`);
+chain). Bounded: FUZZ_EXAMPLES examples per operation, role and mode (default 10, as `make fuzz` sets it);
 generation is derandomized, so a failure reproduces. Run: `make fuzz` (SQLite, then PostgreSQL
 when DATABASE_URL is set)."""
 
@@ -28,7 +28,7 @@ from tests.factories import make_item
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 SCHEMA_PATH = "/api/v1/openapi.json"
 CHECKS = [not_a_server_error, response_schema_conformance]
 
