@@ -47,16 +47,19 @@ def bad_character(value: str) -> str | None:
 
 
 def _walk(value: Any, loc: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
-    """(location, string) for every string in a decoded JSON value, keys included."""
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield (*loc, str(key)), str(key)
-            yield from _walk(item, (*loc, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, (*loc, str(index)))
+    """(location, string) for every string in a decoded JSON value, keys included. Iterative: a
+    body nested as deep as the JSON parser allows must not exhaust the Python stack."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, loc)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            yield where, node
+        elif isinstance(node, dict):
+            for key, item in reversed(node.items()):
+                stack.append((item, (*where, str(key))))
+                stack.append((str(key), (*where, str(key))))
+        elif isinstance(node, list):
+            stack.extend((item, (*where, str(i))) for i, item in reversed(list(enumerate(node))))
 
 
 def _strings(request: HttpRequest) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -86,8 +89,8 @@ def _strings(request: HttpRequest) -> Iterator[tuple[tuple[str, ...], str]]:
         return
     try:
         decoded = json.loads(raw)
-    except ValueError:
-        return  # not JSON: the view answers it (the API: 400 bad_request)
+    except (ValueError, RecursionError):
+        return  # not JSON, or nested too deep to parse: the view answers it (the API: 400 bad_request)
     yield from _walk(decoded, ("body",))
 
 

@@ -135,6 +135,18 @@ def test_api_malformed_json_is_400(client, org):
     assert_api_error(response, 400, "bad_request")
 
 
+@pytest.mark.parametrize("inner", ['"x"', '"\\u0000"'])
+def test_api_json_nested_too_deep_is_400(client, org, inner):
+    body = '{"username": ' + "[" * 100_000 + inner + "]" * 100_000 + "}"
+    assert_api_error(client.post(TOKEN_URL, body, content_type="application/json"), 400, "bad_request")
+
+
+def test_api_nul_deep_in_a_body_is_found(client, org):
+    body = '{"username": ' + "[" * 500 + '"\\u0000"' + "]" * 500 + ', "password": "x"}'
+    response = client.post(TOKEN_URL, body, content_type="application/json")
+    assert locs(assert_api_error(response, 422, "validation_failed")) == [["body", "username", *["0"] * 500]]
+
+
 def test_page_multipart_without_boundary_is_400(client, org):
     response = client.generic(
         "POST", LOGIN_URL, b"--x\r\n\r\n", content_type="multipart/form-data", HTTP_ACCEPT_LANGUAGE="en"
