@@ -6,8 +6,8 @@ input before anything else reads it, on the pages and on the API alike.
 - A body that cannot be parsed (multipart without a boundary, too many fields or files, a body
   cut short) answers 400 `bad_request`.
 - A NUL character or a lone surrogate in any string the request carries (the path, query
-  parameters and their names, form fields and uploaded file names, every string of a JSON body,
-  at any depth) answers 422 `validation_failed` naming the field: PostgreSQL cannot store NUL
+  parameters and their names, cookies, form fields and uploaded file names, every string of a
+  JSON body, at any depth) answers 422 `validation_failed` naming the field: PostgreSQL cannot store NUL
   and no encoder writes a lone surrogate, so either would otherwise end as a 500 wherever the
   string is used.
 
@@ -70,6 +70,9 @@ def _strings(request: HttpRequest) -> Iterator[tuple[tuple[str, ...], str]]:
         yield ("query", key), key
         for value in values:
             yield ("query", key), value
+    for key, value in request.COOKIES.items():  # the session key reaches the database
+        yield ("cookie", key), key
+        yield ("cookie", key), value
     if request.method not in BODY_METHODS:
         return
     content_type = request.content_type or ""
@@ -94,12 +97,19 @@ def _strings(request: HttpRequest) -> Iterator[tuple[tuple[str, ...], str]]:
     yield from _walk(decoded, ("body",))
 
 
+def _shown(text: str) -> str:
+    """A name as it can be written in a response: NUL and lone surrogates as escapes (a lone
+    surrogate in the answer would fail to encode, the very 500 this module prevents)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
 def _problem(request: HttpRequest) -> tuple[int, str, str, Any] | None:
     """(status, code, message, details) for input refused before the view, or None."""
     try:
         for loc, value in _strings(request):
             char = bad_character(value)
             if char is not None:
+                loc = tuple(_shown(part) for part in loc)
                 field = ".".join(loc[1:]) or loc[0]
                 message = (
                     _("%(field)s contains a NUL character; remove it.")

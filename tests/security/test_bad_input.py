@@ -166,6 +166,15 @@ def test_api_token_endpoint_refuses_nul_and_lone_surrogates(client, org, value):
     assert "username" in body["message"]
 
 
+def test_api_bad_characters_in_names_are_escaped_in_the_answer(client, org):
+    response = client.post(TOKEN_URL, '{"\\ud800": 1, "username": "x"}', content_type="application/json")
+    assert locs(assert_api_error(response, 422, "validation_failed")) == [["body", "\\ud800"]]
+    response = client.get("/api/v1/items?a%00=1")
+    assert locs(assert_api_error(response, 422, "validation_failed")) == [["query", "a\\x00"]]
+    page = assert_page_error(client.get("/search/?a%00=1", HTTP_ACCEPT_LANGUAGE="en"), 422)
+    assert "\x00" not in page and "a\\x00 contains a NUL" in page
+
+
 def test_api_raw_surrogate_bytes_in_the_body_are_422(client, org):
     # UTF-8-encoded surrogates are invalid UTF-8 that json.loads accepts ("surrogatepass")
     payload = b'{"username": "\xed\xa0\x80", "password": "x"}'
@@ -244,6 +253,13 @@ def test_page_nul_in_a_query_and_in_the_path_is_422(client, org):
     )
     assert_page_error(client.get("/bundles/a%00b/"), 422)
     assert_page_error(client.get("/items/SC%00/"), 422)
+
+
+def test_nul_in_the_session_cookie_is_422_not_a_500(client, org):
+    # Django unquotes "\\000" in a quoted cookie; the session key reaches the database
+    client.cookies["sessionid"] = "abcdefghijk\x00"
+    assert_page_error(client.get("/staff/"), 422)
+    assert_api_error(client.get("/api/v1/centers"), 422, "validation_failed")
 
 
 def test_page_message_is_in_the_request_language(client, org):
