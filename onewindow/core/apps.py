@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.urls.converters import get_converters
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,4 +12,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from onewindow.core.converters import IdConverter
 
-        register_converter(IdConverter, "id")
+        if "id" not in get_converters():  # ready() runs again when a test reloads the apps
+            register_converter(IdConverter, "id")
