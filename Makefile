@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-pg test-browser lint types check-migrations bench ci messages clean demo sweep
+.PHONY: run test test-pg test-browser fuzz lint types check-migrations bench ci messages clean demo sweep
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -29,18 +29,23 @@ run: $(STAMP) var
 	$(PY) manage.py load_demo
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
-## test: the whole suite on SQLite (browser tests are `make test-browser`)
+## test: the whole suite on SQLite (browser tests are `make test-browser`, fuzzing `make fuzz`)
 test: $(STAMP)
-	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 ## test-pg: the same suite on PostgreSQL at 127.0.0.1:5432
 test-pg: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/onewindow} \
-	  $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	  $(PY) -m pytest -n 2 -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 ## test-browser: Playwright tests in Debian's chromium (/usr/bin/chromium)
 test-browser: $(STAMP)
 	$(PY) -m pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+## fuzz: schemathesis over the whole API, as a clerk and a supervisor (DATABASE_URL: which database)
+FUZZ_EXAMPLES ?= 10
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -n 2 -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,17 +11,24 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
+from onewindow.api.limits import column
+from onewindow.org.models import User
 from onewindow.org.services import api_token_issue, token_sign_in_check
 from onewindow.org.signin import signin_authenticate
 
 router = Router()
 
+PASSWORD_MAX = 128  # as long as a pass phrase gets; hashing a longer one is work for an attacker
+
 
 class TokenRequest(Schema):
-    username: str
-    password: str
-    otp: str | None = None  # the 6-digit code of an account with a second factor
+    username: str = Field(max_length=column(User, "username"))
+    password: str = Field(max_length=PASSWORD_MAX)
+    otp: str | None = Field(
+        default=None, max_length=12
+    )  # the 6-digit code of an account with a second factor
 
 
 class TokenResponse(Schema):

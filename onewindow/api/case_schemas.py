@@ -9,8 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 from ninja import Schema
 from pydantic import Field, create_model
 
+from onewindow.api.limits import MAX_INT, TEXT_MAX, Count, Id, column
 from onewindow.cases import transitions as T
+from onewindow.cases.material_models import CaseMaterial
+from onewindow.cases.models import Case
 from onewindow.cases.params import ACTION_HELP, ACTION_PARAMS, Param
+from onewindow.catalog.models import ServiceItem
+from onewindow.org.models import Center, Department, User
 
 MAX_PAGE_SIZE = 100
 
@@ -25,65 +30,107 @@ class ErrorOut(Schema):
 
 
 class CaseApplicantIn(Schema):
-    kind: str = Field(description="person | enterprise", examples=["person"])
-    name: str = Field(examples=["张三"])
+    kind: str = Field(
+        description="person | enterprise", examples=["person"], max_length=column(Case, "applicant_kind")
+    )
+    name: str = Field(examples=["张三"], max_length=column(Case, "applicant_name"))
     id_type: str = Field(
-        description="resident_id | uscc | passport | hk_macao_permit | other", examples=["resident_id"]
+        description="resident_id | uscc | passport | hk_macao_permit | other",
+        examples=["resident_id"],
+        max_length=column(Case, "applicant_id_type"),
     )
-    id_number: str = Field(description="Checked: resident ID and USCC check characters.")
-    phone: str = Field(description="Mainland mobile number.", examples=["13812345678"])
-    address: str = ""
+    id_number: str = Field(
+        description="Checked: resident ID and USCC check characters.",
+        max_length=column(Case, "applicant_id_number"),
+    )
+    phone: str = Field(
+        description="Mainland mobile number.",
+        examples=["13812345678"],
+        max_length=column(Case, "applicant_phone"),
+    )
+    address: str = Field("", max_length=column(Case, "applicant_address"))
     legal_rep_name: str = Field(
-        default="", description="Legal representative (法定代表人); required for an enterprise."
+        default="",
+        description="Legal representative (法定代表人); required for an enterprise.",
+        max_length=column(Case, "legal_rep_name"),
     )
-    legal_rep_id_number: str = Field(default="", description="Optional; the representative's resident ID.")
+    legal_rep_id_number: str = Field(
+        default="",
+        description="Optional; the representative's resident ID.",
+        max_length=column(Case, "legal_rep_id_number"),
+    )
 
 
 class CaseAgentIn(Schema):
-    name: str
-    id_type: str = "resident_id"
-    id_number: str
-    phone: str
+    name: str = Field(max_length=column(Case, "agent_name"))
+    id_type: str = Field("resident_id", max_length=column(Case, "applicant_id_type"))
+    id_number: str = Field(max_length=column(Case, "agent_id_number"))
+    phone: str = Field(max_length=column(Case, "agent_phone"))
 
 
 class CaseMaterialIn(Schema):
-    material: int | str | None = Field(
+    material: Id | Annotated[str, Field(max_length=column(CaseMaterial, "name"))] | None = Field(
         None, description="The id (or exact name) of one of the item's materials; empty for an extra one."
     )
-    name: str | None = Field(None, description="The name of an extra material (not on the item's list).")
+    name: str | None = Field(
+        None,
+        description="The name of an extra material (not on the item's list).",
+        max_length=column(CaseMaterial, "name"),
+    )
     received: bool = True
-    form: str = Field("", description="original | copy | original_and_copy | electronic")
-    copies: int = 1
-    note: str = ""
+    form: str = Field(
+        "",
+        description="original | copy | original_and_copy | electronic",
+        max_length=column(CaseMaterial, "form"),
+    )
+    copies: int = Field(1, ge=-MAX_INT, le=MAX_INT)
+    note: str = Field("", max_length=column(CaseMaterial, "note"))
 
 
 class CaseCorrectionItemIn(Schema):
-    material: int | str = Field(description="The id (or exact name) of one of the item's materials.")
-    note: str = Field(description="What is missing or wrong.")
+    material: Id | Annotated[str, Field(max_length=column(CaseMaterial, "name"))] = Field(
+        description="The id (or exact name) of one of the item's materials."
+    )
+    note: str = Field(description="What is missing or wrong.", max_length=column(CaseMaterial, "note"))
 
 
 class IntakeIn(Schema):
-    item_code: str = Field(examples=["SC001"])
-    center: str | None = Field(None, description="Center code; default: the caller's center.")
+    item_code: str = Field(examples=["SC001"], max_length=column(ServiceItem, "code"))
+    center: str | None = Field(
+        None, description="Center code; default: the caller's center.", max_length=column(Center, "code")
+    )
     applicant: CaseApplicantIn
     agent: CaseAgentIn | None = Field(
         None, description="代办: the agent's details (needed for channel agent)."
     )
-    channel: str = Field("window", description="window | online | appointment | agent | mail")
+    channel: str = Field(
+        "window",
+        description="window | online | appointment | agent | mail",
+        max_length=column(Case, "channel"),
+    )
     materials: list[CaseMaterialIn] = Field(default_factory=list, description="The materials checked.")
     action: str = Field(
         description="accept (受理) | correct (补正: one-time notice) | refuse (不予受理, note = reason)",
         examples=["accept"],
+        max_length=20,
     )
-    note: str = Field("", description="Refusal reason; or why a case is accepted with a material missing.")
+    note: str = Field(
+        "",
+        description="Refusal reason; or why a case is accepted with a material missing.",
+        max_length=TEXT_MAX,
+    )
     correction_items: list[CaseCorrectionItemIn] = Field(
         default_factory=list, description="For action correct: everything to correct, in one go."
     )
     green_channel: bool = False
     green_channel_handler: str | None = Field(
-        None, description="Username of the named handler of a green channel case."
+        None,
+        description="Username of the named handler of a green channel case.",
+        max_length=column(User, "username"),
     )
-    delivery_method: str = Field("pickup", description="pickup | mail")
+    delivery_method: str = Field(
+        "pickup", description="pickup | mail", max_length=column(Case, "delivery_method")
+    )
 
 
 # --- schemas: output -------------------------------------------------------------------------
@@ -317,12 +364,18 @@ class CaseListOut(Schema):
 
 
 class CaseFilter(Schema):
-    status: str | None = Field(None, description="One status, or several separated by commas.")
-    item: str | None = Field(None, description="Service item code.")
-    department: str | None = Field(None, description="Department code (narrows the data scope).")
+    status: str | None = Field(
+        None, description="One status, or several separated by commas.", max_length=400
+    )
+    item: str | None = Field(None, description="Service item code.", max_length=column(ServiceItem, "code"))
+    department: str | None = Field(
+        None, description="Department code (narrows the data scope).", max_length=column(Department, "code")
+    )
     overdue: bool | None = Field(None, description="true: open and past the deadline.")
-    q: str | None = Field(None, description="Case or receipt number, whole or its beginning.")
-    page: int = Field(1, ge=1)
+    q: str | None = Field(
+        None, description="Case or receipt number, whole or its beginning.", max_length=column(Case, "number")
+    )
+    page: int = Field(1, ge=1, le=MAX_INT // MAX_PAGE_SIZE)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -361,15 +414,15 @@ def _permission_of(action: str) -> str | None:
 def _param_field(param: Param) -> tuple[Any, Any]:
     kind: Any
     if param.kind == "int":
-        kind = int
+        kind = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
     elif param.kind == "items":
         kind = list[CaseCorrectionItemIn]
     elif param.kind == "materials":
-        kind = list[int | str]
+        kind = list[Id | Annotated[str, Field(max_length=column(CaseMaterial, "name"))]]
     elif param.choices:
         kind = Literal[param.choices]  # type: ignore[valid-type]
     else:
-        kind = str
+        kind = Annotated[str, Field(max_length=param.max_length)]
     description = param.help + (" (required)" if param.required else "")
     if param.required:
         return kind, Field(..., description=description)
@@ -389,7 +442,10 @@ def _action_models() -> list[type[Schema]]:
         )
         fields: dict[str, Any] = {
             "action": (Literal[action], Field(..., description="The action.")),  # type: ignore[valid-type]
-            "version": (int, Field(..., description="The case version you saw (stale → 409 conflict).")),
+            "version": (
+                Count,
+                Field(..., description="The case version you saw (stale → 409 conflict)."),
+            ),
         }
         for param in ACTION_PARAMS.get(action, ()):
             fields[param.name] = _param_field(param)

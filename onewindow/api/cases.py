@@ -53,6 +53,7 @@ from onewindow.api.case_schemas import (
     WorklistFilter,
     WorklistItemOut,
 )
+from onewindow.api.limits import MAX_ID, PathId
 from onewindow.api.security import bearer
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases import clock as case_clock
@@ -303,7 +304,9 @@ def case_detail(
             "opinions and reasons, in full (written to the audit trail with `reason`)."
         ),
     ] = False,
-    reason: Annotated[str, Query(description="Why the full data is needed (required with full).")] = "",
+    reason: Annotated[
+        str, Query(description="Why the full data is needed (required with full).", max_length=500)
+    ] = "",
 ) -> dict[str, Any]:
     """One case by its case number or receipt number (within the caller's data scope)."""
     user = _user(request)
@@ -515,7 +518,9 @@ def upload_file(
     request: HttpRequest,
     number: str,
     file: UploadedFile = File(..., description="pdf, jpg, png, ofd, doc(x), xls(x); at most 20 MB."),  # noqa: B008
-    material: int | None = Form(None, description="The case material id (from the case's materials)."),
+    material: int | None = Form(
+        None, ge=1, le=MAX_ID, description="The case material id (from the case's materials)."
+    ),
 ) -> Answer[dict[str, Any]]:
     """Attach a material file to a case (multipart/form-data)."""
     user = _user(request)
@@ -536,7 +541,7 @@ def upload_file(
     response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     url_name="case_file_download",
 )
-def download_file(request: HttpRequest, number: str, file_id: int) -> FileResponse:
+def download_file(request: HttpRequest, number: str, file_id: PathId) -> FileResponse:
     """Download a file of a case (cases.view_case, within the data scope)."""
     user = _user(request)
     _require_view(user)

@@ -18,8 +18,10 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from onewindow.api.limits import MAX_OFFSET, column
 from onewindow.catalog import selectors
-from onewindow.catalog.models import Bundle, ServiceItemVersion
+from onewindow.catalog.models import Bundle, ServiceItemVersion, Theme
+from onewindow.org.models import Center, Department
 
 router = Router(auth=None)
 
@@ -158,17 +160,23 @@ class BundleDetailOut(BundleSummaryOut):
 
 
 class ItemFilter(Schema):
-    center: str | None = Field(None, description="Center code.")
-    department: str | None = Field(None, description="Department code.")
-    handling_type: str | None = Field(None, description="instant | promised | reported | joint")
-    theme: str | None = Field(None, description="Theme code.")
+    center: str | None = Field(None, description="Center code.", max_length=column(Center, "code"))
+    department: str | None = Field(
+        None, description="Department code.", max_length=column(Department, "code")
+    )
+    handling_type: str | None = Field(
+        None,
+        description="instant | promised | reported | joint",
+        max_length=column(ServiceItemVersion, "handling_type"),
+    )
+    theme: str | None = Field(None, description="Theme code.", max_length=column(Theme, "code"))
     q: str | None = Field(None, max_length=100, description="Search words (Chinese-aware).")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class CenterFilter(Schema):
-    center: str | None = Field(None, description="Center code.")
+    center: str | None = Field(None, description="Center code.", max_length=column(Center, "code"))
 
 
 def _summary_fields(v: ServiceItemVersion) -> dict:

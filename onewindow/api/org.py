@@ -18,7 +18,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from pydantic import Field
 
+from onewindow.api.limits import column
 from onewindow.api.security import bearer
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.masking import mask_phone
@@ -63,7 +65,7 @@ class WindowOut(Schema):
 
 
 class CenterFilter(Schema):
-    center: str | None = None
+    center: str | None = Field(None, max_length=column(Center, "code"))
 
 
 class NamedRef(Schema):
@@ -98,7 +100,7 @@ class StaffOut(Schema):
 
 
 class StaffFilter(Schema):
-    department: str | None = None
+    department: str | None = Field(None, max_length=column(Department, "code"))
 
 
 def _center_or_404(code: str | None) -> Center | None:

@@ -95,9 +95,10 @@ NOT_FOUND_MESSAGE = gettext_noop(
 )
 def public_progress(
     request: HttpRequest,
-    number: Annotated[str, Query(description="Case number or receipt number.")],
+    number: Annotated[str, Query(description="Case number or receipt number.", max_length=64)],
     code: Annotated[
-        str, Query(description="The last four characters of the applicant's phone or ID number.")
+        str,
+        Query(description="The last four characters of the applicant's phone or ID number.", max_length=16),
     ],
 ) -> Any:
     """What anyone may see of a case: item, status, public steps with dates, the due date,

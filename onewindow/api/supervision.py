@@ -35,20 +35,24 @@ Errors are JSON {"code", "message", "details"}.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import Field
 
+from onewindow.api.limits import MAX_INT, TEXT_MAX, PathId, column
 from onewindow.api.security import bearer
 from onewindow.cases import selectors as case_selectors
+from onewindow.cases.models import Case
 from onewindow.catalog import selectors as catalog_selectors
+from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_free_text
+from onewindow.org.models import Department
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, Flag, SupervisionOrder
 
@@ -92,32 +96,40 @@ def _grouped(groups: dict[str, selectors.LevelCounts]) -> list[dict[str, Any]]:
 
 
 class OrderIn(Schema):
-    case: str = Field(description="Case number.")
-    demand: str
-    reply_days: int = Field(2, description="Working days to reply.")
+    case: str = Field(description="Case number.", max_length=column(Case, "number"))
+    demand: str = Field(max_length=TEXT_MAX)
+    reply_days: int = Field(2, ge=0, le=MAX_INT, description="Working days to reply.")
 
 
 class ReplyIn(Schema):
-    reply: str
+    reply: str = Field(max_length=TEXT_MAX)
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=TEXT_MAX)
 
 
 class AppealIn(Schema):
-    reason: str
+    reason: str = Field(max_length=TEXT_MAX)
 
 
 class DecideIn(Schema):
     uphold: bool
-    note: str
+    note: str = Field(max_length=TEXT_MAX)
 
 
 class RuleIn(Schema):
-    item: str | None = Field(None, description="Service item code; empty: the rule of the whole center.")
-    yellow_days: int = Field(description="Yellow when at most this many working days are left (0-30).")
-    yellow_percent: int = Field(description="Yellow when at most this share of the limit is left (0-100).")
+    item: str | None = Field(
+        None,
+        max_length=column(ServiceItem, "code"),
+        description="Service item code; empty: the rule of the whole center.",
+    )
+    yellow_days: int = Field(
+        ge=-MAX_INT, le=MAX_INT, description="Yellow when at most this many working days are left (0-30)."
+    )
+    yellow_percent: int = Field(
+        ge=-MAX_INT, le=MAX_INT, description="Yellow when at most this share of the limit is left (0-100)."
+    )
     supervise_instant: bool = False
     remind_by_sms: bool = Field(False, description="Also text each reminder to the step's handler.")
 
@@ -194,7 +206,10 @@ def board(request: HttpRequest) -> Any:
 
 @router.get("/flags", summary="Flagged cases and steps")
 def flags(
-    request: HttpRequest, level: str | None = None, department: str | None = None, item: str | None = None
+    request: HttpRequest,
+    level: Annotated[str | None, Query(max_length=20)] = None,
+    department: Annotated[str | None, Query(max_length=column(Department, "code"))] = None,
+    item: Annotated[str | None, Query(max_length=column(ServiceItem, "code"))] = None,
 ) -> Any:
     user = _supervisor(request)
     if level and level not in LEVELS:
@@ -209,7 +224,7 @@ def flags(
 
 
 @router.get("/forecast", summary="What will be yellow or red at a moment")
-def forecast(request: HttpRequest, at: str) -> Any:
+def forecast(request: HttpRequest, at: Annotated[str, Query(max_length=40)]) -> Any:
     user = _supervisor(request)
     try:
         moment = dt.datetime.fromisoformat(
@@ -290,7 +305,7 @@ def _order(request: HttpRequest, order_id: int) -> SupervisionOrder:
 
 
 @router.get("/orders", summary="Supervision orders in the caller's scope")
-def orders(request: HttpRequest, status: str | None = None) -> Any:
+def orders(request: HttpRequest, status: Annotated[str | None, Query(max_length=20)] = None) -> Any:
     user = _supervisor_or_department(request)
     if status and status not in SupervisionOrder.Status.values:
         raise ValidationFailed(
@@ -310,20 +325,20 @@ def order_issue(request: HttpRequest, payload: OrderIn) -> Answer[dict[str, Any]
 
 
 @router.post("/orders/{order_id}/reply", summary="Reply to a supervision order")
-def order_reply(request: HttpRequest, order_id: int, payload: ReplyIn) -> Any:
+def order_reply(request: HttpRequest, order_id: PathId, payload: ReplyIn) -> Any:
     order = services.order_reply(order=_order(request, order_id), actor=request.user, reply=payload.reply)
     return _order_out(order)
 
 
 @router.post("/orders/{order_id}/close", summary="Close a supervision order")
-def order_close(request: HttpRequest, order_id: int, payload: NoteIn) -> Any:
+def order_close(request: HttpRequest, order_id: PathId, payload: NoteIn) -> Any:
     user = _supervisor(request)
     order = services.order_close(order=_order(request, order_id), actor=user, note=payload.note)
     return _order_out(order)
 
 
 @router.post("/orders/{order_id}/send-back", summary="Send a reply back")
-def order_send_back(request: HttpRequest, order_id: int, payload: NoteIn) -> Any:
+def order_send_back(request: HttpRequest, order_id: PathId, payload: NoteIn) -> Any:
     user = _supervisor(request)
     order = services.order_send_back(order=_order(request, order_id), actor=user, note=payload.note)
     return _order_out(order)
@@ -340,7 +355,7 @@ def _record(request: HttpRequest, record_id: int) -> AccountabilityRecord:
 
 
 @router.get("/accountability", summary="Accountability records in the caller's scope")
-def accountability(request: HttpRequest, status: str | None = None) -> Any:
+def accountability(request: HttpRequest, status: Annotated[str | None, Query(max_length=20)] = None) -> Any:
     user = _supervisor_or_department(request)
     if status and status not in AccountabilityRecord.Status.values:
         raise ValidationFailed(
@@ -353,7 +368,7 @@ def accountability(request: HttpRequest, status: str | None = None) -> Any:
 
 
 @router.post("/accountability/{record_id}/appeal", summary="Appeal an accountability record")
-def accountability_appeal(request: HttpRequest, record_id: int, payload: AppealIn) -> Any:
+def accountability_appeal(request: HttpRequest, record_id: PathId, payload: AppealIn) -> Any:
     record = services.accountability_appeal(
         record=_record(request, record_id), actor=request.user, reason=payload.reason
     )
@@ -361,7 +376,7 @@ def accountability_appeal(request: HttpRequest, record_id: int, payload: AppealI
 
 
 @router.post("/accountability/{record_id}/decide", summary="Uphold or revoke an accountability record")
-def accountability_decide(request: HttpRequest, record_id: int, payload: DecideIn) -> Any:
+def accountability_decide(request: HttpRequest, record_id: PathId, payload: DecideIn) -> Any:
     user = _supervisor(request)
     record = services.accountability_decide(
         record=_record(request, record_id), actor=user, uphold=payload.uphold, note=payload.note

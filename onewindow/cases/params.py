@@ -107,16 +107,22 @@ PUBLIC_ACTIONS = frozenset(
 )
 
 
+TEXT_MAX = 2000  # free text kept in a TextField or the event's data (opinions, reasons, notes)
+INT_MAX = 2**31 - 1  # days, positions: what an integer column stores
+
+
 @dataclass(frozen=True)
 class Param:
     """One parameter of a `case_act` action. `kind`: str | int | items (a list of
-    {"material": id or name, "note": str}) | materials (a list of material ids or names)."""
+    {"material": id or name, "note": str}) | materials (a list of material ids or names).
+    `max_length`: of a str, the column it is kept in (the API and the pages refuse longer)."""
 
     name: str
     kind: str = "str"
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    max_length: int = TEXT_MAX
 
 
 _OPINION = Param("opinion", help="The handler's opinion (意见).")
@@ -175,7 +181,7 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     T.APPROVE_EXTENSION: (_NOTE,),
     T.REJECT_EXTENSION: (Param("note", required=True, help="Why the extension is rejected."),),
     T.ISSUE_CERTIFICATE: (
-        Param("certificate_number", help="The number of the certificate issued."),
+        Param("certificate_number", help="The number of the certificate issued.", max_length=100),
         _OPINION,
     ),
     T.COMPLETE: (_NOTE,),
@@ -186,15 +192,19 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
             choices=("self", "legal_representative", "authorised_agent", "other"),
             help="Pickup: who collects, in relation to the applicant (default self).",
         ),
+        # the lengths of CaseDelivery's columns (tests/security/test_bad_input.py checks them)
         Param(
-            "recipient_name", help="Pickup: the name of who collects (default: the applicant's, for self)."
+            "recipient_name",
+            help="Pickup: the name of who collects (default: the applicant's, for self).",
+            max_length=100,
         ),
         Param(
             "recipient_id_number",
             help="Pickup: their ID number, shown masked (default: the applicant's, for self).",
+            max_length=40,
         ),
-        Param("carrier", help="Mail: the carrier (e.g. EMS)."),
-        Param("tracking_number", help="Mail: the tracking number (required when mailed)."),
+        Param("carrier", help="Mail: the carrier (e.g. EMS).", max_length=50),
+        Param("tracking_number", help="Mail: the tracking number (required when mailed).", max_length=50),
         _NOTE,
     ),
     T.WITHDRAW: (Param("reason", required=True, help="Why the applicant withdraws."),),

@@ -47,7 +47,7 @@ from onewindow.cases.steps import decision_step_position
 from onewindow.cases.versions import published_version, snapshot
 from onewindow.cases.work import NumberKind, Work
 from onewindow.catalog.models import ProcessStep
-from onewindow.core import audit, clock
+from onewindow.core import audit, clock, filetypes
 from onewindow.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.org.models import Center, User, Window
 
@@ -437,6 +437,21 @@ def case_file_add(
         errors.setdefault("file", []).append(_("The file is empty."))
     elif size > MAX_FILE_SIZE:
         errors.setdefault("file", []).append(_("The file is larger than 20 MB."))
+    elif ext in ALLOWED_FILE_EXTENSIONS:
+        declared = str(getattr(file, "content_type", "") or "")
+        if not filetypes.content_matches(ext, filetypes.head(file)):
+            errors.setdefault("file", []).append(
+                _(
+                    "The content of the file is not a %(type)s file: upload the real %(type)s, "
+                    "or give the file the extension of its type."
+                )
+                % {"type": ext.upper()}
+            )
+        elif not filetypes.declared_type_matches(ext, declared):
+            errors.setdefault("file", []).append(
+                _("The file is declared as %(declared)s but its name says %(type)s: upload it again.")
+                % {"declared": declared[:100], "type": ext.upper()}
+            )
     if case_material is not None and case_material.case_id != case.pk:
         errors["case_material"] = [_("This material belongs to another case.")]
     if errors:

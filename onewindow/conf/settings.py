@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # bad input (issue 12 §5): after the language is chosen, before anything reads the request
+    "onewindow.core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
 API_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "onewindow.core.input_guard.InputGuardMiddleware",  # bad input (issue 12 §5)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.RequestContextMiddleware",
     "onewindow.core.headers.ContentSecurityPolicyMiddleware",

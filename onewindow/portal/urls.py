@@ -13,7 +13,7 @@ urlpatterns = [
     path("items/<str:code>/", guide.item, name="item"),
     path("items/<str:code>/print/", guide.item_print, name="item_print"),
     path(
-        "items/<str:code>/materials/<int:position>/<str:kind>/",
+        "items/<str:code>/materials/<id:position>/<str:kind>/",
         files.material_file,
         name="material_file",
     ),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.cases import transitions as T
 from onewindow.cases.intake import intake_errors
 from onewindow.cases.models import Case, CasePause, CaseStep
-from onewindow.cases.params import ACTION_LABELS, ACTION_PARAMS, Param
+from onewindow.cases.params import ACTION_LABELS, ACTION_PARAMS, INT_MAX, Param
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.org.models import User
 
@@ -395,7 +395,9 @@ class ActionForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
         if param.kind == "int":
-            return forms.IntegerField(label=label, required=required, min_value=0, help_text=help_text)
+            return forms.IntegerField(
+                label=label, required=required, min_value=0, max_value=INT_MAX, help_text=help_text
+            )
         if param.choices:
             labels = dict(CasePause.Kind.choices) | dict(Case.DeliveryMethod.choices)
             return forms.ChoiceField(
@@ -404,7 +406,9 @@ class ActionForm(forms.Form):
                 required=required,
             )
         widget = forms.Textarea(attrs={"rows": 2}) if param.name in _TEXTAREA_PARAMS else forms.TextInput
-        return forms.CharField(label=label, required=required, widget=widget, help_text=help_text)
+        return forms.CharField(
+            label=label, required=required, widget=widget, help_text=help_text, max_length=param.max_length
+        )
 
     def item_rows(self) -> list[tuple[Any, Any]]:
         if not any(p.kind == "items" for p in self.params):

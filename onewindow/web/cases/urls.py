@@ -16,6 +16,6 @@ urlpatterns = [
     path("<str:number>/proof-of-service/", delivery.case_proof_of_service, name="case_proof_of_service"),
     path("<str:number>/reveal/", case.case_reveal, name="case_reveal"),
     path("<str:number>/files/", case.case_file_upload, name="case_file_upload"),
-    path("<str:number>/files/<int:file_id>/", case.case_file, name="case_file"),
+    path("<str:number>/files/<id:file_id>/", case.case_file, name="case_file"),
     path("<str:number>/notices/<str:notice_number>/", case.case_notice, name="case_notice"),
 ]
