@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import clock
+from onewindow.core.admin import ReadOnlyAdmin
 from onewindow.core.errors import DomainError
 from onewindow.core.masking import mask_phone
 from onewindow.org import services, signin
@@ -511,21 +512,12 @@ if admin.site.is_registered(Group):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(DjangoGroupAdmin):
+class RoleGroupAdmin(ReadOnlyAdmin, DjangoGroupAdmin):
     """Read-only: the roles' permissions come from org/roles.py only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SignInLock)
-class SignInLockAdmin(admin.ModelAdmin):
+class SignInLockAdmin(ReadOnlyAdmin):
     """The usernames locked after too many failed sign-ins (issue 12 §1), for the security
     administrator: read-only; unlocking is an action here and on the staff accounts list."""
 
@@ -543,15 +535,6 @@ class SignInLockAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
