@@ -203,9 +203,13 @@ def _locate(
     head = parts[0]
     if head == "questions" and len(parts) >= 3 and parts[1].isdigit():
         question_rows = list(bsrc.questions.values())[int(parts[1]) - 1]
-        if len(parts) >= 5 and parts[2] == "options" and parts[3].isdigit():
-            if int(parts[3]) <= len(question_rows):
-                return question_rows[int(parts[3]) - 1], parts[4]
+        if (
+            len(parts) >= 5
+            and parts[2] == "options"
+            and parts[3].isdigit()
+            and int(parts[3]) <= len(question_rows)
+        ):
+            return question_rows[int(parts[3]) - 1], parts[4]
         column = {"key": "question_key", "text": "question"}.get(parts[2], "question_key")
         return question_rows[0], column
     if head in ("phases", "items", "fields", "materials"):
