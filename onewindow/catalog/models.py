@@ -402,6 +402,51 @@ class BundleFieldMapping(models.Model):
         return f"{self.field.key} → {self.item.code}.{self.target}"
 
 
+class BundleQuestion(models.Model):
+    """A situation question (情形引导) of a bundle: its chosen option selects items."""
+
+    bundle = models.ForeignKey(
+        Bundle, verbose_name=_("bundle"), on_delete=models.CASCADE, related_name="questions"
+    )
+    key = models.SlugField(_("key"), max_length=50)
+    text = models.CharField(_("question"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("situation question")
+        verbose_name_plural = _("situation questions")
+        ordering = ["bundle", "position"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "key"], name="bundle_question_key_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class BundleOption(models.Model):
+    """One answer to a situation question and the bundle items it selects."""
+
+    question = models.ForeignKey(
+        BundleQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
+    )
+    value = models.SlugField(_("value"), max_length=50)
+    label = models.CharField(_("label"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    items = models.ManyToManyField(
+        BundleItem, verbose_name=_("selected items"), blank=True, related_name="selecting_options"
+    )
+
+    class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "value"], name="bundle_option_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class BundleMaterial(models.Model):
     """One entry of the bundle's de-duplicated material list, and the items it serves."""
 

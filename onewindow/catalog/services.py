@@ -22,7 +22,9 @@ from onewindow.catalog.models import (
     BundleFieldMapping,
     BundleItem,
     BundleMaterial,
+    BundleOption,
     BundlePhase,
+    BundleQuestion,
     Material,
     ProcessStep,
     ServiceItem,
@@ -336,6 +338,7 @@ def _save_bundle(center: Center, spec: dict[str, Any], actor: User | None) -> tu
         bundle = Bundle(center=center, code=spec["code"])
     else:
         BundleFieldMapping.objects.filter(field__bundle=bundle).delete()
+        bundle.questions.all().delete()
         bundle.fields.all().delete()
         bundle.materials.all().delete()
         bundle.bundle_items.all().delete()
@@ -393,6 +396,14 @@ def _save_bundle(center: Center, spec: dict[str, Any], actor: User | None) -> tu
             copies=m["copies"],
         )
         material.items.set([items[c] for c in m["item_codes"]])
+    members = {bi.item.code: bi for bi in bundle.bundle_items.select_related("item")}
+    for n, q in enumerate(spec["questions"], start=1):
+        question = BundleQuestion.objects.create(bundle=bundle, key=q["key"], text=q["text"], position=n)
+        for o_n, o in enumerate(q["options"], start=1):
+            option = BundleOption.objects.create(
+                question=question, value=o["value"], label=o["label"], position=o_n
+            )
+            option.items.set([members[c] for c in o["item_codes"]])
     audit.record(action="catalog.bundle.save", obj=bundle, before=before, after=spec, actor=actor)
     return bundle, outcome
 

@@ -1,6 +1,10 @@
 """The spec format: one plain dict per theme, item and bundle, shared by the services, the workbook
 import/export and the demo loader.
 
+Bundle spec keys: code, name, description, lead_department_code, promised_limit, active, phases,
+items, fields, materials, questions (situation questions: key, text, options of value, label and
+the item_codes the option selects).
+
 Item spec keys: code, name, kind, department_code, window_code, handling_type, legal_limit,
 promised_limit, legal_basis, conditions, procedure, fees, fee_basis, contact, online_allowed,
 appointment_allowed, visits_required, green_channel_eligible, deemed_approval_days,
@@ -224,6 +228,21 @@ def canonical_bundle(spec: Mapping[str, Any]) -> dict[str, Any]:
             }
             for m in spec.get("materials") or []
         ],
+        "questions": [
+            {
+                "key": _text(q["key"]),
+                "text": _text(q["text"]),
+                "options": [
+                    {
+                        "value": _text(o["value"]),
+                        "label": _text(o["label"]),
+                        "item_codes": sorted(set(o.get("item_codes") or [])),
+                    }
+                    for o in q.get("options") or []
+                ],
+            }
+            for q in spec.get("questions") or []
+        ],
     }
 
 
@@ -270,5 +289,20 @@ def bundle_spec(bundle: Bundle) -> dict[str, Any]:
                 "item_codes": sorted(i.code for i in m.items.all()),
             }
             for m in sorted(bundle.materials.all(), key=lambda m: m.position)
+        ],
+        "questions": [
+            {
+                "key": q.key,
+                "text": q.text,
+                "options": [
+                    {
+                        "value": o.value,
+                        "label": o.label,
+                        "item_codes": sorted(bi.item.code for bi in o.items.select_related("item")),
+                    }
+                    for o in sorted(q.options.all(), key=lambda o: o.position)
+                ],
+            }
+            for q in sorted(bundle.questions.all(), key=lambda q: q.position)
         ],
     }

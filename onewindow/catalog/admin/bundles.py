@@ -27,7 +27,15 @@ from onewindow.catalog.admin.pages import (
     messages_of,
     spec_group_of,
 )
-from onewindow.catalog.models import Bundle, BundleField, BundleItem, BundleMaterial, BundlePhase, ServiceItem
+from onewindow.catalog.models import (
+    Bundle,
+    BundleField,
+    BundleItem,
+    BundleMaterial,
+    BundlePhase,
+    BundleQuestion,
+    ServiceItem,
+)
 from onewindow.core.errors import DomainError
 from onewindow.org.models import Department
 from onewindow.org.selectors import request_account, scope_queryset
@@ -48,6 +56,10 @@ class BundleFieldFormSet(SpecFormSet):
 
 class BundleMaterialFormSet(SpecFormSet):
     spec_key = "materials"
+
+
+class BundleQuestionFormSet(SpecFormSet):
+    spec_key = "questions"
 
 
 class BundleInline(CatalogInline):
@@ -144,6 +156,61 @@ class BundleMaterialInline(BundleInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class BundleQuestionForm(forms.ModelForm):
+    options_text = forms.CharField(
+        label=_("options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_(
+            "One per line: value=label: the codes of the items this answer selects, separated by "
+            "commas (e.g. yes=Yes: GA-001)."
+        ),
+    )
+
+    class Meta:
+        model = BundleQuestion
+        fields = ("position", "key", "text")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["options_text"].initial = "\n".join(
+                f"{o.value}={o.label}: {', '.join(bi.item.code for bi in o.items.select_related('item'))}"
+                for o in self.instance.options.all()
+            )
+
+    def clean_options_text(self) -> list[dict[str, Any]]:
+        options = []
+        for line in (self.cleaned_data.get("options_text") or "").splitlines():
+            if not line.strip():
+                continue
+            value, sep, rest = line.partition("=")
+            if not sep:
+                raise forms.ValidationError(
+                    gettext("Write each option as value=label: item codes; this line has no “=”: %(line)s")
+                    % {"line": line.strip()}
+                )
+            label, _colon, codes = rest.replace("：", ":").partition(":")
+            options.append(
+                {
+                    "value": value.strip(),
+                    "label": label.strip(),
+                    "item_codes": [c.strip() for c in codes.replace("，", ",").split(",") if c.strip()],
+                }
+            )
+        return options
+
+    def validate_unique(self) -> None:
+        pass  # the bundle is saved as a whole by bundle_save; the rules check the keys
+
+
+class BundleQuestionInline(BundleInline):
+    model = BundleQuestion
+    form = BundleQuestionForm
+    formset = BundleQuestionFormSet
+    fields = ("position", "key", "text", "options_text")
+
+
 class BundleForm(forms.ModelForm):
     class Meta:
         model = Bundle
@@ -156,7 +223,13 @@ class BundleForm(forms.ModelForm):
 @admin.register(Bundle)
 class BundleAdmin(SpecAdminMixin, admin.ModelAdmin):
     form = BundleForm
-    inlines = (PhaseInline, BundleItemInline, BundleFieldInline, BundleMaterialInline)
+    inlines = (
+        PhaseInline,
+        BundleItemInline,
+        BundleFieldInline,
+        BundleMaterialInline,
+        BundleQuestionInline,
+    )
     list_display = ("code", "name", "lead_department", "promised_limit", "active")
     list_filter = ("active",)
     search_fields = ("code", "name")
@@ -189,7 +262,9 @@ class BundleAdmin(SpecAdminMixin, admin.ModelAdmin):
         assert group.form is not None
         data = group.form.cleaned_data
         instance = group.form.instance
-        rows = {key: group.formset(key).rows() for key in ("phases", "items", "fields", "materials")}
+        rows = {
+            key: group.formset(key).rows() for key in ("phases", "items", "fields", "materials", "questions")
+        }
         spec = {
             "code": instance.code if instance.pk else (data.get("code") or "").strip(),
             "name": data.get("name"),
@@ -225,6 +300,14 @@ class BundleAdmin(SpecAdminMixin, admin.ModelAdmin):
                 }
                 for f in rows["materials"]
             ],
+            "questions": [
+                {
+                    "key": f.cleaned_data.get("key"),
+                    "text": f.cleaned_data.get("text"),
+                    "options": f.cleaned_data.get("options_text") or [],
+                }
+                for f in rows["questions"]
+            ],
         }
         return spec, rows
 
@@ -254,10 +337,13 @@ class BundleAdmin(SpecAdminMixin, admin.ModelAdmin):
                     % {"code": spec["code"]},
                 )
             )
-        # Mapping errors ("fields.N.mappings.M.x") belong to the field row's mapping text.
+        # Mapping errors ("fields.N.mappings.M.x") belong to the field row's mapping text, option
+        # errors ("questions.N.options…") to the question row's option text.
         placed = [
             rules.RuleError(".".join([*e.field.split(".")[:2], "mappings_text"]), e.message)
             if ".mappings." in e.field
+            else rules.RuleError(".".join([*e.field.split(".")[:2], "options_text"]), e.message)
+            if e.field.startswith("questions.") and ".options" in e.field
             else e
             for e in errors
         ]

@@ -394,6 +394,42 @@ SHEETS: tuple[SheetSpec, ...] = (
             ),
         ),
     ),
+    SheetSpec(
+        "bundle_questions",
+        "一件事情形问题",
+        gettext_lazy(
+            "Situation questions (情形引导): one row per answer option, in order; the rows of one "
+            "question share its key."
+        ),
+        (
+            _c("bundle_code", "一件事编码", TEXT, gettext_lazy("Code of the bundle."), True),
+            _c(
+                "question_key",
+                "问题键",
+                TEXT,
+                gettext_lazy("Key of the question, unique within the bundle."),
+                True,
+            ),
+            _c("question", "问题", TEXT, gettext_lazy("The question (taken from its first row)."), True),
+            _c(
+                "value",
+                "选项取值",
+                TEXT,
+                gettext_lazy("Value of the option, unique within the question."),
+                True,
+            ),
+            _c("label", "选项文字", TEXT, gettext_lazy("The option as shown."), True),
+            _c(
+                "item_codes",
+                "选定事项编码",
+                LIST,
+                gettext_lazy(
+                    "Codes of the items this answer selects, separated by commas; an item no answer "
+                    "selects always applies."
+                ),
+            ),
+        ),
+    ),
 )
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
 SHEET_BY_TITLE = {s.title: s for s in SHEETS}

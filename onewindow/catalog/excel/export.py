@@ -87,6 +87,11 @@ def _rows(center: Center) -> dict[str, list[list[Any]]]:
             rows["bundle_materials"].append(
                 [code, m["name"], m["requirement"], m["form"], m["copies"], ",".join(m["item_codes"])]
             )
+        for q in b["questions"]:
+            for o in q["options"]:
+                rows["bundle_questions"].append(
+                    [code, q["key"], q["text"], o["value"], o["label"], ",".join(o["item_codes"])]
+                )
     return rows
 
 

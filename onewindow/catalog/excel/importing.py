@@ -31,6 +31,8 @@ class _BundleSource:
     fields: list[Row] = field(default_factory=list)
     mappings: dict[str, list[Row]] = field(default_factory=dict)
     materials: list[Row] = field(default_factory=list)
+    # {question key: its option rows}, in the order of the sheet
+    questions: dict[str, list[Row]] = field(default_factory=dict)
 
 
 def _drop_none(values: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -126,6 +128,10 @@ def _build(
             )
             continue
         found.mappings.setdefault(key, []).append(row)
+    for row in rows.get("bundle_questions", []):
+        found = bundle_of(row)
+        if found is not None:
+            found.questions.setdefault(row.values["question_key"], []).append(row)
 
     bundles: list[dict] = []
     for bsrc in bundle_sources:
@@ -149,6 +155,21 @@ def _build(
         ]
         spec["materials"] = [
             _drop_none(r.values, SHEET_BY_NAME["bundle_materials"].keys[1:]) for r in bsrc.materials
+        ]
+        spec["questions"] = [
+            {
+                "key": key,
+                "text": options[0].values["question"],
+                "options": [
+                    {
+                        "value": r.values["value"],
+                        "label": r.values["label"],
+                        "item_codes": r.values.get("item_codes") or [],
+                    }
+                    for r in options
+                ],
+            }
+            for key, options in bsrc.questions.items()
         ]
         bundles.append(spec)
     return themes, items, bundles, item_sources, bundle_sources
@@ -180,6 +201,17 @@ def _locate(
     if not parts:
         return bsrc.row, None
     head = parts[0]
+    if head == "questions" and len(parts) >= 3 and parts[1].isdigit():
+        question_rows = list(bsrc.questions.values())[int(parts[1]) - 1]
+        if (
+            len(parts) >= 5
+            and parts[2] == "options"
+            and parts[3].isdigit()
+            and int(parts[3]) <= len(question_rows)
+        ):
+            return question_rows[int(parts[3]) - 1], parts[4]
+        column = {"key": "question_key", "text": "question"}.get(parts[2], "question_key")
+        return question_rows[0], column
     if head in ("phases", "items", "fields", "materials"):
         rows = getattr(bsrc, head)
         if len(parts) >= 3 and parts[1].isdigit() and int(parts[1]) <= len(rows):

@@ -187,4 +187,65 @@ def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
                     % {"name": name, "code": code},
                 )
         c.absorb(m)
+    _check_questions(c, bundle_items)
     return c.errors
+
+
+def _check_questions(c: _Checker, bundle_items: Counter[str]) -> None:
+    """Situation questions (情形引导): unique keys, at least two options with unique values, and
+    options that select only items of the bundle."""
+    keys: Counter[str] = Counter()
+    for number, entry in enumerate(c.items("questions"), start=1):
+        q = c.sub("questions", number, entry)
+        key = q.text("key", required=True, max_length=50)
+        if key:
+            if not KEY_RE.match(key):
+                q.add(
+                    "key",
+                    _("Question key %(key)s is not valid: use letters, digits, '-' or '_'.") % {"key": key},
+                )
+            keys[key] += 1
+            if keys[key] == 2:
+                q.add(
+                    "key",
+                    _("Question %(key)s appears twice: question keys must be unique within a bundle.")
+                    % {"key": key},
+                )
+        q.text("text", required=True, max_length=200)
+        options = q.items("options")
+        if len(options) < 2:
+            q.add(
+                "options",
+                _("Question %(key)s has fewer than two options: list the answers it offers.") % {"key": key},
+            )
+        values: Counter[str] = Counter()
+        for o_number, option in enumerate(options, start=1):
+            o = q.sub("options", o_number, option)
+            value = o.text("value", required=True, max_length=50)
+            if value:
+                if not KEY_RE.match(value):
+                    o.add(
+                        "value",
+                        _("Option value %(value)s is not valid: use letters, digits, '-' or '_'.")
+                        % {"value": value},
+                    )
+                values[value] += 1
+                if values[value] == 2:
+                    o.add(
+                        "value",
+                        _("Question %(key)s offers option %(value)s twice: option values must be unique.")
+                        % {"key": key, "value": value},
+                    )
+            o.text("label", required=True, max_length=100)
+            for code in o.items("item_codes"):
+                if not isinstance(code, str) or code not in bundle_items:
+                    o.add(
+                        "item_codes",
+                        _(
+                            "Question %(key)s selects item %(code)s, which is not in the bundle: "
+                            "add the item first."
+                        )
+                        % {"key": key, "code": code},
+                    )
+            q.absorb(o)
+        c.absorb(q)

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from onewindow.catalog import services
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
+from onewindow.catalog.spec import bundle_spec as stored_bundle_spec
 from onewindow.catalog.tests.conftest import bundle_spec, instant_spec, item_spec
 from onewindow.core.models import AuditEntry
 
@@ -290,12 +291,27 @@ def test_bundle_admin_saves_through_the_service(admin_client, org):
         "materials-0-form": "copy",
         "materials-0-copies": "1",
         "materials-0-items": [str(sc.pk), str(sw.pk)],
+        **management("questions", 1),
+        "questions-0-position": "1",
+        "questions-0-key": "invoice",
+        "questions-0-text": "是否需要申领发票？",
+        "questions-0-options_text": "yes=是：SW-001\nno=否:",
     }
     bad = {**data, "bundle_items-1-phase_name": "验收"}
     response = admin_client.post(reverse("admin:catalog_bundle_add"), bad)
     assert response.status_code == 200
     assert "Unknown phase 验收: use the name of one of the bundle&#x27;s phases, or leave it empty." in (
         response.content.decode()
+    )
+    assert not Bundle.objects.exists()
+    bad = {**data, "questions-0-options_text": "yes=是: XX-9\nno"}
+    response = admin_client.post(reverse("admin:catalog_bundle_add"), bad)
+    assert "this line has no “=”: no" in response.content.decode()
+    bad = {**data, "questions-0-options_text": "yes=是: XX-9\nno=否"}
+    response = admin_client.post(reverse("admin:catalog_bundle_add"), bad)
+    assert (
+        "Question invoice selects item XX-9, which is not in the bundle: add the item first."
+        in response.content.decode()
     )
     assert not Bundle.objects.exists()
 
@@ -308,6 +324,16 @@ def test_bundle_admin_saves_through_the_service(admin_client, org):
     ]
     assert AuditEntry.objects.filter(action="catalog.bundle.save").count() == 1
     assert bundle_spec()["code"] == bundle.code
+    assert stored_bundle_spec(bundle)["questions"] == [
+        {
+            "key": "invoice",
+            "text": "是否需要申领发票？",
+            "options": [
+                {"value": "yes", "label": "是", "item_codes": ["SW-001"]},
+                {"value": "no", "label": "否", "item_codes": []},
+            ],
+        }
+    ]
 
 
 def test_admin_speaks_chinese_by_default(client, org):

@@ -65,7 +65,19 @@ def load_catalog(org):
             materials=[{"name": "营业执照", "shared_result_item_code": "SC-001"}],
         ),
     ]
-    services.catalog_import_specs(center=org.center, themes=THEMES, items=items, bundles=[bundle_spec()])
+    services.catalog_import_specs(
+        center=org.center, themes=THEMES, items=items, bundles=[bundle_spec(questions=[INVOICE])]
+    )
+
+
+INVOICE = {
+    "key": "invoice",
+    "text": "是否需要申领发票？",
+    "options": [
+        {"value": "yes", "label": "是", "item_codes": ["SW-001"]},
+        {"value": "no", "label": "否", "item_codes": []},
+    ],
+}
 
 
 def workbook(data: bytes):
@@ -297,6 +309,27 @@ def test_rule_errors_are_mapped_to_child_rows(org):
             2,
             "事项编码",
             "Field company_name maps to item SC-002, which is not in the bundle: add the item first.",
+        ),
+    ]
+
+
+def test_situation_questions_round_trip_and_their_errors_point_at_the_row(org):
+    load_catalog(org)
+    wb = workbook(excel.catalog_export_workbook(center=org.center))
+    questions = sheet(wb, "bundle_questions")
+    assert [[c.value for c in row] for row in questions.iter_rows(min_row=2)] == [
+        ["QYKB", "invoice", "是否需要申领发票？", "yes", "是", "SW-001"],
+        ["QYKB", "invoice", "是否需要申领发票？", "no", "否", None],
+    ]
+    assert stored_bundle(org.center.bundles.get())["questions"] == [INVOICE]
+    questions[f"{column_of(questions, 'item_codes')}3"] = "SC-002"
+    details = import_errors(org, save(wb))
+    assert [(e["sheet"], e["row"], e["column"], e["message"]) for e in details] == [
+        (
+            "一件事情形问题",
+            3,
+            "选定事项编码",
+            "Question invoice selects item SC-002, which is not in the bundle: add the item first.",
         ),
     ]
 
