@@ -81,6 +81,35 @@ def screenshot():
 
 
 @pytest.fixture
+def accept_food_case(guide_data):
+    """Accept a food-permit case (SC001) at the window, every material received; returns the case."""
+    from onewindow.cases import services as case_services
+    from onewindow.cases.applicants import resident_id_check
+    from onewindow.catalog.models import Material
+
+    def accept():
+        food = ServiceItemVersion.objects.get(item__code="SC001", status=ServiceItemVersion.Status.PUBLISHED)
+        return case_services.case_intake(
+            actor=guide_data.user("clerk"),
+            item_code="SC001",
+            center=guide_data.center,
+            applicant={
+                "kind": "person",
+                "name": "王小明",
+                "id_type": "resident_id",
+                "id_number": "11010119900307123" + resident_id_check("11010119900307123"),
+                "phone": "13912345678",
+                "address": "测试市人民路1号",
+            },
+            channel="window",
+            materials=[{"material": m.pk, "received": True} for m in Material.objects.filter(version=food)],
+            action="accept",
+        )
+
+    return accept
+
+
+@pytest.fixture
 def guide_data(transactional_db) -> OrgFixture:
     """A center with a realistic small catalog: items of two departments, a theme, a bundle."""
     org = build_org()

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from onewindow.cases import services as case_services
-from onewindow.cases.applicants import resident_id_check
-from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core.headers import DEFAULT_POLICY
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-ID_NUMBER = "11010119900307123" + resident_id_check("11010119900307123")
 WATCH = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", function (e) {
@@ -54,25 +50,11 @@ def login(page, username: str) -> None:
     page.wait_for_selector("[data-testid=user-name]")
 
 
-def test_staff_pages_portal_admin_and_api_docs_run_under_the_csp(watched, guide_data, screenshot):
+def test_staff_pages_portal_admin_and_api_docs_run_under_the_csp(
+    watched, guide_data, accept_food_case, screenshot
+):
     page, console = watched
-    food = ServiceItemVersion.objects.get(item__code="SC001", status=ServiceItemVersion.Status.PUBLISHED)
-    case = case_services.case_intake(
-        actor=guide_data.user("clerk"),
-        item_code="SC001",
-        center=guide_data.center,
-        applicant={
-            "kind": "person",
-            "name": "王小明",
-            "id_type": "resident_id",
-            "id_number": ID_NUMBER,
-            "phone": "13912345678",
-            "address": "测试市人民路1号",
-        },
-        channel="window",
-        materials=[{"material": m.pk, "received": True} for m in Material.objects.filter(version=food)],
-        action="accept",
-    )
+    case = accept_food_case()
 
     # the public portal
     visit(page, console, "/")

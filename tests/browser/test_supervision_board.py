@@ -9,15 +9,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from onewindow.cases import services as case_services
-from onewindow.cases.applicants import resident_id_check
-from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.supervision.sweep import sweep
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-ID_NUMBER = "11010119900307123" + resident_id_check("11010119900307123")
 ACCEPTED = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 in Shanghai
 LATE = dt.datetime(2026, 3, 24, 2, 0, tzinfo=dt.UTC)  # past the 6-working-day promise
 
@@ -31,25 +27,9 @@ def login(page, username: str) -> None:
     page.wait_for_selector("[data-testid=user-name]")
 
 
-def test_the_supervisor_sees_a_red_case_and_drills_down(page, guide_data, screenshot):
-    food = ServiceItemVersion.objects.get(item__code="SC001", status=ServiceItemVersion.Status.PUBLISHED)
+def test_the_supervisor_sees_a_red_case_and_drills_down(page, guide_data, accept_food_case, screenshot):
     with time_machine.travel(ACCEPTED, tick=True) as traveller:
-        case = case_services.case_intake(
-            actor=guide_data.user("clerk"),
-            item_code="SC001",
-            center=guide_data.center,
-            applicant={
-                "kind": "person",
-                "name": "王小明",
-                "id_type": "resident_id",
-                "id_number": ID_NUMBER,
-                "phone": "13912345678",
-                "address": "测试市人民路1号",
-            },
-            channel="window",
-            materials=[{"material": m.pk, "received": True} for m in Material.objects.filter(version=food)],
-            action="accept",
-        )
+        case = accept_food_case()
         traveller.move_to(LATE)
         counts = sweep().counts
         assert counts["case_red"] == 1

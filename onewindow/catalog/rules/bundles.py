@@ -108,17 +108,15 @@ def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
         f = c.sub("fields", number, entry)
         key = f.text("key", required=True, max_length=50)
         if key:
-            if not KEY_RE.match(key):
-                f.add(
-                    "key",
-                    _("Field key %(key)s is not valid: use letters, digits, '-' or '_'.") % {"key": key},
-                )
-            keys[key] += 1
-            if keys[key] == 2:
-                f.add(
-                    "key",
-                    _("Field key %(key)s appears twice: keys must be unique within a bundle.") % {"key": key},
-                )
+            _check_key(
+                f,
+                "key",
+                key,
+                keys,
+                invalid=_("Field key %(key)s is not valid: use letters, digits, '-' or '_'.") % {"key": key},
+                twice=_("Field key %(key)s appears twice: keys must be unique within a bundle.")
+                % {"key": key},
+            )
         f.text("label", required=True, max_length=100)
         field_type = f.choice("field_type", BundleField.FieldType.values, default=BundleField.FieldType.TEXT)
         f.boolean("required")
@@ -191,6 +189,17 @@ def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
     return c.errors
 
 
+def _check_key(
+    checker: _Checker, field: str, value: str, seen: Counter[str], *, invalid: str, twice: str
+) -> None:
+    """A key (field key, question key, option value): KEY_RE's characters, unique among `seen`."""
+    if not KEY_RE.match(value):
+        checker.add(field, invalid)
+    seen[value] += 1
+    if seen[value] == 2:
+        checker.add(field, twice)
+
+
 def _check_questions(c: _Checker, bundle_items: Counter[str]) -> None:
     """Situation questions (情形引导): unique keys, at least two options with unique values, and
     options that select only items of the bundle."""
@@ -199,18 +208,16 @@ def _check_questions(c: _Checker, bundle_items: Counter[str]) -> None:
         q = c.sub("questions", number, entry)
         key = q.text("key", required=True, max_length=50)
         if key:
-            if not KEY_RE.match(key):
-                q.add(
-                    "key",
-                    _("Question key %(key)s is not valid: use letters, digits, '-' or '_'.") % {"key": key},
-                )
-            keys[key] += 1
-            if keys[key] == 2:
-                q.add(
-                    "key",
-                    _("Question %(key)s appears twice: question keys must be unique within a bundle.")
-                    % {"key": key},
-                )
+            _check_key(
+                q,
+                "key",
+                key,
+                keys,
+                invalid=_("Question key %(key)s is not valid: use letters, digits, '-' or '_'.")
+                % {"key": key},
+                twice=_("Question %(key)s appears twice: question keys must be unique within a bundle.")
+                % {"key": key},
+            )
         q.text("text", required=True, max_length=200)
         options = q.items("options")
         if len(options) < 2:
@@ -223,19 +230,16 @@ def _check_questions(c: _Checker, bundle_items: Counter[str]) -> None:
             o = q.sub("options", o_number, option)
             value = o.text("value", required=True, max_length=50)
             if value:
-                if not KEY_RE.match(value):
-                    o.add(
-                        "value",
-                        _("Option value %(value)s is not valid: use letters, digits, '-' or '_'.")
-                        % {"value": value},
-                    )
-                values[value] += 1
-                if values[value] == 2:
-                    o.add(
-                        "value",
-                        _("Question %(key)s offers option %(value)s twice: option values must be unique.")
-                        % {"key": key, "value": value},
-                    )
+                _check_key(
+                    o,
+                    "value",
+                    value,
+                    values,
+                    invalid=_("Option value %(value)s is not valid: use letters, digits, '-' or '_'.")
+                    % {"value": value},
+                    twice=_("Question %(key)s offers option %(value)s twice: option values must be unique.")
+                    % {"key": key, "value": value},
+                )
             o.text("label", required=True, max_length=100)
             for code in o.items("item_codes"):
                 if not isinstance(code, str) or code not in bundle_items:
