@@ -19,6 +19,7 @@ middleware sits after LocaleMiddleware in both chains, so messages are in the re
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -62,6 +63,9 @@ def _walk(value: Any, loc: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], s
             stack.extend((item, (*where, str(i))) for i, item in reversed(list(enumerate(node))))
 
 
+_MAY_HIDE_BAD_CHARACTERS = re.compile(rb"\\[uU]|\xed[\xa0-\xbf]")
+
+
 def _strings(request: HttpRequest) -> Iterator[tuple[tuple[str, ...], str]]:
     """Every string of the request with where it was found. Reading the body may raise
     RequestDataTooBig or a parse error: the caller answers them."""
@@ -86,9 +90,10 @@ def _strings(request: HttpRequest) -> Iterator[tuple[tuple[str, ...], str]]:
                 yield ("form", key), str(upload.name or "")
         return
     raw = request.body  # the API reads every other body as JSON (Ninja's parser)
-    # json.loads turns \u0000 and \udXXX escapes, and raw bytes that encode a surrogate, into
-    # characters: a pure-ASCII body without a backslash-u holds neither, so it is not parsed twice.
-    if not raw or (raw.isascii() and b"\\u" not in raw and b"\\U" not in raw):
+    # json.loads turns \u0000 and \udXXX escapes, and raw bytes that encode a surrogate (UTF-8
+    # ED A0..BF, decoded with surrogatepass), into characters; a raw NUL is not valid JSON. A body
+    # with neither an escape nor such bytes (most intakes, Chinese text included) is not parsed twice.
+    if not raw or _MAY_HIDE_BAD_CHARACTERS.search(raw) is None:
         return
     try:
         decoded = json.loads(raw)
