@@ -60,6 +60,11 @@ def case_due_at(
     return end_of_nth_working_day(table, accepted_on, limit + paused_working_days + extension_days)
 
 
+def capped(due: dt.datetime, cap: dt.datetime | None) -> dt.datetime:
+    """`due`, or `cap` when that is earlier (a sub-case is never due after its bundle)."""
+    return cap if cap is not None and cap < due else due
+
+
 def step_due_at(
     table: WorkingDayTable,
     *,

@@ -62,12 +62,15 @@ def recompute(wanted: list[int] | None, *, center_id: int | None, batch_size: in
             if key not in thresholds:
                 thresholds[key] = case_clock.thresholds_for(*key)
             before = tuple(getattr(case, f) for f in case_fields)
-            case.due_at = case_clock.case_due_at(
-                table,
-                accepted_on=case.accepted_on,  # type: ignore[arg-type]
-                limit=case.promised_limit,
-                paused_working_days=case.paused_working_days,
-                extension_days=case.extension_days,
+            case.due_at = case_clock.capped(
+                case_clock.case_due_at(
+                    table,
+                    accepted_on=case.accepted_on,  # type: ignore[arg-type]
+                    limit=case.promised_limit,
+                    paused_working_days=case.paused_working_days,
+                    extension_days=case.extension_days,
+                ),
+                case.due_cap_at,
             )
             case.legal_due_at = case_clock.case_due_at(
                 table,

@@ -19,13 +19,19 @@ from onewindow.core.masking import mask_id_number, mask_phone
 from onewindow.org.models import Center, User, Window
 
 
-def intake_window(actor: Actor, window: Window | None, version: ServiceItemVersion) -> Window | None:
+def intake_window(
+    actor: Actor, window: Window | None, version: ServiceItemVersion, *, joint: bool = False
+) -> Window | None:
     """The window where `actor` receives an application of `version` (PermissionDenied when
-    they may not; ValidationFailed for a window of another center)."""
+    they may not; ValidationFailed for a window of another center). `joint`: a sub-case of a
+    bundle accepted at one window (一窗受理), whose own rule (`approvals`) was checked: neither
+    the item's department nor the actor limits the window (a later phase opens without one)."""
     if window is not None and window.center_id != version.item.center_id:
         raise ValidationFailed(
             _("This window belongs to another center."), details={"window": [_("Wrong center.")]}
         )
+    if joint:  # the bundle checked its clerk, or opens a later phase itself (actor None)
+        return window
     if actor is None or not has_perm(actor, T.ACCEPT_CASE):
         raise PermissionDenied(_("You need the permission %(perm)s.") % {"perm": T.ACCEPT_CASE})
     if actor.center_id != version.item.center_id:

@@ -152,6 +152,17 @@ class Case(models.Model):
     legal_limit = models.PositiveSmallIntegerField(_("legal limit (working days)"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     legal_due_at = models.DateTimeField(_("legal due at"), null=True, blank=True)
+    joint = models.BooleanField(
+        _("sub-case of a bundle"),
+        default=False,
+        help_text=_("The bundle case speaks to the applicant: this case sends no messages of its own."),
+    )
+    due_cap_at = models.DateTimeField(
+        _("due at the latest"),
+        null=True,
+        blank=True,
+        help_text=_("The due time never falls after this (a sub-case: its bundle's due time)."),
+    )
     warn_at = models.DateTimeField(
         _("warning at"),
         null=True,

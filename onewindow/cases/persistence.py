@@ -25,7 +25,7 @@ from typing import Any
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
 
-from onewindow.cases import chain, numbers
+from onewindow.cases import chain, hooks, numbers
 from onewindow.cases.messages import build_messages
 from onewindow.cases.models import Case, CaseEvent, CaseStep, Notice
 from onewindow.cases.versions import version_by_id
@@ -86,7 +86,9 @@ def lock_case(case: Case | str | int, *, steps: bool = True) -> tuple[Case, list
 def write(work: Work) -> None:
     """Write `work` (see the module's docstring)."""
     case = work.case
-    messages = build_messages(case, work.messages)
+    before = "" if work.new_case else _loaded(case, "status")
+    # a bundle's sub-case: the bundle case tells the applicant (one notice, ADR 0026)
+    messages = [] if case.joint else build_messages(case, work.messages)
     if work.notices:
         _number_notices(work)  # reads how many the case has: before the writes
     new_steps = work.steps if work.new_steps and work.steps else []
@@ -168,6 +170,8 @@ def write(work: Work) -> None:
         type(row)._default_manager.filter(pk=row.pk).update(**{f: getattr(row, f) for f in fields})
     if messages:
         messages_stored()
+    if case.status != before or case.joint:  # a sub-case: every change (a step may end it)
+        hooks.status_changed(case, before, work.now, work.actor)
 
 
 def _keys_known(case: Case, events: list[CaseEvent]) -> bool:

@@ -115,18 +115,27 @@ def case_intake(
     received_at: dt.datetime | None = None,
     delivery_method: str = "pickup",
     green_channel_reason: str = "",
+    now: dt.datetime | None = None,
+    due_cap_at: dt.datetime | None = None,
+    joint: bool = False,
+    form: dict[str, str] | None = None,
 ) -> Case:
     """Register an application at a window (receipt number, status received) and answer it in
     the same sitting with exactly one of `action`: "accept" (an instant item is then completed
     too), "correct" (one-time notice listing `correction_items`) or "refuse" (`note` is the
-    reason). Accepting with a required material missing needs `note` to explain it."""
+    reason). Accepting with a required material missing needs `note` to explain it.
+
+    A bundle (onewindow.approvals) opens its sub-cases with `joint` (accepted at the bundle's
+    window whatever the item's department), one shared `now` (the same acceptance moment) and
+    `due_cap_at` (never due after the bundle), and the bundle's single form mapped onto the
+    item's fields (`form`, kept in the first event, personal numbers masked by the caller)."""
     if action not in ("accept", "correct", "refuse"):
         raise ValidationFailed(
             _("Choose accept, correct or refuse."),
             details={"action": [_("Choose accept, correct or refuse.")]},
         )
     version = published_version(center, item_code)
-    window = intake_window(actor, window, version)
+    window = intake_window(actor, window, version, joint=joint)
     problems = intake_errors(
         version=version,
         applicant=applicant,
@@ -157,7 +166,7 @@ def case_intake(
         raise ValidationFailed(_("Check the application."), details=problems)
     applicant_data = validate_applicant(applicant)
     agent_data = validate_agent(agent)
-    now = clock.now()
+    now = now or clock.now()
     if received_at is not None and received_at > now:
         raise ValidationFailed(
             _("The receipt time is in the future."), details={"received_at": [_("In the future.")]}
@@ -181,6 +190,8 @@ def case_intake(
         green_channel_reason=green_channel_reason,
     )
     case.received_at = received_at
+    case.due_cap_at = due_cap_at
+    case.joint = joint
     received_on = case_clock.local_date(received_at)
     case.answer_due_at = case_clock.answer_due_at(table, received_on=received_on)
     work = Work(case=case, actor=actor, now=now, table=table, new_case=True)
@@ -196,6 +207,7 @@ def case_intake(
             "materials": [m.name for m in material_rows if m.received],
             "green_channel": case.green_channel,
             "green_channel_reason": case.green_channel_reason,
+            **({"form": form} if form else {}),
         },
     )
     if action == "accept":

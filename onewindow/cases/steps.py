@@ -115,12 +115,15 @@ def recompute_due(work: Work) -> None:
     case = work.case
     if case.accepted_on is None:
         return
-    case.due_at = case_clock.case_due_at(
-        work.table,
-        accepted_on=case.accepted_on,
-        limit=case.promised_limit,
-        paused_working_days=case.paused_working_days,
-        extension_days=case.extension_days,
+    case.due_at = case_clock.capped(
+        case_clock.case_due_at(
+            work.table,
+            accepted_on=case.accepted_on,
+            limit=case.promised_limit,
+            paused_working_days=case.paused_working_days,
+            extension_days=case.extension_days,
+        ),
+        case.due_cap_at,
     )
     case.legal_due_at = case_clock.case_due_at(
         work.table,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.supervision",
+    "onewindow.approvals",
     "onewindow.web",
     "onewindow.portal",
     "onewindow.api",

@@ -49,6 +49,36 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str]] = [
         "【{center_name}】您的办件{case_number}（“{item_name}”）未在规定时限内作出决定，依规视为准予。",
     ),
     (
+        "bundle_accepted",
+        "一件事受理通知",
+        "【{center_name}】您申请的“{bundle_name}”已受理，编号{bundle_number}，共{item_count}个事项由相关部门"
+        "同步办理，承诺于{due_date}前全部办结。可凭编号查询各部门办理进度。",
+    ),
+    (
+        "bundle_correction_requested",
+        "一件事补正通知",
+        "【{center_name}】您申请的“{bundle_name}”（编号{bundle_number}）需补正材料：{materials}。"
+        "请按一次性告知书一次补齐后提交。",
+    ),
+    (
+        "bundle_refused",
+        "一件事不予受理通知",
+        "【{center_name}】您申请的“{bundle_name}”（编号{bundle_number}）不予受理，理由：{reason}。"
+        "如不服，可依法申请行政复议或者提起行政诉讼。",
+    ),
+    (
+        "bundle_extended",
+        "一件事延期通知",
+        "【{center_name}】您申请的“{bundle_name}”（编号{bundle_number}）经批准延长{days}个工作日，"
+        "理由：{reason}。新的办结期限为{due_date}。",
+    ),
+    (
+        "bundle_decided",
+        "一件事办结通知",
+        "【{center_name}】您申请的“{bundle_name}”（编号{bundle_number}）的全部事项已办结，请携带有效身份证件"
+        "到{pickup_place}一次领取全部办理结果。",
+    ),
+    (
         "reminder",
         "催办",
         "【催办】办件{case_number}（“{item_name}”）的“{step_name}”环节办理期限为{due_at}，请及时办理。",

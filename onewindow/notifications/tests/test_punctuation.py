@@ -28,6 +28,11 @@ CONTEXT = {
     "materials": "营业执照复印件；法定代表人身份证明。",
     "step_name": "审查",
     "due_at": "2026年12月21日17:00",
+    # a bundle case's messages (onewindow.approvals)
+    "bundle_name": "企业开办一件事",
+    "bundle_number": "DEMO20261207000002V",
+    "item_count": "4",
+    "days": "15",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")

@@ -1,0 +1,341 @@
+"""What the window does with a bundle case: create it from its plan, accept it (the first
+phase opens), ask for the one merged correction at intake, refuse it; accept or refuse it once
+the corrected materials come. Called by `services` inside their transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from onewindow.approvals import plan as plans
+from onewindow.approvals import progress, records
+from onewindow.approvals.models import BundleCase, BundleCasePhase, BundleNotice, BundleSubCase
+from onewindow.calendar.selectors import table as calendar_table
+from onewindow.cases import clock as case_clock
+from onewindow.cases.permissions import Actor
+from onewindow.core.errors import ValidationFailed
+from onewindow.core.masking import mask_id_number
+from onewindow.notifications.services import message_enqueue
+from onewindow.org.models import Center, Window
+
+MAX_CORRECTION_ITEMS = 50
+
+
+@dataclass
+class Act:
+    bundle_case: BundleCase
+    actor: Actor
+    now: dt.datetime
+    params: dict[str, Any] = field(default_factory=dict)
+    target: str = ""
+
+
+def legal_limit() -> int:
+    """The legal limit of joint handling (行政许可法 art. 42 para 2): 45 working days."""
+    return int(getattr(settings, "BUNDLE_LEGAL_LIMIT_DAYS", 45))
+
+
+def create(
+    the_plan: plans.Plan,
+    *,
+    number: str,
+    center: Center,
+    window: Window | None,
+    actor: Actor,
+    applicant: dict[str, str],
+    answers: dict[str, Any],
+    delivery_method: str,
+    note: str,
+    now: dt.datetime,
+) -> BundleCase:
+    bundle = the_plan.bundle
+    bundle_case = BundleCase.objects.create(
+        center=center,
+        bundle=bundle,
+        bundle_code=bundle.code,
+        bundle_name=bundle.name,
+        lead_department=bundle.lead_department,
+        number=number,
+        status=BundleCase.Status.CORRECTION_REQUESTED,  # set by the answer, before the first event
+        version=1,
+        window=window,
+        applicant_kind=applicant["kind"],
+        applicant_name=applicant["name"],
+        applicant_id_type=applicant["id_type"],
+        applicant_id_number=applicant["id_number"],
+        applicant_phone=applicant["phone"],
+        applicant_address=applicant.get("address", ""),
+        legal_rep_name=applicant.get("legal_rep_name", ""),
+        legal_rep_id_number=applicant.get("legal_rep_id_number", ""),
+        answers=answers,
+        form=the_plan.form,
+        materials=the_plan.materials,
+        delivery_method=delivery_method,
+        note=note[:2000],
+        received_at=now,
+        promised_limit=bundle.promised_limit,
+        legal_limit=legal_limit(),
+        created_at=now,
+        created_by=actor,
+    )
+    position = 0
+    for planned in the_plan.phases:
+        phase = BundleCasePhase.objects.create(
+            bundle_case=bundle_case,
+            position=planned.position,
+            name=planned.name,
+            promised_limit=planned.promised_limit,
+            merge_with_previous=planned.merge_with_previous,
+        )
+        for bundle_item in planned.items:
+            position += 1
+            code = bundle_item.item.code
+            version = the_plan.versions[code]
+            BundleSubCase.objects.create(
+                bundle_case=bundle_case,
+                phase=phase,
+                position=position,
+                item_code=code,
+                item_name=version.name,
+                department=version.department,
+                form=plans.item_form(bundle, the_plan.form, code),
+                materials=plans.item_materials(the_plan.materials, code),
+            )
+    return bundle_case
+
+
+def _applicant_public(bundle_case: BundleCase) -> dict[str, str]:
+    return {"name": bundle_case.applicant_name, "id_number": mask_id_number(bundle_case.applicant_id_number)}
+
+
+def _message(bundle_case: BundleCase, template: str, **context: Any) -> None:
+    message_enqueue(
+        template_code=template,
+        recipient=bundle_case.applicant_phone,
+        context={
+            "center_name": bundle_case.center.name,
+            "bundle_name": bundle_case.bundle_name,
+            "bundle_number": bundle_case.number,
+            **context,
+        },
+        related_type="approvals.bundlecase",
+        related_id=str(bundle_case.pk),
+    )
+
+
+def accept(act: Act, *, first: bool = False) -> None:
+    """Accept: the joint clock starts (working days, the start day not counted), the first
+    phase's sub-cases open at this moment, one acceptance notice lists each item, department and
+    due date and the joint due date."""
+    bundle_case, now = act.bundle_case, act.now
+    table = calendar_table()
+    before = "" if first else bundle_case.status
+    bundle_case.status = BundleCase.Status.IN_PROGRESS
+    bundle_case.accepted_at = now
+    bundle_case.accepted_on = case_clock.local_date(now)
+    recompute_due(bundle_case, table)
+    bundle_case.save(update_fields=["status", "accepted_at", "accepted_on", "due_at", "legal_due_at"])
+    progress.open_phases(bundle_case, now=now, actor=act.actor, record=False)
+    subs = list(bundle_case.sub_cases.select_related("case", "department", "phase").order_by("position"))
+    listing = [
+        {
+            "item_code": s.item_code,
+            "item_name": s.item_name,
+            "department": s.department.name,
+            "phase": s.phase.name if s.phase else "",
+            "number": s.case.number if s.case else "",
+            "due_at": s.case.due_at if s.case else None,
+        }
+        for s in subs
+    ]
+    records.bundle_event(
+        bundle_case,
+        "accept",
+        from_status=before,
+        actor=act.actor,
+        now=now,
+        first=first,
+        data={
+            "applicant": _applicant_public(bundle_case),
+            "answers": bundle_case.answers,
+            "materials": [m["name"] for m in bundle_case.materials if m["received"]],
+            "sub_cases": listing,
+            "due_at": bundle_case.due_at,
+            "legal_due_at": bundle_case.legal_due_at,
+        },
+    )
+    records.bundle_notice(
+        bundle_case,
+        BundleNotice.Kind.ACCEPTANCE,
+        now=now,
+        data={
+            "bundle_name": bundle_case.bundle_name,
+            "number": bundle_case.number,
+            "applicant": _applicant_public(bundle_case),
+            "accepted_on": bundle_case.accepted_on,
+            "items": listing,
+            "due_at": bundle_case.due_at,
+            "legal_due_at": bundle_case.legal_due_at,
+            "promised_limit": bundle_case.promised_limit,
+        },
+    )
+    _message(
+        bundle_case,
+        "bundle_accepted",
+        item_count=len(subs),
+        due_date=case_clock.local_date(bundle_case.due_at) if bundle_case.due_at else "",
+    )
+    progress.advance(bundle_case, now=now, actor=act.actor)
+
+
+def recompute_due(bundle_case: BundleCase, table: Any) -> None:
+    """The joint due time and the legal one from the acceptance day, the paused working days and
+    the approved extension."""
+    if bundle_case.accepted_on is None:
+        return
+    for attr, limit in (("due_at", bundle_case.promised_limit), ("legal_due_at", bundle_case.legal_limit)):
+        setattr(
+            bundle_case,
+            attr,
+            case_clock.case_due_at(
+                table,
+                accepted_on=bundle_case.accepted_on,
+                limit=limit,
+                paused_working_days=bundle_case.paused_working_days,
+                extension_days=bundle_case.extension_days,
+            ),
+        )
+
+
+def clean_correction_items(raw: Any) -> tuple[list[dict[str, str]], dict[str, list[str]]]:
+    """The one-time notice's entries: [{"name": material, "note": what to fix, "item_code"?}]."""
+    errors: dict[str, list[str]] = {}
+    items: list[dict[str, str]] = []
+    if not isinstance(raw, list) or not raw:
+        return [], {"correction_items": [_("List what the applicant must bring or correct.")]}
+    if len(raw) > MAX_CORRECTION_ITEMS:
+        return [], {"correction_items": [_("At most %(n)s entries.") % {"n": MAX_CORRECTION_ITEMS}]}
+    for i, entry in enumerate(raw):
+        if isinstance(entry, str):
+            entry = {"name": entry}
+        if not isinstance(entry, dict):
+            errors[f"correction_items.{i}"] = [_("Expected a material name and a note.")]
+            continue
+        name = str(entry.get("name") or entry.get("material") or "").strip()
+        note = str(entry.get("note") or entry.get("reason") or "").strip()
+        if not name:
+            errors[f"correction_items.{i}.name"] = [_("Name the material.")]
+            continue
+        if len(name) > 200 or len(note) > 500:
+            errors[f"correction_items.{i}"] = [_("Too long.")]
+            continue
+        items.append({"name": name, "note": note, "item_code": str(entry.get("item_code") or "")[:40]})
+    return items, errors
+
+
+def request_correction_at_intake(act: Act, items: list[dict[str, str]]) -> None:
+    bundle_case, now = act.bundle_case, act.now
+    bundle_case.status = BundleCase.Status.CORRECTION_REQUESTED
+    bundle_case.correction_count += 1
+    bundle_case.save(update_fields=["status", "correction_count"])
+    records.bundle_event(
+        bundle_case,
+        "request_correction",
+        from_status="",
+        actor=act.actor,
+        now=now,
+        first=True,
+        data={"items": items, "applicant": _applicant_public(bundle_case)},
+    )
+    records.bundle_notice(
+        bundle_case,
+        BundleNotice.Kind.CORRECTION,
+        now=now,
+        data={
+            "bundle_name": bundle_case.bundle_name,
+            "number": bundle_case.number,
+            "items": items,
+            "before_acceptance": True,
+        },
+    )
+    _message(bundle_case, "bundle_correction_requested", materials="、".join(i["name"] for i in items))
+
+
+def refuse(act: Act, *, reason: str, first: bool = False) -> None:
+    bundle_case, now = act.bundle_case, act.now
+    before = "" if first else bundle_case.status
+    bundle_case.status = BundleCase.Status.REFUSED
+    bundle_case.save(update_fields=["status"])
+    records.bundle_event(
+        bundle_case,
+        "refuse",
+        from_status=before,
+        actor=act.actor,
+        now=now,
+        first=first,
+        data={"reason": reason, "applicant": _applicant_public(bundle_case)},
+    )
+    records.bundle_notice(
+        bundle_case,
+        BundleNotice.Kind.REFUSAL,
+        now=now,
+        data={"bundle_name": bundle_case.bundle_name, "number": bundle_case.number, "reason": reason},
+    )
+    _message(bundle_case, "bundle_refused", reason=reason)
+
+
+def accept_after_correction(act: Act) -> None:
+    """The corrected materials came: tick them (`materials`), then accept (a required material
+    still missing needs `note`)."""
+    bundle_case = act.bundle_case
+    refs = act.params.get("materials") or []
+    if not isinstance(refs, list):
+        raise ValidationFailed(_("Check the materials."), details={"materials": [_("Expected a list.")]})
+    names = {str(m["position"]): m["name"] for m in bundle_case.materials}
+    by_name = {m["name"] for m in bundle_case.materials}
+    errors: dict[str, list[str]] = {}
+    chosen: set[str] = set()
+    for i, ref in enumerate(refs):
+        ref = ref.get("material") if isinstance(ref, dict) else ref
+        name = (
+            names.get(str(ref))
+            if str(ref).isdigit()
+            else (str(ref).strip() if str(ref).strip() in by_name else None)
+        )
+        if name is None:
+            errors[f"materials.{i}"] = [_("This material is not on the bundle's list.")]
+        else:
+            chosen.add(name)
+    materials = [dict(m, received=m["received"] or m["name"] in chosen) for m in bundle_case.materials]
+    note = str(act.params.get("note") or "").strip()
+    codes = set(bundle_case.sub_cases.values_list("item_code", flat=True))
+    missing = plans.missing_required(materials, codes)
+    if missing and not note:
+        errors["note"] = [
+            _("Required materials are missing: %(names)s. Explain why the bundle is accepted without them.")
+            % {"names": "、".join(missing)}
+        ]
+    if errors:
+        raise ValidationFailed(_("Check the application."), details=errors)
+    bundle_case.materials = materials
+    if note:
+        bundle_case.note = note[:2000]
+    bundle_case.save(update_fields=["materials", "note"])
+    for sub in bundle_case.sub_cases.all():
+        sub.materials = plans.item_materials(materials, sub.item_code)
+        sub.save(update_fields=["materials"])
+    accept(act)
+
+
+def refuse_after_correction(act: Act) -> None:
+    reason = str(act.params.get("reason") or act.params.get("note") or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            _("The reason is required."), details={"reason": [_("The reason is required.")]}
+        )
+    refuse(act, reason=reason[:2000])
