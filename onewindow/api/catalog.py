@@ -116,6 +116,9 @@ class PhaseOut(Schema):
     position: int
     name: str
     promised_limit: int | None
+    merge_with_previous: bool = Field(
+        description="The phase opens together with the phase before (e.g. land sold with its design)."
+    )
 
 
 class BundleItemOut(Schema):
@@ -316,7 +319,12 @@ def get_bundle(
     return BundleDetailOut(
         **_bundle_summary(b, len(bundle_items)),
         phases=[
-            PhaseOut(position=p.position, name=p.name, promised_limit=p.promised_limit)
+            PhaseOut(
+                position=p.position,
+                name=p.name,
+                promised_limit=p.promised_limit,
+                merge_with_previous=p.merge_with_previous,
+            )
             for p in b.phases.all()
         ],
         items=items,

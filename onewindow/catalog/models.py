@@ -300,7 +300,8 @@ class Bundle(models.Model):
 
 class BundlePhase(models.Model):
     """A phase of a bundle (e.g. 立项 → 用地 → 规划 → 施工 → 验收): its items run in parallel and it
-    starts when the previous phase ends."""
+    starts when the previous phase ends, unless it is merged with it (`merge_with_previous`: the
+    two open together and count once, e.g. land sold with its design, 带方案出让)."""
 
     bundle = models.ForeignKey(
         Bundle, verbose_name=_("bundle"), on_delete=models.CASCADE, related_name="phases"
@@ -309,6 +310,14 @@ class BundlePhase(models.Model):
     name = models.CharField(_("name"), max_length=50)
     promised_limit = models.PositiveSmallIntegerField(
         _("promised limit (working days)"), null=True, blank=True
+    )
+    merge_with_previous = models.BooleanField(
+        _("opens with the phase before"),
+        default=False,
+        help_text=_(
+            "The phase opens together with the phase before and runs alongside it "
+            "(e.g. land sold with its design, 带方案出让); the first phase cannot."
+        ),
     )
 
     class Meta:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext as _
 
-from onewindow.catalog import finder
+from onewindow.catalog import finder, rules
 from onewindow.catalog.models import (
     Bundle,
     BundleField,
@@ -296,3 +296,29 @@ def bundle_by_code(code: str, *, center: Center | str | None = None, active_only
     if bundle is None:
         raise NotFound(_("No bundle with code %(code)s.") % {"code": code})
     return bundle
+
+
+def bundle_critical_path(bundle: Bundle) -> int:
+    """The working days a stored bundle takes at most, end to end (`rules.critical_path`: merged
+    phases count once, a phase without a promised limit takes its items' largest), with the
+    promised limits of the items' published versions. Two queries at most (phases are taken
+    from a prefetch when there is one)."""
+    phases = sorted(bundle.phases.all(), key=lambda p: p.position)
+    names = {p.pk: p.name for p in phases}
+    rows = BundleItem.objects.filter(bundle=bundle).values_list(
+        "item__code", "phase_id", "item__published_version__promised_limit"
+    )
+    limits: dict[str, int] = {}
+    items: list[dict[str, Any]] = []
+    for code, phase_id, limit in rows:
+        items.append({"item_code": code, "phase": names.get(phase_id)})
+        if limit is not None:
+            limits[code] = limit
+    spec = {
+        "phases": [
+            {"name": p.name, "promised_limit": p.promised_limit, "merge_with_previous": p.merge_with_previous}
+            for p in phases
+        ],
+        "items": items,
+    }
+    return rules.critical_path(spec, limits)

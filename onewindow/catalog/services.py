@@ -68,6 +68,11 @@ def catalog_codes(
         themes=frozenset(Theme.objects.values_list("code", flat=True)) | frozenset(extra_themes),
         items=frozenset(ServiceItem.objects.filter(center=center).values_list("code", flat=True))
         | frozenset(extra_items),
+        item_limits=dict(
+            ServiceItem.objects.filter(center=center, published_version__isnull=False).values_list(
+                "code", "published_version__promised_limit"
+            )
+        ),
     )
 
 
@@ -354,9 +359,7 @@ def _save_bundle(center: Center, spec: dict[str, Any], actor: User | None) -> tu
         for i in ServiceItem.objects.filter(center=center, code__in={e["item_code"] for e in spec["items"]})
     }
     phases = {
-        p["name"]: BundlePhase.objects.create(
-            bundle=bundle, position=n, name=p["name"], promised_limit=p["promised_limit"]
-        )
+        p["name"]: BundlePhase.objects.create(bundle=bundle, position=n, **p)
         for n, p in enumerate(spec["phases"], start=1)
     }
     BundleItem.objects.bulk_create(
@@ -433,6 +436,10 @@ class ImportResult:
     bundles_created: int = 0
     bundles_updated: int = 0
     bundles_unchanged: int = 0
+    # What was imported but is likely a mistake (rules.bundle_warnings): like the errors of
+    # check_import, {"bundle": code, "index", "field", "message"}; the workbook import locates
+    # them ({"sheet", "row", "column", "cell", "message", "key"}, see excel.error_report).
+    warnings: tuple[dict[str, Any], ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -572,7 +579,14 @@ def catalog_import_specs(
     for spec in bundles:
         _bundle, outcome = _save_bundle(center, canonical_bundle(spec), actor)
         bump(f"bundles_{outcome}")
-    result = ImportResult(**counts)
+    # Checked after publishing, against the items' new promised limits.
+    codes = catalog_codes(center) if bundles else rules.CatalogCodes()
+    warnings = tuple(
+        {"bundle": str(spec.get("code", "")), "index": n, "field": w.field, "message": w.message}
+        for n, spec in enumerate(bundles)
+        for w in rules.bundle_warnings(spec, codes)
+    )
+    result = ImportResult(**counts, warnings=warnings)
     # A person's import is always recorded; a system import that changed nothing (the demo
     # loader on every `make run`) is no change and writes nothing.
     if result.changed or actor is not None:

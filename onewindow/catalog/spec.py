@@ -1,9 +1,10 @@
 """The spec format: one plain dict per theme, item and bundle, shared by the services, the workbook
 import/export and the demo loader.
 
-Bundle spec keys: code, name, description, lead_department_code, promised_limit, active, phases,
-items, fields, materials, questions (situation questions: key, text, options of value, label and
-the item_codes the option selects).
+Bundle spec keys: code, name, description, lead_department_code, promised_limit, active, phases
+(name, promised_limit, merge_with_previous: opens together with the phase before, False when
+absent), items, fields, materials, questions (situation questions: key, text, options of value,
+label and the item_codes the option selects).
 
 Item spec keys: code, name, kind, department_code, window_code, handling_type, legal_limit,
 promised_limit, legal_basis, conditions, procedure, fees, fee_basis, contact, online_allowed,
@@ -194,7 +195,11 @@ def canonical_bundle(spec: Mapping[str, Any]) -> dict[str, Any]:
         "promised_limit": int(spec["promised_limit"]),
         "active": True if spec.get("active") is None else bool(spec["active"]),
         "phases": [
-            {"name": _text(p["name"]), "promised_limit": p.get("promised_limit")}
+            {
+                "name": _text(p["name"]),
+                "promised_limit": p.get("promised_limit"),
+                "merge_with_previous": bool(p.get("merge_with_previous") or False),
+            }
             for p in spec.get("phases") or []
         ],
         "items": [
@@ -256,7 +261,7 @@ def bundle_spec(bundle: Bundle) -> dict[str, Any]:
         "promised_limit": bundle.promised_limit,
         "active": bundle.active,
         "phases": [
-            {"name": p.name, "promised_limit": p.promised_limit}
+            {"name": p.name, "promised_limit": p.promised_limit, "merge_with_previous": p.merge_with_previous}
             for p in sorted(bundle.phases.all(), key=lambda p: p.position)
         ],
         "items": [

@@ -152,8 +152,8 @@ def test_bundles(client, catalog):
     ]
     detail = client.get("/api/v1/bundles/QYKB", {"center": "DEMO"}).json()
     assert detail["phases"] == [
-        {"position": 1, "name": "登记", "promised_limit": 5},
-        {"position": 2, "name": "税务", "promised_limit": 3},
+        {"position": 1, "name": "登记", "promised_limit": 5, "merge_with_previous": False},
+        {"position": 2, "name": "税务", "promised_limit": 3, "merge_with_previous": False},
     ]
     assert [(i["item_code"], i["phase"], i["handling_type"]) for i in detail["items"]] == [
         ("SC-001", "登记", "promised"),

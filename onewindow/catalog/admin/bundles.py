@@ -1,5 +1,6 @@
 """The bundle admin (一件事): a bundle is edited on one page with its phases, items, single-form
-fields and materials, checked by `rules.check_bundle` and saved with `services.bundle_save`."""
+fields and materials, checked by `rules.check_bundle` and saved with `services.bundle_save`; the
+warnings of `rules.bundle_warnings` are shown as warning messages after the save."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ class BundleInline(CatalogInline):
 class PhaseInline(BundleInline):
     model = BundlePhase
     formset = PhaseFormSet
-    fields = ("position", "name", "promised_limit")
+    fields = ("position", "name", "promised_limit", "merge_with_previous")
 
 
 class BundleItemForm(forms.ModelForm):
@@ -273,7 +274,7 @@ class BundleAdmin(SpecAdminMixin, admin.ModelAdmin):
             "promised_limit": data.get("promised_limit"),
             "active": bool(data.get("active")),
             "phases": [
-                {"name": f.cleaned_data.get("name"), "promised_limit": f.cleaned_data.get("promised_limit")}
+                {k: f.cleaned_data.get(k) for k in ("name", "promised_limit", "merge_with_previous")}
                 for f in rows["phases"]
             ],
             "items": [
@@ -374,3 +375,6 @@ class BundleAdmin(SpecAdminMixin, admin.ModelAdmin):
             return
         form.instance.pk = bundle.pk
         form.instance.center = bundle.center
+        # Saved, but likely a mistake (e.g. a critical path longer than the promised limit).
+        for warning in rules.bundle_warnings(spec, services.catalog_codes(bundle.center)):
+            messages.warning(request, warning.message)

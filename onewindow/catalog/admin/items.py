@@ -221,6 +221,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
                     messages.error(request, exc.message)
                 else:
                     messages.success(request, result.summary())
+                    for line in error_report(result.warnings):
+                        messages.warning(request, line)
                     return HttpResponseRedirect(reverse("admin:catalog_serviceitem_changelist"))
         else:
             form = WorkbookUploadForm()

@@ -56,6 +56,9 @@ class Column:
     meaning: Promise
     required: bool = False
     choices: type[TextChoices] | None = None
+    # The column may be left out of the header row (a column added later: older workbooks
+    # without it still import, every row taking the empty value).
+    may_be_absent: bool = False
 
     def labels(self) -> dict[str, str]:
         """{code: the value written in the workbook} of an enumerated column."""
@@ -107,11 +110,17 @@ class SheetSpec:
 
 
 def _c(
-    key: str, header: str, kind: str | type[TextChoices], meaning: Promise, required: bool = False
+    key: str,
+    header: str,
+    kind: str | type[TextChoices],
+    meaning: Promise,
+    required: bool = False,
+    *,
+    may_be_absent: bool = False,
 ) -> Column:
     if isinstance(kind, str):
-        return Column(key, header, kind, meaning, required)
-    return Column(key, header, CHOICE, meaning, required, kind)
+        return Column(key, header, kind, meaning, required, may_be_absent=may_be_absent)
+    return Column(key, header, CHOICE, meaning, required, kind, may_be_absent=may_be_absent)
 
 
 SHEETS: tuple[SheetSpec, ...] = (
@@ -309,6 +318,17 @@ SHEETS: tuple[SheetSpec, ...] = (
                 "阶段承诺时限（工作日）",
                 OPT_INT,
                 gettext_lazy("The phase's promised limit in working days; may be empty."),
+            ),
+            _c(
+                "merge_with_previous",
+                "与上一阶段合并",
+                BOOL,
+                gettext_lazy(
+                    "是: the phase opens together with the phase before and counts once with it "
+                    "(e.g. land sold with its design, 带方案出让); empty: 否. Not for the first phase; "
+                    "the column may be left out."
+                ),
+                may_be_absent=True,
             ),
         ),
     ),

@@ -76,7 +76,7 @@ def _rows(center: Center) -> dict[str, list[list[Any]]]:
         rows["bundles"].append([b[k] for k in SHEET_BY_NAME["bundles"].keys])
         code = b["code"]
         for p in b["phases"]:
-            rows["bundle_phases"].append([code, p["name"], p["promised_limit"]])
+            rows["bundle_phases"].append([code, p["name"], p["promised_limit"], p["merge_with_previous"]])
         for i in b["items"]:
             rows["bundle_items"].append([code, i["item_code"], i["phase"] or ""])
         for f in b["fields"]:

@@ -4,7 +4,7 @@ rules; each rule error is traced back to the row and column that caused it. All 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -138,7 +138,8 @@ def _build(
         spec = _drop_none(bsrc.row.values, SHEET_BY_NAME["bundles"].keys)
         spec.setdefault("promised_limit", None)
         spec["phases"] = [
-            {"name": r.values["name"], "promised_limit": r.values["promised_limit"]} for r in bsrc.phases
+            {k: r.values.get(k) for k in ("name", "promised_limit", "merge_with_previous")}
+            for r in bsrc.phases
         ]
         spec["items"] = [
             {"item_code": r.values["item_code"], "phase": r.values["phase"] or None} for r in bsrc.items
@@ -244,7 +245,8 @@ def catalog_import_workbook(
     *, center: Center, data: bytes, actor: User | None = None
 ) -> services.ImportResult:
     """Import a catalog workbook (all or nothing). On any error raises ValidationFailed whose
-    details is the list of {"sheet", "row", "column", "cell", "message"} for every error found."""
+    details is the list of {"sheet", "row", "column", "cell", "message"} for every error found.
+    The result's warnings (what was imported but likely is a mistake) are in the same form."""
     if actor is not None and not actor.has_perm("catalog.import_catalog"):
         raise PermissionDenied(_("You do not have the permission to import the catalog."))
     parsed = read_workbook(data)
@@ -273,6 +275,12 @@ def catalog_import_workbook(
             % {"count": len(unique), "first": str(unique[0])},
             details=[e.as_dict() for e in unique],
         )
-    return services.catalog_import_specs(
+    result = services.catalog_import_specs(
         center=center, themes=themes, items=items, bundles=bundles, actor=actor, publish=True
     )
+    # Warnings (imported all the same) are located like the errors: sheet, row and column.
+    located = []
+    for warning in result.warnings:
+        row, column = _locate(warning, theme_rows, item_sources, bundle_sources)
+        located.append(row.error(column, warning["message"]).as_dict())
+    return replace(result, warnings=tuple(located))

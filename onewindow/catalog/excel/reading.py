@@ -264,7 +264,7 @@ def _read_sheet(sheet: SheetSpec, ws: Any, parsed: ParsedWorkbook) -> list[Row] 
         else:
             positions[key] = index
     for col in sheet.columns:
-        if col.key not in positions:
+        if col.key not in positions and not col.may_be_absent:
             parsed.errors.append(
                 CellError(
                     title,
@@ -288,7 +288,7 @@ def _read_sheet(sheet: SheetSpec, ws: Any, parsed: ParsedWorkbook) -> list[Row] 
             continue
         row = Row(title, number, {}, letters, sheet)
         for col in sheet.columns:
-            value, message = _parse(col, cells[col.key])
+            value, message = _parse(col, cells.get(col.key))  # an absent column: empty
             if message:
                 parsed.error(row, col.key, message)
                 parsed.bad_cells.add((title, number, col.key))

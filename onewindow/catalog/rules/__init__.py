@@ -7,6 +7,11 @@ The services, the workbook import and the admin all call these; nothing here rea
 the codes that exist are passed in as `CatalogCodes`.
 
 The rules live in `base` (what they share), `items` and `bundles` (themes and bundles).
+
+Warnings: `bundle_warnings` returns, in the same `RuleError` form, what a valid bundle spec may
+do but likely should not (its phases' critical path longer than its promised limit). They never
+refuse a save: the import lists them in `ImportResult.warnings`, the admin shows them as warning
+messages after the save.
 """
 
 from onewindow.catalog.rules.base import (
@@ -21,7 +26,13 @@ from onewindow.catalog.rules.base import (
     check_positions,
     check_unique_codes,
 )
-from onewindow.catalog.rules.bundles import check_bundle, check_theme
+from onewindow.catalog.rules.bundles import (
+    bundle_warnings,
+    check_bundle,
+    check_theme,
+    critical_path,
+    phase_groups,
+)
 from onewindow.catalog.rules.items import check_item
 
 __all__ = [
@@ -31,6 +42,7 @@ __all__ = [
     "MAX_VISITS",
     "CatalogCodes",
     "RuleError",
+    "bundle_warnings",
     "check_bundle",
     "check_code",
     "check_item",
@@ -38,4 +50,6 @@ __all__ = [
     "check_positions",
     "check_theme",
     "check_unique_codes",
+    "critical_path",
+    "phase_groups",
 ]

@@ -33,6 +33,8 @@ class CatalogCodes:
     posts: frozenset[str] = frozenset()
     themes: frozenset[str] = frozenset()
     items: frozenset[str] = frozenset()
+    # item code -> the promised limit of its published version (for warnings, not errors)
+    item_limits: Mapping[str, int] = field(default_factory=dict)
 
 
 class _Checker:

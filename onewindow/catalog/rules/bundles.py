@@ -50,8 +50,9 @@ def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
     c.boolean("active")
 
     phase_names: Counter[str] = Counter()
-    phase_total = 0
-    for number, phase in enumerate(c.items("phases"), start=1):
+    phase_limits: list[int] = []
+    phases = c.items("phases")
+    for number, phase in enumerate(phases, start=1):
         p = c.sub("phases", number, phase)
         name = p.text("name", required=True, max_length=50)
         if name:
@@ -63,8 +64,17 @@ def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
                     % {"name": name},
                 )
         limit = p.integer("promised_limit")
-        phase_total += limit or 0
+        phase_limits.append(limit or 0)
+        p.boolean("merge_with_previous")
+        if number == 1 and p.spec.get("merge_with_previous") is True:
+            p.add(
+                "merge_with_previous",
+                _("Phase %(name)s is the first phase: there is no phase before it to open with.")
+                % {"name": name},
+            )
         c.absorb(p)
+    # Merged phases run together: a group counts once, as its longest phase.
+    phase_total = sum(max(phase_limits[i] for i in group) for group in phase_groups(phases))
     if promised is not None and phase_total > promised:
         c.add(
             "phases",
@@ -187,6 +197,77 @@ def check_bundle(spec: Any, codes: CatalogCodes) -> list[RuleError]:
         c.absorb(m)
     _check_questions(c, bundle_items)
     return c.errors
+
+
+def phase_groups(phases: Any) -> list[list[int]]:
+    """The phases (a spec's list) in groups that open together, as 0-based indices in order: a
+    phase marked `merge_with_previous` joins the group of the phase before it."""
+    groups: list[list[int]] = []
+    for index, phase in enumerate(phases if isinstance(phases, list | tuple) else []):
+        merged = isinstance(phase, Mapping) and phase.get("merge_with_previous") is True
+        if merged and groups:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _days(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def critical_path(spec: Mapping[str, Any], item_limits: Mapping[str, int]) -> int:
+    """The working days a bundle (a spec: its phases and items) takes at most, end to end.
+
+    Groups of merged phases run one after the other; the phases of a group and the items of a
+    phase run in parallel. A phase's limit is its promised_limit when set, else the largest
+    limit of its items; a group's limit is the largest of its phases'. The items without a phase
+    form one more parallel group (its limit: the largest of their limits). `item_limits` maps an
+    item code to its limit (the promised limit of its published version); an item without one
+    counts as 0. Pure: nothing is read from the database (`selectors.bundle_critical_path`
+    reads a stored bundle)."""
+    phases = [p if isinstance(p, Mapping) else {} for p in spec.get("phases") or []]
+    by_phase: dict[str, int] = {}
+    loose = 0
+    for entry in spec.get("items") or []:
+        if not isinstance(entry, Mapping):
+            continue
+        limit = _days(item_limits.get(str(entry.get("item_code") or "").strip())) or 0
+        phase = str(entry.get("phase") or "").strip()
+        if phase:
+            by_phase[phase] = max(by_phase.get(phase, 0), limit)
+        else:
+            loose = max(loose, limit)
+
+    def phase_limit(phase: Mapping[str, Any]) -> int:
+        own = _days(phase.get("promised_limit"))
+        return own if own is not None else by_phase.get(str(phase.get("name") or "").strip(), 0)
+
+    return sum(max(phase_limit(phases[i]) for i in group) for group in phase_groups(phases)) + loose
+
+
+def bundle_warnings(spec: Any, codes: CatalogCodes) -> list[RuleError]:
+    """What is allowed but likely a mistake in a *valid* bundle spec (reported, never refused):
+    the phases' critical path (`critical_path`, with the items' published promised limits in
+    `codes.item_limits`) longer than the bundle's promised limit."""
+    if not isinstance(spec, Mapping):
+        return []
+    promised = _days(spec.get("promised_limit"))
+    if promised is None:
+        return []
+    days = critical_path(spec, codes.item_limits)
+    if days <= promised:
+        return []
+    return [
+        RuleError(
+            "promised_limit",
+            _(
+                "The phases' critical path (%(days)s working days) is longer than the bundle's "
+                "promised limit (%(promised)s)."
+            )
+            % {"days": days, "promised": promised},
+        )
+    ]
 
 
 def _check_key(

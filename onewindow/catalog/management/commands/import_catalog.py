@@ -37,3 +37,5 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(exc.message) from exc
         self.stdout.write(result.summary())
+        for line in error_report(result.warnings):
+            self.stdout.write(self.style.WARNING(line))
