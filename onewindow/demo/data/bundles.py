@@ -1,15 +1,20 @@
 # Long Chinese legal texts read better unbroken.
 # ruff: noqa: E501
-"""The demo center's two bundles (并联审批主题), in the bundle spec format of
+"""The demo center's bundles (并联审批主题, 一件事一次办), in the bundle spec format of
 `onewindow.catalog.services.catalog_import_specs`.
 
 企业设立登记 reproduces the 2009-era "四证联办" of the seeds (工商营业执照, 组织机构代码证, 国税 and 地税
-税务登记: four certificates in 2 working days instead of 15). 工业建设项目审批 reproduces the industrial
-construction bundle (22 departments, legal 134 working days compressed to 33) in the five phases
-立项 → 用地 → 规划 → 施工 → 验收.
+税务登记: four certificates in 2 working days instead of 15). 企业开办一件事 is today's version: 营业执照,
+公章刻制, 发票领用 and 单位社会保险登记 in 1 working day, with situation questions (情形引导) choosing
+the items beyond the licence. The construction bundles are in `bundles_construction`.
 """
 
 from __future__ import annotations
+
+from onewindow.demo.data.bundles_construction import (
+    INDUSTRIAL_CONSTRUCTION,
+    INDUSTRIAL_CONSTRUCTION_WITH_SCHEME,
+)
 
 _ENTERPRISE_ITEMS = ["SCJG-001", "ZJJ-001", "SW-001", "SW-002"]
 
@@ -232,301 +237,201 @@ ENTERPRISE_SETUP: dict = {
     ],
 }
 
-_PHASE_ITEMS: list[tuple[str, str]] = [
-    ("立项", "FG-002"),
-    ("立项", "FG-003"),
-    ("立项", "ZRZY-001"),
-    ("立项", "STHJ-002"),
-    ("立项", "SL-001"),
-    ("用地", "ZRZY-002"),
-    ("用地", "ZRZY-005"),
-    ("规划", "ZRZY-003"),
-    ("规划", "ZJ-002"),
-    ("规划", "RF-001"),
-    ("规划", "QX-001"),
-    ("施工", "ZJ-001"),
-    ("施工", "SL-002"),
-    ("施工", "JT-006"),
-    ("验收", "ZJ-003"),
-    ("验收", "QX-002"),
-    ("验收", "ZRZY-004"),
-    ("验收", "RF-002"),
-    ("验收", "ZJ-004"),
-]
+_SETUP_ITEMS = ["SCJG-001", "GA-011", "SW-005", "RS-003"]
 
-INDUSTRIAL_CONSTRUCTION: dict = {
-    "code": "GYJS",
-    "name": "工业建设项目审批",
+
+def _setup_field(
+    key: str,
+    label: str,
+    field_type: str,
+    targets: dict[str, str],
+    *,
+    required: bool = True,
+    choices: str = "",
+) -> dict:
+    return {
+        "key": key,
+        "label": label,
+        "field_type": field_type,
+        "required": required,
+        "choices": choices,
+        "mappings": [{"item_code": code, "target": target} for code, target in targets.items()],
+    }
+
+
+def _yes_no(key: str, text: str, item_code: str) -> dict:
+    return {
+        "key": key,
+        "text": text,
+        "options": [
+            {"value": "yes", "label": "是", "item_codes": [item_code]},
+            {"value": "no", "label": "否", "item_codes": []},
+        ],
+    }
+
+
+ENTERPRISE_OPENING: dict = {
+    "code": "QYKB",
+    "name": "企业开办一件事",
     "description": (
-        "一窗受理、服务前移、资料共享、同步审批、限时办结:发改、自然资源和规划、住建、生态环境、人防、气象、"
-        "水务、交通等部门按立项、用地、规划、施工、验收五个阶段并联审批,同一阶段的事项同步办理,"
-        "上一阶段办结后进入下一阶段。法定时限合计134个工作日,承诺33个工作日办结。"
-        "重点项目(外资150万美元以上、内资1000万元人民币以上)可走绿色通道,专人全程代办。"
+        "一窗受理、一表填报、一套材料、并联办理、一次领取:营业执照、公章刻制、发票领用、单位社会保险登记,"
+        "市场监管、公安、税务、人社同步办理,1个工作日内办结。营业执照必办;是否刻制公章、申领发票、"
+        "招用员工由申请人按情形选择。新开办企业首套印章免费刻制,税务Ukey免费发放。"
     ),
-    "lead_department_code": "FG",
-    "promised_limit": 33,
-    "phases": [
-        {"name": "立项", "promised_limit": 6},
-        {"name": "用地", "promised_limit": 7},
-        {"name": "规划", "promised_limit": 8},
-        {"name": "施工", "promised_limit": 5},
-        {"name": "验收", "promised_limit": 7},
-    ],
-    "items": [{"item_code": code, "phase": phase} for phase, code in _PHASE_ITEMS],
+    "lead_department_code": "SCJG",
+    "promised_limit": 1,
+    "phases": [],
+    "items": [{"item_code": code, "phase": None} for code in _SETUP_ITEMS],
     "fields": [
-        {
-            "key": "project_name",
-            "label": "项目名称",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "project_name"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "project_code",
-            "label": "投资项目统一代码",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "project_code"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "builder_name",
-            "label": "建设单位",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "applicant_name"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "builder_credit_code",
-            "label": "建设单位统一社会信用代码",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "applicant_credit_code"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "legal_representative",
-            "label": "法定代表人",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [
-                {"item_code": "FG-002", "target": "legal_representative"},
-                {"item_code": "ZRZY-005", "target": "legal_representative"},
-                {"item_code": "ZJ-001", "target": "legal_representative"},
-            ],
-        },
-        {
-            "key": "contact_person",
-            "label": "项目联系人",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "contact_person"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "contact_phone",
-            "label": "联系电话",
-            "field_type": "phone",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "contact_phone"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "site",
-            "label": "建设地点",
-            "field_type": "text",
-            "required": True,
-            "choices": "",
-            "mappings": [{"item_code": code, "target": "site_location"} for _, code in _PHASE_ITEMS],
-        },
-        {
-            "key": "land_area",
-            "label": "用地面积(平方米)",
-            "field_type": "number",
-            "required": True,
-            "choices": "",
-            "mappings": [
-                {"item_code": "ZRZY-001", "target": "land_area"},
-                {"item_code": "ZRZY-002", "target": "land_area"},
-                {"item_code": "ZRZY-005", "target": "parcel_area"},
-                {"item_code": "SL-001", "target": "occupied_area"},
-            ],
-        },
-        {
-            "key": "floor_area",
-            "label": "总建筑面积(平方米)",
-            "field_type": "number",
-            "required": True,
-            "choices": "",
-            "mappings": [
-                {"item_code": "ZRZY-003", "target": "floor_area"},
-                {"item_code": "ZJ-001", "target": "floor_area"},
-                {"item_code": "ZJ-002", "target": "floor_area"},
-                {"item_code": "RF-001", "target": "civil_building_area"},
-                {"item_code": "ZJ-004", "target": "floor_area"},
-            ],
-        },
-        {
-            "key": "total_investment",
-            "label": "总投资(万元)",
-            "field_type": "number",
-            "required": True,
-            "choices": "",
-            "mappings": [
-                {"item_code": "FG-002", "target": "total_investment"},
-                {"item_code": "FG-003", "target": "total_investment"},
-                {"item_code": "STHJ-002", "target": "total_investment"},
-                {"item_code": "ZJ-001", "target": "contract_price"},
-            ],
-        },
-        {
-            "key": "industry",
-            "label": "行业类别",
-            "field_type": "choice",
-            "required": True,
-            "choices": "装备制造|电子信息|新材料|生物医药|食品加工|纺织服装|其他制造业",
-            "mappings": [
-                {"item_code": "FG-002", "target": "industry"},
-                {"item_code": "FG-003", "target": "industry"},
-                {"item_code": "STHJ-002", "target": "industry_category"},
-            ],
-        },
-        {
-            "key": "planned_start",
-            "label": "计划开工日期",
-            "field_type": "date",
-            "required": False,
-            "choices": "",
-            "mappings": [
-                {"item_code": "FG-002", "target": "planned_start_date"},
-                {"item_code": "ZJ-001", "target": "planned_start_date"},
-            ],
-        },
+        _setup_field(
+            "enterprise_name",
+            "企业名称",
+            "text",
+            {
+                "SCJG-001": "company_name",
+                "GA-011": "unit_name",
+                "SW-005": "taxpayer_name",
+                "RS-003": "unit_name",
+            },
+        ),
+        _setup_field(
+            "enterprise_type",
+            "企业类型",
+            "choice",
+            {"SCJG-001": "company_type", "RS-003": "unit_type"},
+            choices="有限责任公司|股份有限公司|个人独资企业|合伙企业",
+        ),
+        _setup_field(
+            "legal_representative",
+            "法定代表人",
+            "text",
+            dict.fromkeys(_SETUP_ITEMS, "legal_representative"),
+        ),
+        _setup_field(
+            "legal_representative_id",
+            "法定代表人身份证号码",
+            "id_number",
+            dict.fromkeys(_SETUP_ITEMS, "legal_representative_id_number"),
+        ),
+        _setup_field("registered_capital", "注册资本(万元)", "number", {"SCJG-001": "registered_capital"}),
+        _setup_field(
+            "business_scope", "经营范围", "text", {"SCJG-001": "business_scope", "SW-005": "business_scope"}
+        ),
+        _setup_field(
+            "address",
+            "住所",
+            "text",
+            {
+                "SCJG-001": "domicile",
+                "GA-011": "unit_address",
+                "SW-005": "registered_address",
+                "RS-003": "unit_address",
+            },
+        ),
+        _setup_field("contact_phone", "联系电话", "phone", dict.fromkeys(_SETUP_ITEMS, "contact_phone")),
+        _setup_field(
+            "seals",
+            "刻制印章",
+            "text",
+            {"GA-011": "seal_types"},
+            required=False,
+        ),
+        _setup_field(
+            "invoice_type",
+            "申领发票种类",
+            "choice",
+            {"SW-005": "invoice_type"},
+            required=False,
+            choices="增值税电子普通发票|增值税电子专用发票|增值税普通发票(纸质)|增值税专用发票(纸质)",
+        ),
+        _setup_field(
+            "financial_officer", "财务负责人", "text", {"SW-005": "financial_officer"}, required=False
+        ),
+        _setup_field("employees", "招用员工人数", "number", {"RS-003": "insured_count"}, required=False),
     ],
     "materials": [
         {
-            "name": "工业建设项目并联审批申请表(一表制)",
+            "name": "企业开办申请表(一表制)",
             "requirement": "required",
             "form": "original",
             "copies": 1,
-            "item_codes": [code for _, code in _PHASE_ITEMS],
+            "item_codes": _SETUP_ITEMS,
         },
         {
-            "name": "建设单位营业执照",
+            "name": "法定代表人身份证件",
+            "requirement": "required",
+            "form": "original_and_copy",
+            "copies": 1,
+            "item_codes": _SETUP_ITEMS,
+        },
+        {
+            "name": "公司章程",
+            "requirement": "required",
+            "form": "original",
+            "copies": 1,
+            "item_codes": ["SCJG-001"],
+        },
+        {
+            "name": "股东的主体资格证明或者自然人身份证件复印件",
             "requirement": "required",
             "form": "copy",
             "copies": 1,
-            "item_codes": ["FG-002", "ZRZY-001", "ZRZY-005", "ZJ-001"],
+            "item_codes": ["SCJG-001"],
         },
         {
-            "name": "项目备案信息表",
-            "requirement": "required",
-            "form": "electronic",
-            "copies": 1,
-            "item_codes": ["FG-002"],
-        },
-        {
-            "name": "项目节能报告",
-            "requirement": "required",
-            "form": "original",
-            "copies": 1,
-            "item_codes": ["FG-003"],
-        },
-        {
-            "name": "建设项目用地预审与选址申请报告及勘测定界图",
-            "requirement": "required",
-            "form": "original",
-            "copies": 1,
-            "item_codes": ["ZRZY-001"],
-        },
-        {
-            "name": "环境影响报告表",
-            "requirement": "required",
-            "form": "original",
-            "copies": 2,
-            "item_codes": ["STHJ-002"],
-        },
-        {
-            "name": "水土保持方案报告书(报告表)",
-            "requirement": "required",
-            "form": "original",
-            "copies": 1,
-            "item_codes": ["SL-001"],
-        },
-        {
-            "name": "国有建设用地使用权出让合同及价款缴纳凭证",
+            "name": "法定代表人、董事、监事和经理的任职文件",
             "requirement": "required",
             "form": "copy",
             "copies": 1,
-            "item_codes": ["ZRZY-002", "ZRZY-005"],
+            "item_codes": ["SCJG-001"],
         },
         {
-            "name": "不动产权籍调查成果",
-            "requirement": "required",
-            "form": "original",
-            "copies": 1,
-            "item_codes": ["ZRZY-005"],
-        },
-        {
-            "name": "建设工程设计方案(总平面图、建筑单体方案)",
-            "requirement": "required",
-            "form": "original",
-            "copies": 2,
-            "item_codes": ["ZRZY-003", "RF-001", "RF-002"],
-        },
-        {
-            "name": "施工图设计文件(含消防、人防、防雷专篇)",
-            "requirement": "required",
-            "form": "electronic",
-            "copies": 1,
-            "item_codes": ["ZJ-002", "RF-001", "QX-001", "ZJ-001"],
-        },
-        {
-            "name": "施工合同及施工图设计文件审查合格书",
+            "name": "住所使用证明(房屋产权证明或者租赁合同)",
             "requirement": "required",
             "form": "copy",
             "copies": 1,
-            "item_codes": ["ZJ-001"],
+            "item_codes": ["SCJG-001"],
         },
         {
-            "name": "排水户内部排水管网及检测井图纸、排水水质检测报告",
+            "name": "经办人身份证件",
             "requirement": "required",
-            "form": "original",
+            "form": "original_and_copy",
             "copies": 1,
-            "item_codes": ["SL-002"],
+            "item_codes": ["GA-011", "SW-005"],
         },
         {
-            "name": "涉路工程设计图及施工方案",
+            "name": "财务负责人、办税人员身份证件",
+            "requirement": "required",
+            "form": "copy",
+            "copies": 1,
+            "item_codes": ["SW-005"],
+        },
+        {
+            "name": "指定代表或者共同委托代理人授权委托书",
             "requirement": "conditional",
             "form": "original",
             "copies": 1,
-            "item_codes": ["JT-006"],
+            "item_codes": _SETUP_ITEMS,
         },
         {
-            "name": "工程竣工验收报告",
-            "requirement": "required",
-            "form": "original",
+            "name": "前置审批文件或者许可证件",
+            "requirement": "conditional",
+            "form": "copy",
             "copies": 1,
-            "item_codes": ["ZJ-003", "RF-002", "ZJ-004"],
+            "item_codes": ["SCJG-001"],
         },
-        {
-            "name": "建设工程竣工图及竣工测量成果报告",
-            "requirement": "required",
-            "form": "electronic",
-            "copies": 1,
-            "item_codes": ["ZJ-003", "ZRZY-004", "QX-002", "RF-002"],
-        },
-        {
-            "name": "防雷装置检测报告",
-            "requirement": "required",
-            "form": "original",
-            "copies": 1,
-            "item_codes": ["QX-002"],
-        },
+    ],
+    # 营业执照 is selected by no option: it always applies.
+    "questions": [
+        _yes_no("seal", "是否需要刻制公章？", "GA-011"),
+        _yes_no("invoice", "是否需要申领发票？", "SW-005"),
+        _yes_no("staff", "是否招用员工？", "RS-003"),
     ],
 }
 
-BUNDLES: list[dict] = [ENTERPRISE_SETUP, INDUSTRIAL_CONSTRUCTION]
+# Loaded as they are.
+BUNDLES: list[dict] = [ENTERPRISE_SETUP, ENTERPRISE_OPENING, INDUSTRIAL_CONSTRUCTION]
+
+# Loaded only where the catalog supports `merge_with_previous` on a phase
+# (see `onewindow.demo.specs.bundle_specs`).
+BUNDLES_WITH_MERGED_PHASES: list[dict] = [INDUSTRIAL_CONSTRUCTION_WITH_SCHEME]

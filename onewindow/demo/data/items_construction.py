@@ -4,8 +4,8 @@
 planning (ZRZY), housing and construction (ZJ), ecology and environment (STHJ), civil air defence
 (RF), meteorology (QX), water (SL), fire and rescue (XF).
 
-Most of them belong to the 工业建设项目审批 bundle's phases (立项 → 用地 → 规划 → 施工 → 验收), so their
-promised limits fit inside their phase's limit. Item spec format of
+Most of them belong to the 工业建设项目审批 bundle's four phases (立项用地规划许可 → 工程建设许可 →
+施工许可 → 竣工验收), so their promised limits fit inside their phase's limit. Item spec format of
 `onewindow.catalog.services.catalog_import_specs`; missing keys take the defaults of
 `onewindow.demo.specs`.
 """
@@ -260,7 +260,7 @@ ITEMS: list[dict] = [
     },
     {
         "code": "ZRZY-004",
-        "name": "建设工程规划条件核实",
+        "name": "建设工程规划条件核实和土地核验",
         "kind": "confirmation",
         "department_code": "ZRZY",
         "window_code": "C03",
@@ -269,9 +269,11 @@ ITEMS: list[dict] = [
         "promised_limit": 5,
         "legal_basis": (
             "《中华人民共和国城乡规划法》第四十五条:县级以上地方人民政府城乡规划主管部门按照国务院规定"
-            "对建设工程是否符合规划条件予以核实。"
+            "对建设工程是否符合规划条件予以核实;"
+            "《自然资源部关于以“多规合一”为基础推进规划用地“多审合一、多证合一”改革的通知》(自然资规〔2019〕2号):"
+            "推进多测整合、多验合一,将规划核实与土地核验合并为一个验收事项。"
         ),
-        "conditions": "建设工程竣工后,已取得建设工程规划许可证。",
+        "conditions": "建设工程竣工后,已取得建设工程规划许可证和国有建设用地使用权。",
         "green_channel_eligible": True,
         "deemed_approval_days": 3,
         "themes": ["construction"],

@@ -21,7 +21,7 @@ ITEMS: list[dict] = [
         "window_code": "B01",
         "handling_type": "promised",
         "legal_limit": 3,
-        "promised_limit": 2,
+        "promised_limit": 1,
         "legal_basis": (
             "《中华人民共和国公司法》第二十九条、第三十三条;"
             "《中华人民共和国市场主体登记管理条例》第三条、第十九条;"
@@ -60,7 +60,7 @@ ITEMS: list[dict] = [
         ],
         "steps": [
             {"name": "受理", "kind": "accept", "post_code": "accept", "limit_days": 0},
-            {"name": "审查", "kind": "review", "post_code": "review", "limit_days": 1},
+            {"name": "审查", "kind": "review", "post_code": "review", "limit_days": 0},
             {"name": "核准", "kind": "decide", "post_code": "decide", "limit_days": 1},
             {"name": "发照", "kind": "certify", "post_code": "certify", "limit_days": 0},
         ],

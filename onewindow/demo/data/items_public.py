@@ -327,6 +327,52 @@ ITEMS: list[dict] = [
             {"name": "制证(邮寄送达)", "kind": "certify", "post_code": "certify", "limit_days": 0},
         ],
     },
+    {
+        "code": "GA-011",
+        "name": "公章刻制备案",
+        "kind": "filing",
+        "department_code": "GA",
+        # Taken in at the enterprise-setup general window, with the business licence.
+        "window_code": "Z03",
+        "handling_type": "promised",
+        "legal_limit": 20,
+        "promised_limit": 1,
+        "legal_basis": (
+            "《国务院关于国家行政机关和企业事业单位社会团体印章管理的规定》(国发〔1999〕25号);"
+            "《国务院关于取消和下放一批行政许可事项的决定》(国发〔2019〕6号):取消公章刻制审批,"
+            "改为公章刻制备案,公安机关通过信息系统对刻制企业、刻制公章实施备案管理;"
+            "《印铸刻字业暂行管理规则》。"
+        ),
+        "conditions": (
+            "依法设立的企业、个体工商户、农民专业合作社等市场主体,持营业执照到具备资质的公章刻制企业刻制"
+            "公章、财务专用章、发票专用章、合同专用章和法定代表人名章,刻制企业采集印模后向公安机关备案。"
+        ),
+        "fees": "不收费(新开办企业首套印章由政府购买服务免费刻制)",
+        "online_allowed": True,
+        "decided_at_window": True,
+        "themes": ["business-setup"],
+        "materials": [
+            {"name": "公章刻制备案表"},
+            {"name": "营业执照", "form": "copy", "shared_result_item_code": "SCJG-001"},
+            {"name": "法定代表人身份证件", "form": "copy"},
+            {"name": "经办人身份证件", "form": "original_and_copy"},
+            {
+                "name": "印模",
+                "form": "electronic",
+                "note": "由公章刻制企业刻制后采集上传",
+            },
+            {
+                "name": "法定代表人授权委托书",
+                "requirement": "conditional",
+                "condition": "委托他人办理的",
+            },
+        ],
+        "steps": [
+            {"name": "受理", "kind": "accept", "post_code": "accept", "limit_days": 0},
+            {"name": "审核备案", "kind": "decide", "post_code": "decide", "limit_days": 1},
+            {"name": "刻制交付", "kind": "certify", "post_code": "certify", "limit_days": 0},
+        ],
+    },
     # --- 交通运输局 ---------------------------------------------------------------------
     {
         "code": "JT-001",

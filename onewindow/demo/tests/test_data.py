@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from onewindow.catalog import rules
+from onewindow.demo.data import BUNDLES_WITH_MERGED_PHASES
 from onewindow.demo.data.accounts import CENTER_ACCOUNTS, DEMO_PASSWORD, DEPARTMENT_STAFF
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.specs import account_specs, bundle_specs, item_specs, theme_specs
@@ -18,7 +19,8 @@ from onewindow.org.roles import ROLE_BY_CODE
 from onewindow.org.services import validate_role_set
 
 ITEMS = item_specs()
-BUNDLES = {b["code"]: b for b in bundle_specs()}
+# Every bundle of the data, also those the loader leaves out while the catalog cannot merge phases.
+BUNDLES = {b["code"]: b for b in [*bundle_specs(), *BUNDLES_WITH_MERGED_PHASES]}
 THEMES = theme_specs()
 ITEM_BY_CODE = {i["code"]: i for i in ITEMS}
 DEPARTMENT_CODES = {d["code"] for d in DEPARTMENTS}
@@ -94,7 +96,7 @@ def test_every_phone_number_is_fictional():
 def test_codes_are_unique():
     assert not [c for c, n in Counter(i["code"] for i in ITEMS).items() if n > 1]
     assert not [c for c, n in Counter(t["code"] for t in THEMES).items() if n > 1]
-    assert len(BUNDLES) == 2
+    assert sorted(BUNDLES) == ["GYJS", "GYJS-FA", "QYKB", "QYSL"]
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=lambda i: i["code"])
@@ -201,6 +203,8 @@ def test_catalog_mix_is_realistic():
         "网络文化经营许可",
         "娱乐场所经营许可",
         "旅行社设立许可",
+        "公章刻制备案",
+        "发票领用",
     ],
 )
 def test_required_items_are_present(fragment):
@@ -215,7 +219,7 @@ def test_themes():
     assert {"企业开办", "工程建设", "交通出行", "医疗卫生", "文化旅游", "社会保障", "公安户政"} <= names
 
 
-@pytest.mark.parametrize("code", ["QYSL", "GYJS"])
+@pytest.mark.parametrize("code", ["QYSL", "QYKB", "GYJS", "GYJS-FA"])
 def test_bundle_passes_the_catalog_rules(code):
     assert rules.check_bundle(BUNDLES[code], CODES) == []
 
@@ -250,21 +254,84 @@ def test_enterprise_setup_bundle():
     assert sum(1 for f in bundle["fields"] if len(f["mappings"]) == len(items)) >= 6
 
 
-def test_industrial_construction_bundle():
-    bundle = BUNDLES["GYJS"]
+def test_enterprise_opening_bundle():
+    """企业开办一件事: four departments in 1 working day; 营业执照 always applies, the three others
+    follow a yes/no situation question each."""
+    bundle = BUNDLES["QYKB"]
     _bundle_checks(bundle)
-    assert [p["name"] for p in bundle["phases"]] == ["立项", "用地", "规划", "施工", "验收"]
-    assert sum(p["promised_limit"] for p in bundle["phases"]) == bundle["promised_limit"] == 33
+    assert bundle["lead_department_code"] == "SCJG"
+    assert bundle["promised_limit"] == 1 and bundle["phases"] == []
+    items = [ITEM_BY_CODE[e["item_code"]] for e in bundle["items"]]
+    assert [i["department_code"] for i in items] == ["SCJG", "GA", "SW", "RS"]
+    names = " ".join(i["name"] for i in items)
+    assert all(word in names for word in ("营业执照", "公章刻制", "发票领用", "社会保险登记"))
+    questions = {q["key"]: q for q in bundle["questions"]}
+    assert [q["text"] for q in bundle["questions"]] == [
+        "是否需要刻制公章？",
+        "是否需要申领发票？",
+        "是否招用员工？",
+    ]
+    selected = {}
+    for key, question in questions.items():
+        options = {o["value"]: o["item_codes"] for o in question["options"]}
+        assert options["no"] == [] and len(options["yes"]) == 1, key
+        selected[key] = options["yes"][0]
+    assert selected == {"seal": "GA-011", "invoice": "SW-005", "staff": "RS-003"}
+    assert "SCJG-001" not in selected.values(), "the business licence always applies"
+    # One form: the core fields land in every item; conditional items' fields are not required.
+    by_key = {f["key"]: f for f in bundle["fields"]}
+    for key in (
+        "enterprise_name",
+        "legal_representative",
+        "legal_representative_id",
+        "address",
+        "contact_phone",
+    ):
+        assert len(by_key[key]["mappings"]) == len(items), key
+    for field in bundle["fields"]:
+        if "SCJG-001" not in {m["item_code"] for m in field["mappings"]}:
+            assert not field["required"], f"{field['key']} serves only optional items"
+    shared = [m for m in bundle["materials"] if len(m["item_codes"]) > 1]
+    assert {m["name"] for m in shared} >= {"法定代表人身份证件", "企业开办申请表(一表制)"}
+    gazette = ITEM_BY_CODE["GA-011"]
+    assert gazette["promised_limit"] == 1 and gazette["legal_limit"] == 20
+    assert gazette["window_code"] == "Z03", "taken in at the enterprise-setup general window"
+
+
+CONSTRUCTION_PHASES = ["立项用地规划许可", "工程建设许可", "施工许可", "竣工验收"]
+
+
+@pytest.mark.parametrize("code", ["GYJS", "GYJS-FA"])
+def test_industrial_construction_bundle(code):
+    bundle = BUNDLES[code]
+    _bundle_checks(bundle)
+    assert [p["name"] for p in bundle["phases"]] == CONSTRUCTION_PHASES
+    assert sum(p["promised_limit"] for p in bundle["phases"]) <= bundle["promised_limit"] == 33
     phase_limit = {p["name"]: p["promised_limit"] for p in bundle["phases"]}
+    per_phase: dict[str, list[dict]] = {name: [] for name in phase_limit}
     for entry in bundle["items"]:
-        assert entry["phase"] in phase_limit
         item = ITEM_BY_CODE[entry["item_code"]]
         assert item["promised_limit"] <= phase_limit[entry["phase"]], item["code"]
         assert item["green_channel_eligible"], f"{item['code']}: investment items may use the green channel"
-    assert {e["phase"] for e in bundle["items"]} == set(phase_limit), "every phase has items"
+        per_phase[entry["phase"]].append(item)
+    for name, items in per_phase.items():
+        assert 2 <= len(items) <= 4, name
+        assert len({i["department_code"] for i in items}) >= 2, f"{name}: several departments in parallel"
     departments = {ITEM_BY_CODE[e["item_code"]]["department_code"] for e in bundle["items"]}
     assert len(departments) >= 8
+    # 联合验收: planning and land, fire, civil air defence, completion filing.
+    assert {i["code"] for i in per_phase["竣工验收"]} == {"ZRZY-004", "ZJ-003", "RF-002", "ZJ-004"}
     assert "134" in bundle["description"] and "33" in bundle["description"]
+    assert "国办发〔2019〕11号" in bundle["description"] or code == "GYJS-FA"
+
+
+def test_the_scheme_transfer_variant_merges_only_the_construction_permit_phase():
+    plain, variant = BUNDLES["GYJS"], BUNDLES["GYJS-FA"]
+    assert variant["items"] == plain["items"] and variant["fields"] == plain["fields"]
+    assert variant["materials"] == plain["materials"]
+    assert [p.get("merge_with_previous") for p in variant["phases"]] == [False, False, True, False]
+    assert all("merge_with_previous" not in p for p in plain["phases"])
+    assert "带方案出让" in variant["name"]
 
 
 def test_accounts():

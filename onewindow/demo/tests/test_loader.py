@@ -11,12 +11,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion, Theme
+from onewindow.catalog.situations import applicable_items
 from onewindow.core.errors import PermissionDenied
 from onewindow.core.models import AuditEntry
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import DEMO_CENTER_CODE
 from onewindow.demo.loader import load_demo
-from onewindow.demo.specs import account_specs, item_specs
+from onewindow.demo.specs import account_specs, item_specs, phases_can_merge
 from onewindow.org.models import Center, Department, Post, User, Window
 from onewindow.org.roles import ROLE_BY_CODE
 
@@ -62,13 +63,15 @@ def test_load_creates_the_demo_center_and_a_second_run_changes_nothing():
     assert food.compression is not None and 0.3 <= food.compression <= 0.7
 
     bundles = {b.code: b for b in Bundle.objects.filter(center=center)}
-    assert set(bundles) == {"QYSL", "GYJS"}
+    assert set(bundles) == {"QYSL", "QYKB", "GYJS"} | ({"GYJS-FA"} if phases_can_merge() else set())
     assert bundles["QYSL"].promised_limit == 2 and bundles["QYSL"].lead_department.code == "SCJG"
     assert bundles["QYSL"].bundle_items.count() == 4
     assert 8 <= bundles["QYSL"].fields.count() <= 12
+    assert bundles["QYKB"].promised_limit == 1 and bundles["QYKB"].lead_department.code == "SCJG"
+    assert bundles["QYKB"].questions.count() == 3
     phases = list(bundles["GYJS"].phases.order_by("position"))
-    assert [p.name for p in phases] == ["立项", "用地", "规划", "施工", "验收"]
-    assert sum(p.promised_limit or 0 for p in phases) == bundles["GYJS"].promised_limit == 33
+    assert [p.name for p in phases] == ["立项用地规划许可", "工程建设许可", "施工许可", "竣工验收"]
+    assert sum(p.promised_limit or 0 for p in phases) <= bundles["GYJS"].promised_limit == 33
     gyjs_departments = {
         bi.item.published_version.department.code for bi in bundles["GYJS"].bundle_items.all()
     }
@@ -85,6 +88,34 @@ def test_load_creates_the_demo_center_and_a_second_run_changes_nothing():
     assert _counts() == before
     new_actions = set(AuditEntry.objects.exclude(pk__in=audit_before).values_list("action", flat=True))
     assert new_actions == set(), new_actions  # a second start writes nothing to the audit trail
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({"seal": "no", "invoice": "no", "staff": "no"}, ["SCJG-001"]),
+        ({"seal": "yes", "invoice": "no", "staff": "yes"}, ["SCJG-001", "GA-011", "RS-003"]),
+        ({"seal": "yes", "invoice": "yes", "staff": "yes"}, ["SCJG-001", "GA-011", "SW-005", "RS-003"]),
+    ],
+    ids=["licence-only", "seal-and-staff", "all"],
+)
+def test_the_enterprise_opening_questions_choose_the_items(answers, expected):
+    load_demo(history=False)
+    bundle = Bundle.objects.get(center__code=DEMO_CENTER_CODE, code="QYKB")
+    chosen = applicable_items(bundle, answers)
+    assert [bi.item.code for bi in chosen] == expected
+    departments = [bi.item.published_version.department.code for bi in chosen]
+    assert departments == [
+        {"SCJG-001": "SCJG", "GA-011": "GA", "SW-005": "SW", "RS-003": "RS"}[c] for c in expected
+    ]
+
+
+@pytest.mark.skipif(not phases_can_merge(), reason="the catalog cannot merge bundle phases yet")
+def test_the_scheme_transfer_variant_merges_the_construction_permit_phase():
+    load_demo(history=False)
+    bundle = Bundle.objects.get(center__code=DEMO_CENTER_CODE, code="GYJS-FA")
+    merged = bundle.phases.filter(merge_with_previous=True).values_list("name", flat=True)
+    assert list(merged) == ["施工许可"]
 
 
 def test_a_changed_row_is_brought_back_and_passwords_can_be_reset():
