@@ -13,8 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from onewindow.catalog.models import BundlePhase
-from onewindow.demo.data import BUNDLES, BUNDLES_WITH_MERGED_PHASES, ITEMS, THEMES
+from onewindow.demo.data import BUNDLES, ITEMS, THEMES
 from onewindow.demo.data.accounts import CENTER_ACCOUNTS, DEPARTMENT_STAFF
 from onewindow.demo.data.org import DEPARTMENTS, WINDOWS
 
@@ -100,15 +99,9 @@ def theme_specs() -> list[dict]:
     return copy.deepcopy(THEMES)
 
 
-def phases_can_merge() -> bool:
-    """Whether the catalog knows `merge_with_previous` on a bundle phase (带方案出让 bundles)."""
-    return any(f.name == "merge_with_previous" for f in BundlePhase._meta.get_fields())
-
-
 def bundle_specs() -> list[dict]:
-    """Every demo bundle; those whose phases merge only where the catalog supports it."""
-    bundles = BUNDLES + (BUNDLES_WITH_MERGED_PHASES if phases_can_merge() else [])
-    return copy.deepcopy(bundles)
+    """Every demo bundle."""
+    return copy.deepcopy(BUNDLES)
 
 
 def account_specs() -> list[dict]:

@@ -8,7 +8,7 @@ numbers (the 000-12345 range) and addresses. Nothing here may be loaded into a p
 
 from __future__ import annotations
 
-from onewindow.demo.data.bundles import BUNDLES, BUNDLES_WITH_MERGED_PHASES
+from onewindow.demo.data.bundles import BUNDLES
 from onewindow.demo.data.items_construction import ITEMS as CONSTRUCTION_ITEMS
 from onewindow.demo.data.items_enterprise import ITEMS as ENTERPRISE_ITEMS
 from onewindow.demo.data.items_public import ITEMS as PUBLIC_ITEMS
@@ -16,4 +16,4 @@ from onewindow.demo.data.themes import THEMES
 
 ITEMS: list[dict] = [*ENTERPRISE_ITEMS, *CONSTRUCTION_ITEMS, *PUBLIC_ITEMS]
 
-__all__ = ["BUNDLES", "BUNDLES_WITH_MERGED_PHASES", "ITEMS", "THEMES"]
+__all__ = ["BUNDLES", "ITEMS", "THEMES"]

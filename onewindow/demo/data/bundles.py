@@ -430,8 +430,9 @@ ENTERPRISE_OPENING: dict = {
 }
 
 # Loaded as they are.
-BUNDLES: list[dict] = [ENTERPRISE_SETUP, ENTERPRISE_OPENING, INDUSTRIAL_CONSTRUCTION]
-
-# Loaded only where the catalog supports `merge_with_previous` on a phase
-# (see `onewindow.demo.specs.bundle_specs`).
-BUNDLES_WITH_MERGED_PHASES: list[dict] = [INDUSTRIAL_CONSTRUCTION_WITH_SCHEME]
+BUNDLES: list[dict] = [
+    ENTERPRISE_SETUP,
+    ENTERPRISE_OPENING,
+    INDUSTRIAL_CONSTRUCTION,
+    INDUSTRIAL_CONSTRUCTION_WITH_SCHEME,
+]

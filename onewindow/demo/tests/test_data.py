@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 
 from onewindow.catalog import rules
-from onewindow.demo.data import BUNDLES_WITH_MERGED_PHASES
 from onewindow.demo.data.accounts import CENTER_ACCOUNTS, DEMO_PASSWORD, DEPARTMENT_STAFF
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.specs import account_specs, bundle_specs, item_specs, theme_specs
@@ -20,7 +19,7 @@ from onewindow.org.services import validate_role_set
 
 ITEMS = item_specs()
 # Every bundle of the data, also those the loader leaves out while the catalog cannot merge phases.
-BUNDLES = {b["code"]: b for b in [*bundle_specs(), *BUNDLES_WITH_MERGED_PHASES]}
+BUNDLES = {b["code"]: b for b in bundle_specs()}
 THEMES = theme_specs()
 ITEM_BY_CODE = {i["code"]: i for i in ITEMS}
 DEPARTMENT_CODES = {d["code"] for d in DEPARTMENTS}

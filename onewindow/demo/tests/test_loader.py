@@ -17,7 +17,7 @@ from onewindow.core.models import AuditEntry
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import DEMO_CENTER_CODE
 from onewindow.demo.loader import load_demo
-from onewindow.demo.specs import account_specs, item_specs, phases_can_merge
+from onewindow.demo.specs import account_specs, item_specs
 from onewindow.org.models import Center, Department, Post, User, Window
 from onewindow.org.roles import ROLE_BY_CODE
 
@@ -63,7 +63,7 @@ def test_load_creates_the_demo_center_and_a_second_run_changes_nothing():
     assert food.compression is not None and 0.3 <= food.compression <= 0.7
 
     bundles = {b.code: b for b in Bundle.objects.filter(center=center)}
-    assert set(bundles) == {"QYSL", "QYKB", "GYJS"} | ({"GYJS-FA"} if phases_can_merge() else set())
+    assert set(bundles) == {"QYSL", "QYKB", "GYJS", "GYJS-FA"}
     assert bundles["QYSL"].promised_limit == 2 and bundles["QYSL"].lead_department.code == "SCJG"
     assert bundles["QYSL"].bundle_items.count() == 4
     assert 8 <= bundles["QYSL"].fields.count() <= 12
@@ -110,7 +110,6 @@ def test_the_enterprise_opening_questions_choose_the_items(answers, expected):
     ]
 
 
-@pytest.mark.skipif(not phases_can_merge(), reason="the catalog cannot merge bundle phases yet")
 def test_the_scheme_transfer_variant_merges_the_construction_permit_phase():
     load_demo(history=False)
     bundle = Bundle.objects.get(center__code=DEMO_CENTER_CODE, code="GYJS-FA")
