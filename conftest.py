@@ -24,12 +24,14 @@ def _clear_process_caches() -> None:
     from huey.contrib.djhuey import HUEY
 
     from onewindow.calendar import selectors
+    from onewindow.catalog import definitions
     from onewindow.cases import versions
     from onewindow.notifications import services as notifications
     from onewindow.org import actors
 
     selectors.invalidate()
     versions.clear_cache()
+    definitions.forget()
     notifications.forget_templates()
     actors.forget()
     cache.clear()

@@ -18,6 +18,7 @@ BENCHES = {
     "sweep": "bench/bench_sweep.py",
     "lookup": "bench/bench_lookup.py",
     "search": "bench/bench_search.py",
+    "bundle": "bench/bench_bundle.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 

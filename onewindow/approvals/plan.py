@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.applicants import is_valid_mobile, is_valid_resident_id, is_valid_uscc
 from onewindow.cases.versions import published_version
-from onewindow.catalog.models import Bundle, BundleField, BundleItem, BundleMaterial, ServiceItemVersion
-from onewindow.catalog.situations import applicable_items
+from onewindow.catalog.definitions import FieldDef, ItemDef, MaterialDef, bundle_definition
+from onewindow.catalog.models import Bundle, BundleField, ServiceItemVersion
+from onewindow.catalog.situations import applicable_defs
 from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_phone
 from onewindow.org.models import Center
@@ -30,7 +31,7 @@ class PlannedPhase:
     name: str
     promised_limit: int | None
     merge_with_previous: bool
-    items: list[BundleItem] = field(default_factory=list)
+    items: list[ItemDef] = field(default_factory=list)
 
 
 @dataclass
@@ -40,9 +41,10 @@ class Plan:
     form: dict[str, str]
     materials: list[dict[str, Any]]  # [{position, name, received, copies, items: [codes]}]
     versions: dict[str, ServiceItemVersion] = field(default_factory=dict)  # item code -> published
+    item_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # item code -> its fields
 
     @property
-    def items(self) -> list[BundleItem]:
+    def items(self) -> list[ItemDef]:
         return [bi for phase in self.phases for bi in phase.items]
 
 
@@ -66,16 +68,17 @@ def build_plan(
     """The plan for these answers, form values and materials; one ValidationFailed naming every
     problem (answers.<key>, form.<key>, materials.<i>)."""
     errors: dict[str, list[str]] = {}
-    items: list[BundleItem] = []
+    items: list[ItemDef] = []
+    definition = bundle_definition(bundle)
     try:
-        items = applicable_items(bundle, {str(k): v for k, v in (answers or {}).items()})
+        items = applicable_defs(definition, {str(k): v for k, v in (answers or {}).items()})
     except ValidationFailed as exc:
         errors.update(exc.details or {})
     if not errors and not items:
         errors["answers"] = [_("These answers select no item: nothing to apply for.")]
     versions: dict[str, ServiceItemVersion] = {}
     for bundle_item in items:
-        code = bundle_item.item.code
+        code = bundle_item.code
         try:
             versions[code] = published_version(bundle.center_id, code)
         except (NotFound, ValidationFailed):
@@ -86,9 +89,10 @@ def build_plan(
                 )
                 % {"code": code}
             )
-    cleaned_form, form_errors = _clean_form(bundle, form or {})
+    fields = list(definition.fields)
+    cleaned_form, form_errors = _clean_form(fields, form or {})
     errors.update(form_errors)
-    received, material_errors = _clean_materials(bundle, materials or [])
+    received, material_errors = _clean_materials(definition.materials, materials or [])
     errors.update(material_errors)
     if errors:
         raise ValidationFailed(_("Check the application."), details=errors)
@@ -101,19 +105,27 @@ def build_plan(
                 position=key,
                 name=phase.name if phase is not None else "",
                 promised_limit=phase.promised_limit if phase is not None else None,
-                merge_with_previous=bool(getattr(phase, "merge_with_previous", False)),
+                merge_with_previous=phase.merge_with_previous if phase is not None else False,
             )
         phases[key].items.append(bundle_item)
     ordered = [phases[k] for k in sorted(phases)]
     if ordered:
         ordered[0].merge_with_previous = False  # the first phase that applies opens at acceptance
-    return Plan(bundle=bundle, phases=ordered, form=cleaned_form, materials=received, versions=versions)
+    return Plan(
+        bundle=bundle,
+        phases=ordered,
+        form=cleaned_form,
+        materials=received,
+        versions=versions,
+        item_forms=_item_forms(fields, cleaned_form),
+    )
 
 
-def _clean_form(bundle: Bundle, form: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _clean_form(
+    fields: list[BundleField], form: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, str] = {}
-    fields = list(bundle.fields.all())
     known = {f.key for f in fields}
     for key in sorted(str(k) for k in form if str(k) not in known):
         errors[f"form.{key}"] = [_("The bundle's form has no field %(key)s.") % {"key": key}]
@@ -136,7 +148,7 @@ def _clean_form(bundle: Bundle, form: dict[str, Any]) -> tuple[dict[str, str], d
     return cleaned, errors
 
 
-def _field_problem(bf: BundleField, value: str) -> str | None:
+def _field_problem(bf: FieldDef, value: str) -> str | None:
     kind = bf.field_type
     if kind == BundleField.FieldType.NUMBER and not re.fullmatch(r"-?\d+(\.\d+)?", value):
         return _("Enter a number.")
@@ -161,15 +173,14 @@ def _field_problem(bf: BundleField, value: str) -> str | None:
 
 
 def _clean_materials(
-    bundle: Bundle, materials: list[Any]
+    listed: tuple[MaterialDef, ...], materials: list[Any]
 ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """The bundle's materials ticked as received: each entry names one of the bundle's list (its
     position or name), once."""
-    listed = list(bundle.materials.prefetch_related("items"))
     by_position = {m.position: m for m in listed}
     by_name = {m.name: m for m in listed}
     errors: dict[str, list[str]] = {}
-    chosen: dict[int, tuple[BundleMaterial, int]] = {}
+    chosen: dict[int, tuple[MaterialDef, int]] = {}
     for i, entry in enumerate(materials):
         ref = entry.get("material") if isinstance(entry, dict) else entry
         if isinstance(entry, dict) and entry.get("received") is False:
@@ -201,7 +212,7 @@ def _clean_materials(
             "required": m.requirement == "required",
             "received": m.position in chosen,
             "copies": chosen[m.position][1] if m.position in chosen else m.copies,
-            "items": sorted(it.code for it in m.items.all()),
+            "items": list(m.item_codes),
         }
         for m in listed
     ]
@@ -228,11 +239,11 @@ def item_materials(materials: list[dict[str, Any]], item_code: str) -> list[dict
     ]
 
 
-def item_form(bundle: Bundle, form: dict[str, str], item_code: str) -> dict[str, str]:
-    """The single form's values under the item's own field names (the bundle's mappings), with
+def _item_forms(fields: list[FieldDef], form: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The single form's values under each item's own field names (the bundle's mappings), with
     ID numbers and phones masked (the full values stay on the bundle case)."""
-    out: dict[str, str] = {}
-    for bf in bundle.fields.all():
+    out: dict[str, dict[str, str]] = {}
+    for bf in fields:
         if bf.key not in form:
             continue
         value = form[bf.key]
@@ -240,7 +251,6 @@ def item_form(bundle: Bundle, form: dict[str, str], item_code: str) -> dict[str,
             value = mask_id_number(value)
         elif bf.field_type == BundleField.FieldType.PHONE:
             value = mask_phone(value)
-        for mapping in bf.mappings.all():
-            if mapping.item.code == item_code:
-                out[mapping.target] = value
+        for code, target in bf.mappings:
+            out.setdefault(code, {})[target] = value
     return out

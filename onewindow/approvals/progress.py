@@ -78,24 +78,34 @@ def denial_reason(case: Case) -> str:
     return str(event.data.get("reasons") or event.opinion)
 
 
-def open_phases(
-    bundle_case: BundleCase, *, now: dt.datetime, actor: Actor, record: bool = True
-) -> list[BundleCasePhase]:
-    """Open the first waiting phase and those merged into it; opens their sub-cases (ordinary
-    intakes at `now`, due never after the bundle or the phase). The phases opened."""
-    from onewindow.cases.services import case_intake
-
-    waiting = list(bundle_case.phases.filter(status=BundleCasePhase.Status.WAITING).order_by("position"))
-    if not waiting:
-        return []
-    group = [waiting[0]]
+def opening_group(waiting: list[BundleCasePhase]) -> list[BundleCasePhase]:
+    """Of the waiting phases (by position), the first and those merged into it."""
+    group = waiting[:1]
     for phase in waiting[1:]:
         if not phase.merge_with_previous:
             break
         group.append(phase)
+    return group
+
+
+def open_group(
+    bundle_case: BundleCase,
+    group: list[BundleCasePhase],
+    subs: list[BundleSubCase],
+    *,
+    now: dt.datetime,
+    actor: Actor,
+) -> list[dict[str, Any]]:
+    """Open `group` (its phases' status, opening and due time, in memory) and its sub-cases
+    `subs`: ordinary intakes at `now`, written together, each due never after the bundle or
+    its phase (`sub.case` and, for an instant item decided at once, `sub.decided_at` are set in
+    memory; the caller saves the phases and sub-cases). The sub-cases opened (item, department,
+    number, due)."""
+    from onewindow.cases.services import case_intake_many
+
     table = calendar_table()
     today = case_clock.local_date(now)
-    opened: list[dict[str, Any]] = []
+    caps: dict[int, dt.datetime] = {}
     for phase in group:
         phase.status = BundleCasePhase.Status.OPEN
         phase.opened_at = now
@@ -104,66 +114,101 @@ def open_phases(
             if phase.promised_limit is not None
             else None
         )
-        phase.save(update_fields=["status", "opened_at", "due_at"])
-        cap = min(d for d in (bundle_case.due_at, phase.due_at) if d is not None)
-        for sub in phase.sub_cases.select_related("department").order_by("position"):
-            case = case_intake(
-                actor=actor,
-                item_code=sub.item_code,
-                center=bundle_case.center,
-                applicant=applicant_of(bundle_case),
-                channel=Case.Channel.WINDOW,
-                materials=sub.materials,
-                action="accept",
-                note=bundle_case.note
-                or _("Accepted within bundle case %(number)s.") % {"number": bundle_case.number},
-                window=bundle_case.window,
-                delivery_method=bundle_case.delivery_method,
-                now=now,
-                due_cap_at=cap,
-                joint=True,
-                form=sub.form,
-            )
-            sub.case = case
-            sub.save(update_fields=["case"])
-            opened.append(
-                {
-                    "item_code": sub.item_code,
-                    "department": sub.department.name,
-                    "number": case.number,
-                    "due_at": case.due_at,
-                }
-            )
-    if record:
-        records.bundle_event(
-            bundle_case,
-            "open_phase",
-            from_status=bundle_case.status,
-            actor=actor,
-            now=now,
-            data={"phases": [p.name for p in group], "sub_cases": opened},
+        caps[phase.position] = min(d for d in (bundle_case.due_at, phase.due_at) if d is not None)
+    applicant = applicant_of(bundle_case)
+    note = bundle_case.note or _("Accepted within bundle case %(number)s.") % {"number": bundle_case.number}
+    cases = case_intake_many(
+        [
+            {
+                "actor": actor,
+                "item_code": sub.item_code,
+                "center": bundle_case.center,
+                "applicant": applicant,
+                "channel": Case.Channel.WINDOW,
+                "materials": sub.materials,
+                "action": "accept",
+                "note": note,
+                "window": bundle_case.window,
+                "delivery_method": bundle_case.delivery_method,
+                "now": now,
+                "due_cap_at": caps[sub.phase.position],  # type: ignore[union-attr]
+                "joint": True,
+                "form": sub.form,
+            }
+            for sub in subs
+        ]
+    )
+    opened: list[dict[str, Any]] = []
+    for sub, case in zip(subs, cases, strict=True):
+        sub.case = case
+        if is_done(case):  # an instant item, decided at its intake
+            sub.decided_at = now
+        opened.append(
+            {
+                "item_code": sub.item_code,
+                "item_name": sub.item_name,
+                "department": sub.department.name,
+                "number": case.number,
+                "due_at": case.due_at,
+                "decided": sub.decided_at is not None,
+            }
         )
-    return group
+    return opened
+
+
+def open_phases(bundle_case: BundleCase, *, now: dt.datetime, actor: Actor) -> list[dict[str, Any]]:
+    """Open the next phase (and those merged into it) of a running bundle case and record it:
+    the sub-cases opened, none when no phase was waiting."""
+    waiting = list(bundle_case.phases.filter(status=BundleCasePhase.Status.WAITING).order_by("position"))
+    group = opening_group(waiting)
+    if not group:
+        return []
+    subs = list(
+        BundleSubCase.objects.filter(phase__in=group)
+        .select_related("department", "phase")
+        .order_by("position")
+    )
+    opened = open_group(bundle_case, group, subs, now=now, actor=actor)
+    BundleCasePhase.objects.bulk_update(group, ["status", "opened_at", "due_at"])
+    BundleSubCase.objects.bulk_update(subs, ["case", "decided_at"])
+    records.bundle_event(
+        bundle_case,
+        "open_phase",
+        from_status=bundle_case.status,
+        actor=actor,
+        now=now,
+        data={"phases": [p.name for p in group], "sub_cases": opened},
+    )
+    return opened
 
 
 def advance(bundle_case: BundleCase, *, now: dt.datetime, actor: Actor) -> None:
     """Close the open phases whose sub-cases are all decided, open the next ones, and decide
     the bundle when no phase is left (loops: an instant item may be decided at its intake)."""
     while bundle_case.status == BundleCase.Status.IN_PROGRESS:
-        still_open = False
-        for phase in bundle_case.phases.filter(status=BundleCasePhase.Status.OPEN):
-            subs = list(phase.sub_cases.select_related("case"))
-            for s in subs:
-                if s.case is not None and s.decided_at is None and is_done(s.case):
-                    s.decided_at = now  # decided at its intake (an instant item)
-                    s.save(update_fields=["decided_at"])
-            if all(s.decided_at is not None for s in subs if s.required):
-                phase.status = BundleCasePhase.Status.DONE
-                phase.done_at = now
-                phase.save(update_fields=["status", "done_at"])
-            else:
-                still_open = True
-        if still_open:
+        rows = list(
+            BundleSubCase.objects.filter(
+                bundle_case=bundle_case, phase__status=BundleCasePhase.Status.OPEN
+            ).values("pk", "phase_id", "required", "decided_at", "case__status", "case__active_step_position")
+        )
+        newly = [
+            r["pk"]
+            for r in rows
+            if r["decided_at"] is None
+            and r["case__status"] in DECIDED
+            and r["case__active_step_position"] is None
+        ]
+        if newly:  # decided at its intake (an instant item)
+            BundleSubCase.objects.filter(pk__in=newly).update(decided_at=now)
+        pending = {
+            r["phase_id"] for r in rows if r["required"] and r["decided_at"] is None and r["pk"] not in newly
+        }
+        done = {r["phase_id"] for r in rows} - pending
+        if done:
+            BundleCasePhase.objects.filter(pk__in=done).update(
+                status=BundleCasePhase.Status.DONE, done_at=now
+            )
+        if pending:
             return
         if not open_phases(bundle_case, now=now, actor=None):
             decide(bundle_case, now=now, actor=actor)

@@ -73,9 +73,10 @@ def bundle_event(
 
 
 def bundle_notice(
-    bundle_case: BundleCase, kind: str, *, now: dt.datetime, data: dict[str, Any]
+    bundle_case: BundleCase, kind: str, *, now: dt.datetime, data: dict[str, Any], first: bool = False
 ) -> BundleNotice:
-    count = BundleNotice.objects.filter(bundle_case=bundle_case).count()
+    """Issue a notice; `first`: the bundle case's first (no count to read)."""
+    count = 0 if first else BundleNotice.objects.filter(bundle_case=bundle_case).count()
     return BundleNotice.objects.create(
         bundle_case=bundle_case,
         kind=kind,

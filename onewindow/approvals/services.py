@@ -104,7 +104,7 @@ def bundle_case_intake(
     except ValidationFailed as exc:
         errors.update(exc.details or {})
     if the_plan is not None and action == "accept":
-        missing = plan.missing_required(the_plan.materials, {bi.item.code for bi in the_plan.items})
+        missing = plan.missing_required(the_plan.materials, {bi.code for bi in the_plan.items})
         if missing and not (note or "").strip():
             errors.setdefault("note", []).append(
                 _(
@@ -131,6 +131,11 @@ def bundle_case_intake(
         delivery_method=delivery_method,
         note=(note or "").strip(),
         now=now,
+        status={
+            "accept": BundleCase.Status.IN_PROGRESS,
+            "correct": BundleCase.Status.CORRECTION_REQUESTED,
+            "refuse": BundleCase.Status.REFUSED,
+        }[action],
     )
     act = window_actions.Act(bundle_case=bundle_case, actor=actor, now=now, params={})
     if action == "accept":

@@ -52,16 +52,20 @@ def create(
     delivery_method: str,
     note: str,
     now: dt.datetime,
+    status: str,
 ) -> BundleCase:
+    """The new bundle case, its phases and its sub-cases (the plan's items). Accepted at once
+    (`status` in progress): the joint clock starts and the first phase's sub-cases are opened
+    and written with it (one pass: the rows are inserted as they end up)."""
     bundle = the_plan.bundle
-    bundle_case = BundleCase.objects.create(
+    bundle_case = BundleCase(
         center=center,
         bundle=bundle,
         bundle_code=bundle.code,
         bundle_name=bundle.name,
         lead_department=bundle.lead_department,
         number=number,
-        status=BundleCase.Status.CORRECTION_REQUESTED,  # set by the answer, before the first event
+        status=status,
         version=1,
         window=window,
         applicant_kind=applicant["kind"],
@@ -83,29 +87,48 @@ def create(
         created_at=now,
         created_by=actor,
     )
-    position = 0
-    for planned in the_plan.phases:
-        phase = BundleCasePhase.objects.create(
+    accepted = status == BundleCase.Status.IN_PROGRESS
+    if accepted:
+        bundle_case.accepted_at = now
+        bundle_case.accepted_on = case_clock.local_date(now)
+        recompute_due(bundle_case, calendar_table())
+    bundle_case.save(force_insert=True)
+    phases = [
+        BundleCasePhase(
             bundle_case=bundle_case,
             position=planned.position,
             name=planned.name,
             promised_limit=planned.promised_limit,
             merge_with_previous=planned.merge_with_previous,
         )
+        for planned in the_plan.phases
+    ]
+    subs: list[BundleSubCase] = []
+    for phase, planned in zip(phases, the_plan.phases, strict=True):
         for bundle_item in planned.items:
-            position += 1
-            code = bundle_item.item.code
+            code = bundle_item.code
             version = the_plan.versions[code]
-            BundleSubCase.objects.create(
-                bundle_case=bundle_case,
-                phase=phase,
-                position=position,
-                item_code=code,
-                item_name=version.name,
-                department=version.department,
-                form=plans.item_form(bundle, the_plan.form, code),
-                materials=plans.item_materials(the_plan.materials, code),
+            subs.append(
+                BundleSubCase(
+                    bundle_case=bundle_case,
+                    phase=phase,
+                    position=len(subs) + 1,
+                    item_code=code,
+                    item_name=version.name,
+                    department=version.department,
+                    form=the_plan.item_forms.get(code, {}),
+                    materials=plans.item_materials(the_plan.materials, code),
+                )
             )
+    opened: list[dict[str, Any]] = []
+    if accepted:
+        group = progress.opening_group(phases)
+        opened = progress.open_group(
+            bundle_case, group, [s for s in subs if s.phase in group], now=now, actor=actor
+        )
+    BundleCasePhase.objects.bulk_create(phases)  # the sub-cases take their phase's new key
+    BundleSubCase.objects.bulk_create(subs)
+    bundle_case.opened = opened  # type: ignore[attr-defined]
     return bundle_case
 
 
@@ -130,28 +153,41 @@ def _message(bundle_case: BundleCase, template: str, **context: Any) -> None:
 
 def accept(act: Act, *, first: bool = False) -> None:
     """Accept: the joint clock starts (working days, the start day not counted), the first
-    phase's sub-cases open at this moment, one acceptance notice lists each item, department and
-    due date and the joint due date."""
+    phase's sub-cases open at this moment (at intake `create` did both: `first`), one
+    acceptance notice lists each item, department and due date and the joint due date."""
     bundle_case, now = act.bundle_case, act.now
-    table = calendar_table()
     before = "" if first else bundle_case.status
-    bundle_case.status = BundleCase.Status.IN_PROGRESS
-    bundle_case.accepted_at = now
-    bundle_case.accepted_on = case_clock.local_date(now)
-    recompute_due(bundle_case, table)
-    bundle_case.save(update_fields=["status", "accepted_at", "accepted_on", "due_at", "legal_due_at"])
-    progress.open_phases(bundle_case, now=now, actor=act.actor, record=False)
-    subs = list(bundle_case.sub_cases.select_related("case", "department", "phase").order_by("position"))
+    if first:
+        opened_list = getattr(bundle_case, "opened", [])
+    else:
+        bundle_case.status = BundleCase.Status.IN_PROGRESS
+        bundle_case.accepted_at = now
+        bundle_case.accepted_on = case_clock.local_date(now)
+        recompute_due(bundle_case, calendar_table())
+        bundle_case.save(update_fields=["status", "accepted_at", "accepted_on", "due_at", "legal_due_at"])
+        waiting = list(bundle_case.phases.order_by("position"))
+        group = progress.opening_group(waiting)
+        subs = list(
+            bundle_case.sub_cases.filter(phase__in=group)
+            .select_related("department", "phase")
+            .order_by("position")
+        )
+        opened_list = progress.open_group(bundle_case, group, subs, now=now, actor=act.actor)
+        BundleCasePhase.objects.bulk_update(group, ["status", "opened_at", "due_at"])
+        BundleSubCase.objects.bulk_update(subs, ["case", "decided_at"])
+    opened = {o["item_code"]: o for o in opened_list}
     listing = [
         {
-            "item_code": s.item_code,
-            "item_name": s.item_name,
-            "department": s.department.name,
-            "phase": s.phase.name if s.phase else "",
-            "number": s.case.number if s.case else "",
-            "due_at": s.case.due_at if s.case else None,
+            "item_code": s["item_code"],
+            "item_name": s["item_name"],
+            "department": s["department__name"],
+            "phase": s["phase__name"] or "",
+            "number": opened.get(s["item_code"], {}).get("number", ""),
+            "due_at": opened.get(s["item_code"], {}).get("due_at"),
         }
-        for s in subs
+        for s in bundle_case.sub_cases.order_by("position").values(
+            "item_code", "item_name", "department__name", "phase__name"
+        )
     ]
     records.bundle_event(
         bundle_case,
@@ -173,6 +209,7 @@ def accept(act: Act, *, first: bool = False) -> None:
         bundle_case,
         BundleNotice.Kind.ACCEPTANCE,
         now=now,
+        first=first,
         data={
             "bundle_name": bundle_case.bundle_name,
             "number": bundle_case.number,
@@ -187,10 +224,11 @@ def accept(act: Act, *, first: bool = False) -> None:
     _message(
         bundle_case,
         "bundle_accepted",
-        item_count=len(subs),
+        item_count=len(listing),
         due_date=case_clock.local_date(bundle_case.due_at) if bundle_case.due_at else "",
     )
-    progress.advance(bundle_case, now=now, actor=act.actor)
+    if any(o["decided"] for o in opened_list):  # an instant item: its phase may be done already
+        progress.advance(bundle_case, now=now, actor=act.actor)
 
 
 def recompute_due(bundle_case: BundleCase, table: Any) -> None:

@@ -54,17 +54,17 @@ def _row(center_id: int, kind: str, day: dt.date) -> dict[str, Any]:
     return {"center_id": center_id, "kind": kind, "day": day}
 
 
-def _finish(center_id: int, kind: str, day: dt.date, pending: rawwrite.Pending) -> int:
-    """The sequence `pending` took, creating the day's row when there was none."""
+def _finish(center_id: int, kind: str, day: dt.date, pending: rawwrite.Pending, count: int = 1) -> int:
+    """The (last) sequence `pending` took, creating the day's row when there was none."""
     value = pending.result()
     if value is None:
         where = _row(center_id, kind, day)
         try:
             with transaction.atomic():
-                CaseNumberSequence.objects.create(**where, last=1)
-            return 1
+                CaseNumberSequence.objects.create(**where, last=count)
+            return count
         except IntegrityError:  # another transaction created the day's row first
-            value = rawwrite.increment(CaseNumberSequence, "last", **where).result()
+            value = rawwrite.increment(CaseNumberSequence, "last", by=count, **where).result()
             if value is None:  # pragma: no cover - the row exists by now
                 raise
     if value > _MAX_SEQUENCE:
@@ -74,13 +74,13 @@ def _finish(center_id: int, kind: str, day: dt.date, pending: rawwrite.Pending) 
     return int(value)
 
 
-def take_later(*, center_id: int, wanted: dict[str, dt.date]) -> dict[str, rawwrite.Pending]:
-    """Send the statements taking the next number of each kind in `wanted` (kind -> day), in one
-    fixed order of kind (two transactions taking two numbers never wait for each other
-    crosswise); `finish` reads them. Lets a unit of work send them in one round trip with other
-    statements (rawwrite.pipeline)."""
+def take_later(*, center_id: int, wanted: dict[str, dt.date], count: int = 1) -> dict[str, rawwrite.Pending]:
+    """Send the statements taking the next `count` numbers of each kind in `wanted` (kind ->
+    day), in one fixed order of kind (two transactions taking two numbers never wait for each
+    other crosswise); `finish` (or `finish_many`) reads them. Lets a unit of work send them in
+    one round trip with other statements (rawwrite.pipeline)."""
     return {
-        kind: rawwrite.increment(CaseNumberSequence, "last", **_row(center_id, kind, wanted[kind]))
+        kind: rawwrite.increment(CaseNumberSequence, "last", by=count, **_row(center_id, kind, wanted[kind]))
         for kind in sorted(wanted)
     }
 
@@ -90,14 +90,30 @@ def finish(
 ) -> dict[str, str]:
     """The numbers `take_later` took, formatted."""
     return {
-        kind: format_number(
-            center_code,
-            wanted[kind],
-            _finish(center_id, kind, wanted[kind], pending[kind]),
-            receipt=kind == CaseNumberSequence.Kind.RECEIPT,
-        )
-        for kind in sorted(wanted)
+        kind: numbers[0]
+        for kind, numbers in finish_many(
+            center_id=center_id, center_code=center_code, wanted=wanted, pending=pending, count=1
+        ).items()
     }
+
+
+def finish_many(
+    *,
+    center_id: int,
+    center_code: str,
+    wanted: dict[str, dt.date],
+    pending: dict[str, rawwrite.Pending],
+    count: int,
+) -> dict[str, list[str]]:
+    """The `count` consecutive numbers of each kind `take_later(count=...)` took, formatted."""
+    taken: dict[str, list[str]] = {}
+    for kind in sorted(wanted):
+        last = _finish(center_id, kind, wanted[kind], pending[kind], count)
+        taken[kind] = [
+            format_number(center_code, wanted[kind], seq, receipt=kind == CaseNumberSequence.Kind.RECEIPT)
+            for seq in range(last - count + 1, last + 1)
+        ]
+    return taken
 
 
 def take(*, center_id: int, center_code: str, wanted: dict[str, dt.date]) -> dict[str, str]:

@@ -97,7 +97,27 @@ def case_act(*, case: Case | str | int, action: str, version: int, actor: Actor,
     return locked
 
 
-def case_intake(
+def case_intake(**kwargs: Any) -> Case:
+    """Register an application at a window and answer it in the same sitting: see `_intake_work`
+    for the parameters and rules."""
+    work = _intake_work(**kwargs)
+    # Everything above only reads; the transaction (and SQLite's write lock) starts here. No
+    # AuditEntry: the case events record who, when, from where, what (ADR 0009).
+    with transaction.atomic():
+        persistence.write(work)
+    return work.case
+
+
+def case_intake_many(intakes: list[dict[str, Any]]) -> list[Case]:
+    """Several intakes of one center at one moment (`now`), written together (a bundle's
+    sub-cases: `joint`): each dict holds `case_intake`'s parameters. All or nothing."""
+    works = [_intake_work(**kwargs) for kwargs in intakes]
+    with transaction.atomic():
+        persistence.write_new(works)
+    return [work.case for work in works]
+
+
+def _intake_work(
     *,
     actor: Actor,
     item_code: str,
@@ -119,7 +139,7 @@ def case_intake(
     due_cap_at: dt.datetime | None = None,
     joint: bool = False,
     form: dict[str, str] | None = None,
-) -> Case:
+) -> Work:
     """Register an application at a window (receipt number, status received) and answer it in
     the same sitting with exactly one of `action`: "accept" (an instant item is then completed
     too), "correct" (one-time notice listing `correction_items`) or "refuse" (`note` is the
@@ -218,11 +238,7 @@ def case_intake(
         apply(work, T.REQUEST_CORRECTION, {"items": list(correction_items or ()), "reason": ""})
     else:
         apply(work, T.REFUSE, {"reason": note.strip()})
-    # Everything above only reads; the transaction (and SQLite's write lock) starts here. No
-    # AuditEntry: the case events record who, when, from where, what (ADR 0009).
-    with transaction.atomic():
-        persistence.write(work)
-    return case
+    return work
 
 
 def _complete_instant(work: Work) -> None:

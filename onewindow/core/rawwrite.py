@@ -556,10 +556,10 @@ def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] 
     return Written(cursor)
 
 
-def increment(model: type[models.Model], column: str, **where: Any) -> Pending:
-    """`UPDATE <model> SET <column> = <column> + 1 WHERE <where> RETURNING <column>`; `.result()`
-    is the new value, or None when no row matches (after the `pipeline()` this ran in). Only
-    the columns in `COUNTERS`."""
+def increment(model: type[models.Model], column: str, *, by: int = 1, **where: Any) -> Pending:
+    """`UPDATE <model> SET <column> = <column> + <by> WHERE <where> RETURNING <column>`;
+    `.result()` is the new value, or None when no row matches (after the `pipeline()` this ran
+    in). Only the columns in `COUNTERS`."""
     if column not in COUNTERS.get(label(model), ()):
         raise TypeError(f"rawwrite does not increment {label(model)}.{column} (not in COUNTERS)")
     q = connection.ops.quote_name
@@ -570,7 +570,7 @@ def increment(model: type[models.Model], column: str, **where: Any) -> Pending:
         wheres.append(f"{q(field.column)} = %s")
         params.append(_db_value(field, value))
     sql = (
-        f"UPDATE {q(model._meta.db_table)} SET {col} = {col} + 1 "  # noqa: S608
+        f"UPDATE {q(model._meta.db_table)} SET {col} = {col} + {int(by):d} "  # noqa: S608
         f"WHERE {' AND '.join(wheres)} RETURNING {col}"
     )
     cursor = _Cursor()
