@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from onewindow.web.supervision import views
+from onewindow.web.supervision import bundles, views
 
 urlpatterns = [
     path("", views.console, name="supervision"),
     path("board/", views.board_counts, name="supervision_board"),
+    path("bundles/", bundles.bundle_panel, name="supervision_bundles"),
     path("sweep/", views.sweep_now, name="supervision_sweep"),
     path("forecast/", views.forecast, name="supervision_forecast"),
     path("rules/", views.rules, name="supervision_rules"),

@@ -36,6 +36,7 @@ from onewindow.org.selectors import departments_for, staff_for
 from onewindow.supervision import selectors, services, sweep
 from onewindow.supervision.models import AccountabilityRecord, SupervisionOrder
 from onewindow.web.access import forbidden, staff_page
+from onewindow.web.supervision.bundles import board_bundles
 from onewindow.web.supervision.forms import (
     AppealForm,
     DecideForm,
@@ -171,6 +172,7 @@ def console(request: HttpRequest) -> HttpResponse:
     context = {
         "nav_active": "supervision",
         "board": _board(request.user, now),
+        "bundles": board_bundles(request.user, now),
         "filter_form": filter_form,
         "flags": flags,
         "flag_limit": FLAG_LIMIT,
