@@ -242,3 +242,16 @@ class BundleNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+from onewindow.approvals.clock_models import BundleCorrection, BundleExtension  # noqa: E402
+
+__all__ = [
+    "BundleCase",
+    "BundleCasePhase",
+    "BundleCorrection",
+    "BundleEvent",
+    "BundleExtension",
+    "BundleNotice",
+    "BundleSubCase",
+]

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.approvals import delivery, plan, window_actions
+from onewindow.approvals import corrections, delivery, extensions, plan, window_actions
 from onewindow.approvals import transitions as T
 from onewindow.approvals.models import BundleCase
 from onewindow.approvals.permissions import actor_may
@@ -40,6 +40,11 @@ HANDLERS: dict[str, Handler] = {
     T.ACCEPT: window_actions.accept_after_correction,
     T.REFUSE: window_actions.refuse_after_correction,
     T.DELIVER: delivery.deliver,
+    T.REQUEST_CORRECTION: corrections.request_correction,
+    T.RECEIVE_CORRECTION: corrections.receive_correction,
+    T.REQUEST_EXTENSION: extensions.request_extension,
+    T.APPROVE_EXTENSION: extensions.approve_extension,
+    T.REJECT_EXTENSION: extensions.reject_extension,
 }
 
 

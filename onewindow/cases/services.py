@@ -84,7 +84,7 @@ def case_act(*, case: Case | str | int, action: str, version: int, actor: Actor,
             },
         )
     if actor is None:
-        if transition.permission is not T.SYSTEM:
+        if transition.permission is not T.SYSTEM and not (locked.joint and action in T.JOINT_SYSTEM_ACTIONS):
             raise PermissionDenied(_("This action needs a staff member."))
     else:
         why = actor_may(actor, locked, action, transition, steps)

@@ -14,6 +14,11 @@ services:
 * `deem_accept` (the 5-day rule) and `deem_approve_step` (超期默认: an overdue step of an item
   that allows deemed approval passes, or on the decision step the case is granted) are system
   actions (actor None): no user may perform them.
+* On a bundle's sub-case (`case.joint`), `request_processing_correction` and
+  `receive_processing_correction` may also be performed by the system (actor None) on the
+  bundle's behalf (`JOINT_SYSTEM_ACTIONS`): the bundle's merged correction pauses and resumes
+  every running sub-case at once (onewindow.approvals.corrections). On any other case they
+  still need a staff member.
 
 Adding an action: a row here, its parameters in `params.ACTION_PARAMS`, one function in
 `effects.EFFECTS`, and its labels (docs/architecture.md shows an example).
@@ -84,6 +89,9 @@ ACTIONS: tuple[str, ...] = (
 )
 
 SYSTEM = None  # permission of a system action: no user may perform it
+
+# Actions the system may also perform (actor None) on a bundle's sub-case (case.joint).
+JOINT_SYSTEM_ACTIONS = frozenset({REQUEST_PROCESSING_CORRECTION, RECEIVE_PROCESSING_CORRECTION})
 
 ACCEPT_CASE = "cases.accept_case"
 HANDLE_STEP = "cases.handle_step"

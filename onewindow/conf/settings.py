@@ -311,6 +311,10 @@ if "filename" in HUEY:  # the job queue's SQLite file too (its payloads name app
 
 API_TOKEN_DAYS = int(env.get("API_TOKEN_DAYS") or "30")
 ONEWINDOW_PICKUP_WARN_DAYS = int(env.get("PICKUP_WARN_DAYS") or "10")
+# Joint handling of a bundle (行政许可法 art. 42 para 2): at most 45 working days, extendable once
+# by at most 15 with the approval of the government's head (onewindow.approvals.extensions).
+BUNDLE_LEGAL_LIMIT_DAYS = 45
+BUNDLE_EXTENSION_DAYS = 15
 PROGRESS_LOOKUPS_PER_MINUTE = int(env.get("PROGRESS_LOOKUPS_PER_MINUTE") or "30")
 # Empty: links use the address `manage.py serve` was started on (notifications.links).
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ""

@@ -81,6 +81,15 @@ ROLES: tuple[Role, ...] = (
         ),
     ),
     Role(
+        # 政府负责人: approves the extension of a joint limit (行政许可法 art. 42 para 2)
+        "government_head",
+        _("Government head"),
+        (
+            "cases.view_case",
+            "approvals.approve_joint_extension",
+        ),
+    ),
+    Role(
         "center_admin",
         _("Center administrator"),
         (
