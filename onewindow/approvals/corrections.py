@@ -347,8 +347,10 @@ def receive_correction(act: window_actions.Act) -> None:
     before = bundle_case.status
     bundle_case.status = BundleCase.Status.IN_PROGRESS
     bundle_case.paused_working_days += days
-    window_actions.recompute_due(bundle_case, table)
-    bundle_case.save(update_fields=["status", "paused_working_days", "due_at", "legal_due_at"])
+    window_actions.recompute_due(bundle_case, table, now=act.now)
+    bundle_case.save(
+        update_fields=["status", "paused_working_days", "due_at", "legal_due_at", "warn_at", "level"]
+    )
     shift_open_phases(bundle_case, table, days)
     capped = cap_open_sub_cases(bundle_case)  # before the resumes: each due moves once
     resumed: list[str] = []

@@ -121,8 +121,8 @@ def approve_extension(act: window_actions.Act) -> None:
     extension.save(update_fields=["status", "decided_at", "decided_by", "note"])
     table = calendar_table()
     bundle_case.extension_days += extension.days
-    window_actions.recompute_due(bundle_case, table)
-    bundle_case.save(update_fields=["extension_days", "due_at", "legal_due_at"])
+    window_actions.recompute_due(bundle_case, table, now=act.now)
+    bundle_case.save(update_fields=["extension_days", "due_at", "legal_due_at", "warn_at", "level"])
     corrections.shift_open_phases(bundle_case, table, extension.days)
     corrections.recompute_sub_cases(corrections.cap_open_sub_cases(bundle_case))
     due_date = case_clock.local_date(bundle_case.due_at) if bundle_case.due_at else None

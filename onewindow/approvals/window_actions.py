@@ -12,8 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from onewindow.approvals import levels, progress, records
 from onewindow.approvals import plan as plans
-from onewindow.approvals import progress, records
 from onewindow.approvals.models import BundleCase, BundleCasePhase, BundleNotice, BundleSubCase
 from onewindow.calendar.selectors import table as calendar_table
 from onewindow.cases import clock as case_clock
@@ -164,7 +164,17 @@ def accept(act: Act, *, first: bool = False) -> None:
         bundle_case.accepted_at = now
         bundle_case.accepted_on = case_clock.local_date(now)
         recompute_due(bundle_case, calendar_table())
-        bundle_case.save(update_fields=["status", "accepted_at", "accepted_on", "due_at", "legal_due_at"])
+        bundle_case.save(
+            update_fields=[
+                "status",
+                "accepted_at",
+                "accepted_on",
+                "due_at",
+                "legal_due_at",
+                "warn_at",
+                "level",
+            ]
+        )
         waiting = list(bundle_case.phases.order_by("position"))
         group = progress.opening_group(waiting)
         subs = list(
@@ -231,9 +241,10 @@ def accept(act: Act, *, first: bool = False) -> None:
         progress.advance(bundle_case, now=now, actor=act.actor)
 
 
-def recompute_due(bundle_case: BundleCase, table: Any) -> None:
+def recompute_due(bundle_case: BundleCase, table: Any, *, now: dt.datetime | None = None) -> None:
     """The joint due time and the legal one from the acceptance day, the paused working days and
-    the approved extension."""
+    the approved extension, and its yellow warning time (with `now`: the level the moved due
+    time puts it at). The caller saves due_at, legal_due_at, warn_at and level."""
     if bundle_case.accepted_on is None:
         return
     for attr, limit in (("due_at", bundle_case.promised_limit), ("legal_due_at", bundle_case.legal_limit)):
@@ -248,6 +259,7 @@ def recompute_due(bundle_case: BundleCase, table: Any) -> None:
                 extension_days=bundle_case.extension_days,
             ),
         )
+    levels.set_bundle_warn_at(bundle_case, table, now=now)
 
 
 def clean_correction_items(raw: Any) -> tuple[list[dict[str, str]], dict[str, list[str]]]:
