@@ -102,6 +102,11 @@ def actor_may(
     """Why `actor` may not perform `action` (None: allowed)."""
     if transition.permission is T.SYSTEM:
         return _("Only the system performs this action.")
+    if case.joint and action in T.BUNDLE_ONLY_ACTIONS:
+        return _(
+            "This case is part of a bundle: ask for corrected materials or more time on the bundle's "
+            "page (one merged notice, one joint clock)."
+        )
     if not sees_case(actor, case):
         return _("This case is outside your data scope.")
     if action in T.STEP_ACTIONS:

@@ -18,7 +18,8 @@ services:
   `receive_processing_correction` may also be performed by the system (actor None) on the
   bundle's behalf (`JOINT_SYSTEM_ACTIONS`): the bundle's merged correction pauses and resumes
   every running sub-case at once (onewindow.approvals.corrections). On any other case they
-  still need a staff member.
+  still need a staff member. Staff do not perform them (nor ask for or approve an extension) on
+  a sub-case directly (`BUNDLE_ONLY_ACTIONS`): that goes through the bundle.
 
 Adding an action: a row here, its parameters in `params.ACTION_PARAMS`, one function in
 `effects.EFFECTS`, and its labels (docs/architecture.md shows an example).
@@ -92,6 +93,11 @@ SYSTEM = None  # permission of a system action: no user may perform it
 
 # Actions the system may also perform (actor None) on a bundle's sub-case (case.joint).
 JOINT_SYSTEM_ACTIONS = frozenset({REQUEST_PROCESSING_CORRECTION, RECEIVE_PROCESSING_CORRECTION})
+# ... and that no staff member performs on a sub-case directly: the bundle asks for the one merged
+# correction and for the joint extension (the sub-case's due never passes the bundle's).
+BUNDLE_ONLY_ACTIONS = frozenset(
+    {REQUEST_PROCESSING_CORRECTION, RECEIVE_PROCESSING_CORRECTION, REQUEST_EXTENSION, APPROVE_EXTENSION}
+)
 
 ACCEPT_CASE = "cases.accept_case"
 HANDLE_STEP = "cases.handle_step"

@@ -183,3 +183,22 @@ def test_bundle_events_are_append_only(world) -> None:
     bc = world.intake()
     with pytest.raises(DatabaseError), transaction.atomic():
         BundleEvent.objects.filter(bundle_case=bc).update(action="x")
+
+
+@pytest.mark.parametrize("action", ["request_processing_correction", "request_extension"])
+def test_a_department_asks_for_corrections_and_time_through_the_bundle(world, action) -> None:
+    from onewindow.cases.guards import case_allowed_actions
+    from onewindow.cases.services import case_act
+
+    bc = world.intake()
+    case = bc.sub_cases.get(item_code="SW-B1").case
+    reviewer = world.reviewer("SW")
+    assert action not in case_allowed_actions(case, reviewer)
+    params = (
+        {"items": ["营业执照"], "reason": "x"}
+        if action.startswith("request_processing")
+        else {"days": 2, "reason": "x"}
+    )
+    with pytest.raises(PermissionDenied) as err:
+        case_act(case=case.pk, action=action, version=case.version, actor=reviewer, **params)
+    assert "一件事" in err.value.message or "bundle" in err.value.message
