@@ -39,7 +39,7 @@ from onewindow.cases import clock as case_clock
 from onewindow.cases import transitions as CT
 from onewindow.cases.facts import OPEN_STATUSES, Status
 from onewindow.cases.models import Case
-from onewindow.cases.versions import snapshot
+from onewindow.cases.versions import published_version, snapshot
 from onewindow.cases.work import jsonable
 from onewindow.core.errors import InvalidTransition, ValidationFailed
 from onewindow.core.masking import mask_id_number
@@ -310,8 +310,9 @@ def _mark_received(bundle_case: BundleCase, names: list[str]) -> None:
         dict(m, received=m["received"] or m["name"] in names) for m in bundle_case.materials
     ]
     bundle_case.save(update_fields=["materials"])
-    for sub in bundle_case.sub_cases.all():
-        sub.materials = plans.item_materials(bundle_case.materials, sub.item_code)
+    for sub in bundle_case.sub_cases.filter(case__isnull=True):  # phases still to open
+        version = published_version(bundle_case.center_id, sub.item_code)
+        sub.materials = plans.item_materials(bundle_case.materials, sub.item_code, version)
         sub.save(update_fields=["materials"])
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from onewindow.cases.applicants import is_valid_mobile, is_valid_resident_id, is_valid_uscc
-from onewindow.cases.versions import published_version
+from onewindow.cases.versions import published_version, snapshot
 from onewindow.catalog.definitions import FieldDef, ItemDef, MaterialDef, bundle_definition
 from onewindow.catalog.models import Bundle, BundleField, ServiceItemVersion
 from onewindow.catalog.situations import applicable_defs
@@ -229,11 +229,17 @@ def missing_required(materials: list[dict[str, Any]], codes: set[str]) -> list[s
     ]
 
 
-def item_materials(materials: list[dict[str, Any]], item_code: str) -> list[dict[str, Any]]:
+def item_materials(
+    materials: list[dict[str, Any]], item_code: str, version: ServiceItemVersion
+) -> list[dict[str, Any]]:
     """The received materials of the bundle's list that serve `item_code`, as the item's intake
-    entries (the item's own material of that name, else a named extra)."""
+    entries: the item's own material of that name, else a named extra (the bundle's list names
+    materials its own way, e.g. 身份证明 for the item's 法定代表人身份证复印件)."""
+    own = snapshot(version).material_by_name
     return [
         {"material": m["name"], "copies": m["copies"], "received": True}
+        if m["name"] in own
+        else {"name": m["name"], "copies": m["copies"], "received": True}
         for m in materials
         if m["received"] and item_code in m["items"]
     ]

@@ -18,6 +18,7 @@ from onewindow.approvals.models import BundleCase, BundleCasePhase, BundleNotice
 from onewindow.calendar.selectors import table as calendar_table
 from onewindow.cases import clock as case_clock
 from onewindow.cases.permissions import Actor
+from onewindow.cases.versions import published_version
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
 from onewindow.notifications.services import message_enqueue
@@ -117,7 +118,7 @@ def create(
                     item_name=version.name,
                     department=version.department,
                     form=the_plan.item_forms.get(code, {}),
-                    materials=plans.item_materials(the_plan.materials, code),
+                    materials=plans.item_materials(the_plan.materials, code, version),
                 )
             )
     opened: list[dict[str, Any]] = []
@@ -376,8 +377,9 @@ def accept_after_correction(act: Act) -> None:
     if note:
         bundle_case.note = note[:2000]
     bundle_case.save(update_fields=["materials", "note"])
-    for sub in bundle_case.sub_cases.all():
-        sub.materials = plans.item_materials(materials, sub.item_code)
+    for sub in bundle_case.sub_cases.filter(case__isnull=True):
+        version = published_version(bundle_case.center_id, sub.item_code)
+        sub.materials = plans.item_materials(materials, sub.item_code, version)
         sub.save(update_fields=["materials"])
     accept(act)
 

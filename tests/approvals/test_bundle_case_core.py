@@ -202,3 +202,16 @@ def test_a_department_asks_for_corrections_and_time_through_the_bundle(world, ac
     with pytest.raises(PermissionDenied) as err:
         case_act(case=case.pk, action=action, version=case.version, actor=reviewer, **params)
     assert "一件事" in err.value.message or "bundle" in err.value.message
+
+
+def test_a_bundle_material_named_otherwise_than_the_items_is_an_extra_of_the_sub_case(org) -> None:
+    from onewindow.catalog.models import BundleMaterial
+
+    world = build_world(org)
+    extra = BundleMaterial.objects.create(bundle=world.bundle, position=3, name="企业住所证明")
+    extra.items.set([v.item for v in world.items.values()])
+    bc = world.intake(materials=["营业执照", "身份证明", "企业住所证明"])
+    case = bc.sub_cases.get(item_code="GA-B1").case
+    names = set(case.materials.values_list("name", flat=True))
+    assert {"营业执照", "身份证明", "企业住所证明"} <= names
+    assert case.materials.get(name="企业住所证明").material_id is None
