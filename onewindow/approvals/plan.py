@@ -228,11 +228,23 @@ def item_materials(materials: list[dict[str, Any]], item_code: str) -> list[dict
     ]
 
 
+def intake_entries(entries: list[dict[str, Any]], version: ServiceItemVersion) -> list[dict[str, Any]]:
+    """A sub-case's materials (`item_materials`) as its intake wants them: a name on the item's
+    own list picks that material, any other name becomes a named extra."""
+    names = set(version.materials.values_list("name", flat=True))
+    return [
+        entry
+        if str(entry.get("material")) in names
+        else {**{k: v for k, v in entry.items() if k != "material"}, "name": str(entry.get("material"))}
+        for entry in entries
+    ]
+
+
 def item_form(bundle: Bundle, form: dict[str, str], item_code: str) -> dict[str, str]:
     """The single form's values under the item's own field names (the bundle's mappings), with
     ID numbers and phones masked (the full values stay on the bundle case)."""
     out: dict[str, str] = {}
-    for bf in bundle.fields.all():
+    for bf in bundle.fields.prefetch_related("mappings__item"):
         if bf.key not in form:
             continue
         value = form[bf.key]

@@ -83,7 +83,9 @@ def open_phases(
 ) -> list[BundleCasePhase]:
     """Open the first waiting phase and those merged into it; opens their sub-cases (ordinary
     intakes at `now`, due never after the bundle or the phase). The phases opened."""
+    from onewindow.approvals import plan as plans
     from onewindow.cases.services import case_intake
+    from onewindow.cases.versions import published_version
 
     waiting = list(bundle_case.phases.filter(status=BundleCasePhase.Status.WAITING).order_by("position"))
     if not waiting:
@@ -113,7 +115,9 @@ def open_phases(
                 center=bundle_case.center,
                 applicant=applicant_of(bundle_case),
                 channel=Case.Channel.WINDOW,
-                materials=sub.materials,
+                materials=plans.intake_entries(
+                    sub.materials, published_version(bundle_case.center, sub.item_code)
+                ),
                 action="accept",
                 note=bundle_case.note
                 or _("Accepted within bundle case %(number)s.") % {"number": bundle_case.number},
