@@ -20,7 +20,11 @@ walks its steps with the department's staff right after acceptance.
 
 Cases whose next action falls after now stay open: the supervision board and the forecast show
 them (green, yellow, red). The marker is an audit entry `demo.history` on the center: when it
-exists, `load_history` adds nothing.
+exists, `load_history` adds no cases.
+
+A few bundle cases (一件事办件, `onewindow.demo.history_bundles`) are played out in the same queue;
+they have their own marker, `demo.history.bundles`, so that a center whose history was written
+before them gets them at the next load (and nothing more after that).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from onewindow.core import audit, clock
 from onewindow.core.errors import PermissionDenied
 from onewindow.core.models import AuditEntry
 from onewindow.demo.data.org import DEMO_CENTER_CODE, WINDOWS
+from onewindow.demo.history_bundles import BundleAgent, bundle_agents
 from onewindow.demo.history_cases import OPEN_HOUR, CaseAgent, local_moment, working_days_from
 from onewindow.demo.history_plan import DEFAULT_COUNT, HISTORY_DAYS, SEED, ItemInfo, plan_cases
 from onewindow.demo.specs import account_specs, item_specs
@@ -65,6 +70,7 @@ from onewindow.supervision.services import (
 from onewindow.supervision.sweep import sweep
 
 MARKER = "demo.history"
+BUNDLES_MARKER = "demo.history.bundles"
 
 
 @dataclass
@@ -78,31 +84,42 @@ class HistorySummary:
     actions: Counter[str] = field(default_factory=Counter)
     supervision: Counter[str] = field(default_factory=Counter)
     fallbacks: Counter[str] = field(default_factory=Counter)
+    bundles: Counter[str] = field(default_factory=Counter)
+    bundle_cases: int = 0
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
         if self.skipped:
             return [_("History: already written (nothing added).")]
-        return [
-            _(
-                "History: %(cases)s cases over %(days)s days (%(open)s still open today), "
-                "%(actions)s case actions, %(records)s supervision records, in %(seconds).1f s."
+        lines = []
+        if self.cases or not self.bundle_cases:
+            lines.append(self.cases_line())
+        if self.bundle_cases:
+            lines.append(
+                _("Bundle cases in the history: %(n)s (%(open)s still open today).")
+                % {"n": self.bundle_cases, "open": self.bundle_cases - self.bundles["decided"]}
             )
-            % {
-                "cases": self.cases,
-                "days": HISTORY_DAYS,
-                "open": self.open_cases,
-                "actions": sum(self.actions.values()),
-                "records": sum(self.supervision.values()),
-                "seconds": self.seconds,
-            }
-        ]
+        return lines
+
+    def cases_line(self) -> str:
+        return _(
+            "History: %(cases)s cases over %(days)s days (%(open)s still open today), "
+            "%(actions)s case actions, %(records)s supervision records, in %(seconds).1f s."
+        ) % {
+            "cases": self.cases,
+            "days": HISTORY_DAYS,
+            "open": self.open_cases,
+            "actions": sum(self.actions.values()),
+            "records": sum(self.supervision.values()),
+            "seconds": self.seconds,
+        }
 
 
-def history_written(center: Center) -> bool:
-    """Whether the demo history was already written for `center` (its marker exists)."""
+def history_written(center: Center, marker: str = MARKER) -> bool:
+    """Whether the demo history (or with BUNDLES_MARKER its bundle cases) was already written
+    for `center` (its marker exists)."""
     return AuditEntry.objects.filter(
-        action=MARKER, object_type="org.center", object_id=str(center.pk)
+        action=marker, object_type="org.center", object_id=str(center.pk)
     ).exists()
 
 
@@ -117,22 +134,31 @@ def load_history(
     now), unless it was written before. One transaction: on an error nothing is written."""
     started = time.monotonic()
     center = center or Center.objects.get(code=DEMO_CENTER_CODE)
-    if history_written(center):
+    cases = not history_written(center)
+    bundles = not history_written(center, BUNDLES_MARKER)
+    if not cases and not bundles:
         return HistorySummary(skipped=True)
     end = until or clock.now()
     with transaction.atomic():
-        driver = Driver(center=center, end=end, count=count, seed=seed)
+        driver = Driver(center=center, end=end, count=count if cases else 0, seed=seed, bundles=bundles)
         summary = driver.run()
-        audit.record(
-            action=MARKER,
-            obj=center,
-            after={
-                "cases": summary.cases,
-                "seed": seed,
-                "until": end.isoformat(),
-                "actions": dict(summary.actions),
-            },
-        )
+        if cases:
+            audit.record(
+                action=MARKER,
+                obj=center,
+                after={
+                    "cases": summary.cases,
+                    "seed": seed,
+                    "until": end.isoformat(),
+                    "actions": dict(summary.actions),
+                },
+            )
+        if bundles:
+            audit.record(
+                action=BUNDLES_MARKER,
+                obj=center,
+                after={"bundle_cases": summary.bundle_cases, "seed": seed, "until": end.isoformat()},
+            )
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -143,7 +169,9 @@ def load_history(
 class Driver:
     """Plays the plans out in time order (a queue of (moment, sequence, what))."""
 
-    def __init__(self, *, center: Center, end: dt.datetime, count: int, seed: int) -> None:
+    def __init__(
+        self, *, center: Center, end: dt.datetime, count: int, seed: int, bundles: bool = True
+    ) -> None:
         self.center = center
         self.end = end
         self.summary = HistorySummary()
@@ -158,6 +186,8 @@ class Driver:
         self.item_online: dict[str, bool] = {}
         self.item_department: dict[str, int] = {}
         self.online_instant_items: list[str] = []
+        self.bundles = bundles
+        self.bundle_agents: list[BundleAgent] = []
 
     # -- setup
 
@@ -218,14 +248,23 @@ class Driver:
         )
         for plan in plans:
             self.push(plan.arrival, CaseAgent(self, plan))
+        self.bundle_agents = agents = (
+            bundle_agents(self, working_days=working_days_from(first, last), seed=self.seed)
+            if self.bundles
+            else []
+        )
+        for agent in agents:
+            self.push(agent.arrival, agent)
+        start = min((moment for moment, _seq, _what in self.queue), default=self.end)
         for day in working_days_from(first, last):
-            self.push(local_moment(day, -60), "morning")
+            if day >= clock.local(start).date():
+                self.push(local_moment(day, -60), "morning")
         first_message = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        with clock.frozen_at(plans[0].arrival if plans else self.end) as frozen:
+        with clock.frozen_at(self.queue[0][0] if self.queue else self.end) as frozen:
             while self.queue:
                 moment, _seq, what = heapq.heappop(self.queue)
                 frozen.move_to(moment)
-                if isinstance(what, CaseAgent):
+                if not isinstance(what, str):
                     upcoming = what.step(moment)
                     if upcoming is not None:
                         self.push(upcoming, what)
@@ -235,7 +274,10 @@ class Driver:
             self.tick(self.end, "end")
         self.outbox_sent(first_message)
         self.summary.cases = len(plans)
-        self.summary.open_cases = Case.objects.filter(center=self.center, status__in=STILL_OPEN).count()
+        self.summary.bundle_cases = len(agents)
+        self.summary.open_cases = Case.objects.filter(
+            center=self.center, status__in=STILL_OPEN, joint=False
+        ).count()
         return self.summary
 
     # -- the daily routine of the center
@@ -248,6 +290,8 @@ class Driver:
             self.summary.actions[T.DEEM_ACCEPT] += deemed
         if what == "morning":
             self.follow_up(moment)
+        for agent in self.bundle_agents:  # a sweep may have decided a sub-case (deemed approval)
+            agent.follow(moment)
 
     def outbox_sent(self, after_pk: int) -> None:
         """The history's SMS went out when they were written: they are marked sent at that time
