@@ -242,3 +242,18 @@ class BundleNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# Joint inspection and acceptance (联合踏勘 / 联合验收), kept in their own module.
+from onewindow.approvals.inspection_models import (  # noqa: E402
+    JointInspection as JointInspection,
+)
+from onewindow.approvals.inspection_models import (  # noqa: E402
+    JointInspectionCheck as JointInspectionCheck,
+)
+from onewindow.approvals.inspection_models import (  # noqa: E402
+    JointInspectionParticipant as JointInspectionParticipant,
+)
+from onewindow.approvals.inspection_models import (  # noqa: E402
+    JointInspectionPhoto as JointInspectionPhoto,
+)
