@@ -1,7 +1,8 @@
 """Joint inspection and joint acceptance (联合踏勘 / 联合验收) of a bundle case: one appointment
 shared by several of its sub-cases, one row per sub-case taking part (its department's attendance
 and conclusion), a checklist (point, clause, result, comment, photos) and an overall conclusion.
-`onewindow.approvals.inspections` writes and reads them.
+`onewindow.approvals.inspections` writes and reads them. (models.py imports this module at
+its end; the bundle models are named here by their labels, so nothing imports back.)
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.approvals.models import BundleCase, BundleSubCase
 from onewindow.cases.material_models import CaseFile
 from onewindow.org.models import Department
 
@@ -32,7 +32,10 @@ class JointInspection(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     bundle_case = models.ForeignKey(
-        BundleCase, verbose_name=_("bundle case"), on_delete=models.PROTECT, related_name="inspections"
+        "approvals.BundleCase",
+        verbose_name=_("bundle case"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
@@ -83,10 +86,16 @@ class JointInspectionParticipant(models.Model):
     item counts the inspection as a special procedure (the clock pauses for its duration)."""
 
     inspection = models.ForeignKey(
-        JointInspection, verbose_name=_("joint inspection"), on_delete=models.CASCADE, related_name="participants"
+        JointInspection,
+        verbose_name=_("joint inspection"),
+        on_delete=models.CASCADE,
+        related_name="participants",
     )
     sub_case = models.ForeignKey(
-        BundleSubCase, verbose_name=_("sub-case"), on_delete=models.PROTECT, related_name="inspections"
+        "approvals.BundleSubCase",
+        verbose_name=_("sub-case"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
     )
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
@@ -103,7 +112,9 @@ class JointInspectionParticipant(models.Model):
         verbose_name_plural = _("participating departments")
         ordering = ["inspection", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "sub_case"], name="joint_inspection_sub_case_unique")
+            models.UniqueConstraint(
+                fields=["inspection", "sub_case"], name="joint_inspection_sub_case_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -144,9 +155,14 @@ class JointInspectionPhoto(models.Model):
     storage and type checks)."""
 
     check_point = models.ForeignKey(
-        JointInspectionCheck, verbose_name=_("checklist point"), on_delete=models.CASCADE, related_name="photos"
+        JointInspectionCheck,
+        verbose_name=_("checklist point"),
+        on_delete=models.CASCADE,
+        related_name="photos",
     )
-    case_file = models.ForeignKey(CaseFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+")
+    case_file = models.ForeignKey(
+        CaseFile, verbose_name=_("file"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("photo")

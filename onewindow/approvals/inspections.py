@@ -82,7 +82,9 @@ def _may(actor: Actor, bundle_case: BundleCase, department_ids: Iterable[int]) -
 
 def may_arrange(actor: Actor, bundle_case: BundleCase) -> bool:
     """Whether the staff pages offer `actor` to schedule an inspection of this bundle."""
-    departments = bundle_case.sub_cases.filter(case__status__in=RUNNING).values_list("department_id", flat=True)
+    departments = bundle_case.sub_cases.filter(case__status__in=RUNNING).values_list(
+        "department_id", flat=True
+    )
     return _may(actor, bundle_case, departments) is None
 
 
@@ -174,7 +176,9 @@ def joint_inspection_schedule(
         errors["sub_cases"] = [_("A joint inspection needs at least two departments.")]
     pausing = _sub_cases(locked, pausing_sub_cases or [], "pausing_sub_cases", errors)
     if any(s not in chosen for s in pausing):
-        errors.setdefault("pausing_sub_cases", []).append(_("Only a sub-case taking part can pause its clock."))
+        errors.setdefault("pausing_sub_cases", []).append(
+            _("Only a sub-case taking part can pause its clock.")
+        )
     why = _may(actor, locked, [s.department_id for s in chosen])
     if why is not None:
         raise PermissionDenied(why)
@@ -250,7 +254,9 @@ def _clean_departments(
         key = f"departments.{p.position}"
         entry = by_ref.pop(str(p.sub_case_id), None) or by_ref.pop(p.sub_case.item_code, None)
         if entry is None:
-            errors[key] = [_("Record the attendance and conclusion of %(dept)s.") % {"dept": p.department.name}]
+            errors[key] = [
+                _("Record the attendance and conclusion of %(dept)s.") % {"dept": p.department.name}
+            ]
             continue
         attended = entry.get("attended")
         if isinstance(attended, str):
@@ -307,7 +313,9 @@ def overall_allowed(conclusions: Iterable[tuple[bool, str]]) -> list[str]:
     and passed; pass with conditions when every one attended and none failed; fail always."""
     items = list(conclusions)
     allowed = [Conclusion.FAIL.value]
-    if items and all(attended and c in (Conclusion.PASS, Conclusion.PASS_WITH_CONDITIONS) for attended, c in items):
+    if items and all(
+        attended and c in (Conclusion.PASS, Conclusion.PASS_WITH_CONDITIONS) for attended, c in items
+    ):
         allowed.insert(0, Conclusion.PASS_WITH_CONDITIONS.value)
         if all(c == Conclusion.PASS for _attended, c in items):
             allowed.insert(0, Conclusion.PASS.value)
@@ -348,7 +356,9 @@ def joint_inspection_record(
     elif len(cleaned) == len(participants) and overall not in overall_allowed(
         (a, c) for a, c, _comment in cleaned.values()
     ):
-        errors["overall"] = [_("The overall conclusion is pass only when every department attended and passed.")]
+        errors["overall"] = [
+            _("The overall conclusion is pass only when every department attended and passed.")
+        ]
     if errors:
         raise ValidationFailed(_("Check the inspection record."), details=errors)
     assert actor is not None
@@ -361,7 +371,9 @@ def joint_inspection_record(
     locked.overall, locked.overall_comment = overall, overall_comment
     locked.recorded_at, locked.recorded_by = now, actor
     locked.version += 1
-    locked.save(update_fields=["status", "overall", "overall_comment", "recorded_at", "recorded_by", "version"])
+    locked.save(
+        update_fields=["status", "overall", "overall_comment", "recorded_at", "recorded_by", "version"]
+    )
     local_at = timezone.localtime(locked.at)
     for p in participants:
         case = p.sub_case.case
@@ -437,7 +449,11 @@ def joint_inspection_photo_add(
     if why is not None:
         raise PermissionDenied(why)
     case = next(
-        (p.sub_case.case for p in participants if p.sub_case.case is not None and sees_case(actor, p.sub_case.case)),
+        (
+            p.sub_case.case
+            for p in participants
+            if p.sub_case.case is not None and sees_case(actor, p.sub_case.case)
+        ),
         None,
     )
     if case is None:

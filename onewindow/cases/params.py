@@ -228,7 +228,10 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
         ),
         Param("comment", help="The department's comment."),
         Param(
-            "overall", required=True, choices=("pass", "pass_with_conditions", "fail"), help="The overall one."
+            "overall",
+            required=True,
+            choices=("pass", "pass_with_conditions", "fail"),
+            help="The overall one.",
         ),
         Param(
             "pause_from",

@@ -9,12 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.approvals import inspections
 from onewindow.approvals.inspection_models import (
     JointInspection,
     JointInspectionCheck,
     JointInspectionParticipant,
+    JointInspectionPhoto,
 )
 from onewindow.cases.models import Case, CaseEvent, CasePause
 from onewindow.core import clock
@@ -25,6 +27,7 @@ from .conftest import build_world
 SH = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=SH)
 WEDNESDAY_10 = dt.datetime(2026, 3, 4, 10, 0, tzinfo=SH)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CHECKLIST = [
     {"point": "消防通道畅通", "clause": "GB 50016 7.1.8", "result": "pass"},
     {"point": "防火门安装", "clause": "GB 50016 6.5.1", "result": "fail", "comment": "二层防火门未闭合"},
@@ -123,7 +126,9 @@ def test_three_departments_each_sub_case_history_has_the_event(big, frozen) -> N
         assert event.data["conclusion"] == conclusion
         assert event.data["overall"] == "pass_with_conditions"
         assert "paused_working_days" not in event.data  # these items do not pause
-    assert not CaseEvent.objects.filter(case_id=rows["RS-B1"].case_id, action="record_joint_inspection").exists()
+    assert not CaseEvent.objects.filter(
+        case_id=rows["RS-B1"].case_id, action="record_joint_inspection"
+    ).exists()
 
 
 def test_overall_pass_only_when_every_department_attended_and_passed() -> None:
@@ -140,7 +145,9 @@ def test_an_absent_department_is_recorded_as_absent(big, frozen) -> None:
     frozen.move_to(WEDNESDAY_10 + dt.timedelta(hours=2))
     inspections.joint_inspection_record(
         inspection=inspection,
-        departments=conclusions(bc, **{"SCJG-B1": (True, "fail", "选址不符合规划"), "GA-B1": (False, "", "")}),
+        departments=conclusions(
+            bc, **{"SCJG-B1": (True, "fail", "选址不符合规划"), "GA-B1": (False, "", "")}
+        ),
         checklist=CHECKLIST[:1],
         overall="fail",
         actor=big.org.user("scjg-chief"),
@@ -204,7 +211,8 @@ def test_bad_input_lists_every_field_and_writes_nothing(big, frozen) -> None:
         inspections.joint_inspection_record(
             inspection=inspection,
             departments=conclusions(
-                bc, **{"SCJG-B1": (True, "pass", ""), "GA-B1": (True, "pass", ""), "SW-B1": (True, "pass", "")}
+                bc,
+                **{"SCJG-B1": (True, "pass", ""), "GA-B1": (True, "pass", ""), "SW-B1": (True, "pass", "")},
             ),
             checklist=CHECKLIST,
             overall="pass",
@@ -264,3 +272,85 @@ def test_stale_version_conflicts_and_strangers_are_refused(big, frozen) -> None:
             actor=big.reviewer("GA"),
             version=1,
         )
+
+
+# --- the staff pages -------------------------------------------------------------------------------
+
+
+def test_staff_pages_schedule_record_and_read(big, frozen, client, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    bc = big.intake()
+    rows = subs(bc)
+    client.force_login(big.org.user("scjg-chief"))
+    url = f"/staff/bundles/{bc.number}/inspections/new/"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<script>" not in text and " style=" not in text and "onclick" not in text
+    # bad input: the form again with the errors, nothing written
+    bad = client.post(
+        url, {"kind": "acceptance", "at": "2026-03-04T10:00", "place": "", "sub_cases": [rows["GA-B1"].pk]}
+    )
+    assert bad.status_code == 422 and not JointInspection.objects.exists()
+    done = client.post(
+        url,
+        {
+            "kind": "acceptance",
+            "at": "2026-03-04T10:00",
+            "place": "3号地块",
+            "sub_cases": [rows["SCJG-B1"].pk, rows["GA-B1"].pk],
+            "pausing_sub_cases": [rows["GA-B1"].pk],
+        },
+    )
+    inspection = JointInspection.objects.get()
+    assert done.status_code == 302 and done["Location"].endswith(f"/inspections/{inspection.pk}/")
+    assert inspection.at == WEDNESDAY_10
+    read = client.get(done["Location"])
+    assert read.status_code == 200 and "3号地块" in read.content.decode()
+    frozen.move_to(WEDNESDAY_10 + dt.timedelta(hours=5))
+    client.force_login(big.org.user("scjg-chief"))  # the session timed out meanwhile
+    record_url = f"/staff/bundles/{bc.number}/inspections/{inspection.pk}/record/"
+    assert client.get(record_url).status_code == 200
+    posted = {
+        "version": "1",
+        "dept-1-attended": "yes",
+        "dept-1-conclusion": "pass",
+        "dept-2-attended": "yes",
+        "dept-2-conclusion": "fail",
+        "dept-2-comment": "消防设施未验收",
+        "check-3-point": "消防设施",
+        "check-3-result": "fail",
+        "overall": "pass",
+    }
+    refused = client.post(record_url, posted)
+    assert refused.status_code == 422
+    # a photo that is no image: refused with the row's error, nothing written
+    fake = SimpleUploadedFile("现场.png", b"#!/bin/sh\necho hi\n", content_type="image/png")
+    refused = client.post(record_url, {**posted, "overall": "fail", "check-3-photos": fake})
+    assert refused.status_code == 422 and 'data-testid="inspection-record-form"' in refused.content.decode()
+    inspection.refresh_from_db()
+    assert inspection.status == "scheduled" and not JointInspectionCheck.objects.exists()
+    posted["overall"] = "fail"
+    posted["check-3-photos"] = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    recorded = client.post(record_url, posted)
+    assert recorded.status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.status == "recorded" and inspection.overall == "fail"
+    assert [c.point for c in inspection.checks.all()] == ["消防设施"]
+    read = client.get(recorded["Location"]).content.decode()
+    assert "消防设施未验收" in read
+    photo = JointInspectionPhoto.objects.get()
+    assert photo.check_point.point == "消防设施" and photo.case_file.case_id == rows["SCJG-B1"].case_id
+    assert photo.case_file.original_name in read
+    # stale version: 409
+    assert client.post(record_url, posted).status_code == 409
+
+
+def test_staff_pages_hide_a_bundle_outside_the_scope(big, client) -> None:
+    bc = big.intake()
+    client.force_login(big.org.user("clerk"))
+    assert client.get(f"/staff/bundles/{bc.number}/inspections/new/").status_code in (200, 404)
+    client.force_login(big.org.user("sw-chief"))
+    page = client.get(f"/staff/bundles/{bc.number}/inspections/new/")
+    assert page.status_code == 200  # SW has a sub-case in the bundle: it sees it
+    assert client.get("/staff/bundles/XX/inspections/new/").status_code == 404

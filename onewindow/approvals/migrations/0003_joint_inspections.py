@@ -6,98 +6,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('approvals', '0002_bundle_event_append_only_triggers'),
-        ('cases', '0010_case_joint_due_cap'),
-        ('org', '0005_admin_change_requests'),
+        ("approvals", "0002_bundle_event_append_only_triggers"),
+        ("cases", "0010_case_joint_due_cap"),
+        ("org", "0005_admin_change_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JointInspection',
+            name="JointInspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inspection', 'joint site inspection'), ('acceptance', 'joint acceptance')], max_length=12, verbose_name='kind')),
-                ('status', models.CharField(choices=[('scheduled', 'scheduled'), ('recorded', 'recorded'), ('cancelled', 'cancelled')], default='scheduled', max_length=12, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('at', models.DateTimeField(verbose_name='date and time')),
-                ('place', models.CharField(max_length=200, verbose_name='place')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('overall', models.CharField(blank=True, choices=[('pass', 'pass'), ('pass_with_conditions', 'pass with conditions'), ('fail', 'fail')], max_length=24, verbose_name='overall conclusion')),
-                ('overall_comment', models.TextField(blank=True, verbose_name='overall comment')),
-                ('scheduled_at', models.DateTimeField(verbose_name='scheduled at')),
-                ('recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='recorded at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('cancel_reason', models.TextField(blank=True, verbose_name='reason for cancelling')),
-                ('bundle_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='approvals.bundlecase', verbose_name='bundle case')),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('scheduled_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='scheduled by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("inspection", "joint site inspection"), ("acceptance", "joint acceptance")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("recorded", "recorded"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("at", models.DateTimeField(verbose_name="date and time")),
+                ("place", models.CharField(max_length=200, verbose_name="place")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "overall",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pass", "pass"),
+                            ("pass_with_conditions", "pass with conditions"),
+                            ("fail", "fail"),
+                        ],
+                        max_length=24,
+                        verbose_name="overall conclusion",
+                    ),
+                ),
+                ("overall_comment", models.TextField(blank=True, verbose_name="overall comment")),
+                ("scheduled_at", models.DateTimeField(verbose_name="scheduled at")),
+                ("recorded_at", models.DateTimeField(blank=True, null=True, verbose_name="recorded at")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="cancelled at")),
+                ("cancel_reason", models.TextField(blank=True, verbose_name="reason for cancelling")),
+                (
+                    "bundle_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="approvals.bundlecase",
+                        verbose_name="bundle case",
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cancelled by",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="scheduled by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'joint inspection',
-                'verbose_name_plural': 'joint inspections',
-                'ordering': ['bundle_case', 'at', 'id'],
+                "verbose_name": "joint inspection",
+                "verbose_name_plural": "joint inspections",
+                "ordering": ["bundle_case", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='JointInspectionCheck',
+            name="JointInspectionCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('point', models.CharField(max_length=200, verbose_name='check point')),
-                ('clause', models.CharField(blank=True, max_length=200, verbose_name='clause')),
-                ('result', models.CharField(choices=[('pass', 'pass'), ('fail', 'fail'), ('na', 'not applicable')], max_length=4, verbose_name='result')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='approvals.jointinspection', verbose_name='joint inspection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("point", models.CharField(max_length=200, verbose_name="check point")),
+                ("clause", models.CharField(blank=True, max_length=200, verbose_name="clause")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pass", "pass"), ("fail", "fail"), ("na", "not applicable")],
+                        max_length=4,
+                        verbose_name="result",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="approvals.jointinspection",
+                        verbose_name="joint inspection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist point',
-                'verbose_name_plural': 'checklist points',
-                'ordering': ['inspection', 'position'],
+                "verbose_name": "checklist point",
+                "verbose_name_plural": "checklist points",
+                "ordering": ["inspection", "position"],
             },
         ),
         migrations.CreateModel(
-            name='JointInspectionParticipant',
+            name="JointInspectionParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('pauses_clock', models.BooleanField(default=False, verbose_name='the clock pauses (special procedure)')),
-                ('attended', models.BooleanField(blank=True, null=True, verbose_name='attended')),
-                ('conclusion', models.CharField(blank=True, choices=[('pass', 'pass'), ('pass_with_conditions', 'pass with conditions'), ('fail', 'fail')], max_length=24, verbose_name='conclusion')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('paused_working_days', models.PositiveIntegerField(default=0, verbose_name='paused working days')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='department')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='approvals.jointinspection', verbose_name='joint inspection')),
-                ('sub_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inspections', to='approvals.bundlesubcase', verbose_name='sub-case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "pauses_clock",
+                    models.BooleanField(default=False, verbose_name="the clock pauses (special procedure)"),
+                ),
+                ("attended", models.BooleanField(blank=True, null=True, verbose_name="attended")),
+                (
+                    "conclusion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pass", "pass"),
+                            ("pass_with_conditions", "pass with conditions"),
+                            ("fail", "fail"),
+                        ],
+                        max_length=24,
+                        verbose_name="conclusion",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "paused_working_days",
+                    models.PositiveIntegerField(default=0, verbose_name="paused working days"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="approvals.jointinspection",
+                        verbose_name="joint inspection",
+                    ),
+                ),
+                (
+                    "sub_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inspections",
+                        to="approvals.bundlesubcase",
+                        verbose_name="sub-case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participating department',
-                'verbose_name_plural': 'participating departments',
-                'ordering': ['inspection', 'position'],
+                "verbose_name": "participating department",
+                "verbose_name_plural": "participating departments",
+                "ordering": ["inspection", "position"],
             },
         ),
         migrations.CreateModel(
-            name='JointInspectionPhoto',
+            name="JointInspectionPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.casefile', verbose_name='file')),
-                ('check_point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='approvals.jointinspectioncheck', verbose_name='checklist point')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "case_file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.casefile",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "check_point",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="approvals.jointinspectioncheck",
+                        verbose_name="checklist point",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'photo',
-                'verbose_name_plural': 'photos',
-                'ordering': ['check_point', 'id'],
+                "verbose_name": "photo",
+                "verbose_name_plural": "photos",
+                "ordering": ["check_point", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='jointinspectioncheck',
-            constraint=models.UniqueConstraint(fields=('inspection', 'position'), name='joint_inspection_check_unique'),
+            model_name="jointinspectioncheck",
+            constraint=models.UniqueConstraint(
+                fields=("inspection", "position"), name="joint_inspection_check_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='jointinspectionparticipant',
-            constraint=models.UniqueConstraint(fields=('inspection', 'sub_case'), name='joint_inspection_sub_case_unique'),
+            model_name="jointinspectionparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("inspection", "sub_case"), name="joint_inspection_sub_case_unique"
+            ),
         ),
     ]
