@@ -215,6 +215,11 @@ def _rows(request: HttpRequest, count: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _version(request: HttpRequest) -> int:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
 def _row_count(request: HttpRequest) -> int:
     raw = request.POST.get("rows") or request.GET.get("rows") or ""
     return min(int(raw), MAX_ROWS) if raw.isdigit() and int(raw) > 0 else CHECK_ROWS
@@ -254,7 +259,7 @@ def inspection_record(request: HttpRequest, number: str, pk: int) -> HttpRespons
                     overall=request.POST.get("overall", ""),
                     overall_comment=request.POST.get("overall_comment", ""),
                     actor=request.user,  # type: ignore[arg-type]
-                    version=int(request.POST.get("version") or 0),
+                    version=_version(request),
                 )
                 for position, row in enumerate(rows, start=1):
                     for upload in row["files"]:
@@ -351,7 +356,7 @@ def inspection_cancel(request: HttpRequest, number: str, pk: int) -> HttpRespons
             inspection=inspection.pk,
             reason=request.POST.get("reason", ""),
             actor=request.user,  # type: ignore[arg-type]
-            version=int(request.POST.get("version") or 0),
+            version=_version(request),
         )
     except (Conflict, InvalidTransition, PermissionDenied, ValidationFailed) as exc:
         context = _context(bundle_case, inspection, request.user)
