@@ -24,8 +24,8 @@ def _clear_process_caches() -> None:
     from huey.contrib.djhuey import HUEY
 
     from onewindow.calendar import selectors
-    from onewindow.catalog import definitions
     from onewindow.cases import versions
+    from onewindow.catalog import definitions
     from onewindow.notifications import services as notifications
     from onewindow.org import actors
 

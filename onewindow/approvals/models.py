@@ -244,7 +244,15 @@ class BundleNotice(models.Model):
         return self.number
 
 
+# The joint clock's rows and joint inspection and acceptance (联合踏勘 / 联合验收), kept in their
+# own modules.
 from onewindow.approvals.clock_models import BundleCorrection, BundleExtension  # noqa: E402
+from onewindow.approvals.inspection_models import (  # noqa: E402
+    JointInspection,
+    JointInspectionCheck,
+    JointInspectionParticipant,
+    JointInspectionPhoto,
+)
 
 __all__ = [
     "BundleCase",
@@ -254,4 +262,8 @@ __all__ = [
     "BundleExtension",
     "BundleNotice",
     "BundleSubCase",
+    "JointInspection",
+    "JointInspectionCheck",
+    "JointInspectionParticipant",
+    "JointInspectionPhoto",
 ]

@@ -9,6 +9,7 @@ table allows for it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -31,7 +32,7 @@ from onewindow.cases.models import (
     Notice,
 )
 from onewindow.cases.params import DEEMED_OPINION, RIGHTS_STATEMENT
-from onewindow.cases.pauses import close_open_pauses, end_pause
+from onewindow.cases.pauses import add_past_pause, close_open_pauses, end_pause
 from onewindow.cases.steps import (
     activate,
     build_steps,
@@ -398,6 +399,27 @@ def end_special_procedure(work: Work, p: Params) -> None:
     work.event(T.END_SPECIAL_PROCEDURE, from_status, step=work.active_step(), data=data)
 
 
+def record_joint_inspection(work: Work, p: Params) -> None:
+    """A bundle's joint inspection or acceptance, in the history of a sub-case taking part (the
+    status stays); with `pause_from`, the clock pauses from the inspection to now."""
+    case = work.case
+    data = {k: p.get(k, "") for k in ("inspection_id", "kind", "date", "place", "conclusion", "comment")}
+    data["overall"] = p["overall"]
+    if p.get("pause_from"):
+        try:
+            started_at = dt.datetime.fromisoformat(p["pause_from"])
+        except ValueError:
+            raise ValidationFailed(
+                _("Check the fields of this action."), details={"pause_from": [_("Enter a date and time.")]}
+            ) from None
+        reason = _("Joint inspection on %(date)s at %(place)s") % {"date": p["date"], "place": p["place"]}
+        data["paused_working_days"] = add_past_pause(
+            work, kind=CasePause.Kind.INSPECTION, started_at=started_at, reason=reason
+        )
+        data["due_at"] = case.due_at
+    work.event(T.RECORD_JOINT_INSPECTION, case.status, step=work.active_step(), data=data)
+
+
 def request_extension(work: Work, p: Params) -> None:
     case, from_status = work.case, work.case.status
     days = p["days"]
@@ -546,6 +568,7 @@ EFFECTS: dict[str, Effect] = {
     T.DELIVER: deliver,
     T.WITHDRAW: withdraw,
     T.TERMINATE: terminate,
+    T.RECORD_JOINT_INSPECTION: record_joint_inspection,
 }
 
 

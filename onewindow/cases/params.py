@@ -47,6 +47,7 @@ ACTION_LABELS: dict[str, Promise] = {
     T.TERMINATE: gettext_lazy("Terminate"),
     T.DEEM_ACCEPT: gettext_lazy("Deemed acceptance"),
     T.DEEM_APPROVE_STEP: gettext_lazy("Deemed approval (overdue step)"),
+    T.RECORD_JOINT_INSPECTION: gettext_lazy("Joint inspection recorded"),
     T.SUBMIT: gettext_lazy("Submitted online"),
     T.RECEIVE: gettext_lazy("Received at the window"),
 }
@@ -76,6 +77,9 @@ ACTION_HELP: dict[str, str] = {
     T.TERMINATE: "终止: terminate (e.g. the applicant died, the enterprise dissolved).",
     T.DEEM_ACCEPT: "System action (第32条, deemed acceptance): always refused for staff.",
     T.DEEM_APPROVE_STEP: "System action (超期默认, overdue step deemed approved): refused for staff.",
+    T.RECORD_JOINT_INSPECTION: (
+        "System action (联合踏勘 / 联合验收 of a bundle, recorded in each sub-case): refused for staff."
+    ),
 }
 
 # Actions whose events the public progress page may show.
@@ -211,6 +215,31 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     T.TERMINATE: (Param("reason", required=True, help="Why the case is terminated (终止)."),),
     T.DEEM_ACCEPT: (),
     T.DEEM_APPROVE_STEP: (),
+    T.RECORD_JOINT_INSPECTION: (
+        Param("inspection_id", "int", required=True, help="The joint inspection (approvals app)."),
+        Param("kind", required=True, choices=("inspection", "acceptance"), help="联合踏勘 or 联合验收."),
+        Param("date", required=True, help="The day of the inspection (ISO date).", max_length=10),
+        Param("place", required=True, help="Where it took place.", max_length=200),
+        Param(
+            "conclusion",
+            required=True,
+            choices=("pass", "pass_with_conditions", "fail", "absent"),
+            help="The conclusion of the sub-case's department (absent: it did not attend).",
+        ),
+        Param("comment", help="The department's comment."),
+        Param(
+            "overall",
+            required=True,
+            choices=("pass", "pass_with_conditions", "fail"),
+            help="The overall one.",
+        ),
+        Param(
+            "pause_from",
+            help="When given (ISO date-time of the inspection), the clock pauses from it to now "
+            "(the item counts the inspection as a special procedure, 第45条).",
+            max_length=40,
+        ),
+    ),
 }
 
 DEEMED_OPINION = "超期默认"

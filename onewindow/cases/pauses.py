@@ -4,8 +4,10 @@ one moves the deadlines of the case and of its active step by the working days i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onewindow.cases import clock as case_clock
@@ -48,6 +50,42 @@ def end_pause(work: Work, *, correction: bool) -> dict[str, Any]:
         "paused_working_days": days,
         "due_at": case.due_at,
     }
+
+
+def add_past_pause(work: Work, *, kind: str, started_at: dt.datetime, reason: str) -> int:
+    """A pause of the clock from `started_at` (in the past) to now, written closed: its working
+    days move the deadlines of the case and of its active step (a joint inspection the item
+    counts as a special procedure). Nothing when it would overlap another pause of the case (the
+    clock stood still then already) or `started_at` is not in the past. The working days added."""
+    if started_at >= work.now:
+        return 0
+    overlapping = CasePause.objects.filter(case=work.case, started_at__lt=work.now).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=started_at)
+    )
+    if overlapping.exists():
+        return 0
+    days = case_clock.pause_working_days(
+        work.table, started_on=case_clock.local_date(started_at), ended_on=work.today
+    )
+    step = work.active_step()
+    work.rows.append(
+        CasePause(
+            case=work.case,
+            step=step,
+            kind=kind,
+            reason=reason,
+            started_at=started_at,
+            ended_at=work.now,
+            paused_working_days=days,
+        )
+    )
+    if days:
+        work.case.paused_working_days += days
+        recompute_due(work)
+        if step is not None:
+            step.paused_working_days += days
+            recompute_step_due(work, step)
+    return days
 
 
 def close_open_pauses(work: Work) -> None:

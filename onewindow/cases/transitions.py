@@ -13,7 +13,9 @@ services:
   the step of kind `accept` (受理) is handled with `cases.accept_case` by a window clerk.
 * `deem_accept` (the 5-day rule) and `deem_approve_step` (超期默认: an overdue step of an item
   that allows deemed approval passes, or on the decision step the case is granted) are system
-  actions (actor None): no user may perform them.
+  actions (actor None): no user may perform them. So is `record_joint_inspection`: the
+  approvals app records a joint inspection or acceptance (联合踏勘 / 联合验收) in the history of
+  each sub-case (`Case.joint`) taking part.
 * On a bundle's sub-case (`case.joint`), `request_processing_correction` and
   `receive_processing_correction` may also be performed by the system (actor None) on the
   bundle's behalf (`JOINT_SYSTEM_ACTIONS`): the bundle's merged correction pauses and resumes
@@ -58,6 +60,7 @@ WITHDRAW = "withdraw"
 TERMINATE = "terminate"
 DEEM_ACCEPT = "deem_accept"
 DEEM_APPROVE_STEP = "deem_approve_step"
+RECORD_JOINT_INSPECTION = "record_joint_inspection"
 
 # Not actions on an existing case: the events that create one.
 SUBMIT = "submit"
@@ -87,6 +90,7 @@ ACTIONS: tuple[str, ...] = (
     TERMINATE,
     DEEM_ACCEPT,
     DEEM_APPROVE_STEP,
+    RECORD_JOINT_INSPECTION,
 )
 
 SYSTEM = None  # permission of a system action: no user may perform it
@@ -157,6 +161,7 @@ _ROWS: list[tuple[tuple[str, ...], str, tuple[str, ...], str | None]] = [
         ACCEPT_CASE,
     ),
     (_RUNNING, TERMINATE, (S.TERMINATED,), DECIDE_CASE),
+    (_RUNNING, RECORD_JOINT_INSPECTION, (), SYSTEM),  # a bundle's sub-cases only (guards)
 ]
 
 

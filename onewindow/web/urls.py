@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from onewindow.web import inspections
 from onewindow.web.views import accounts, calendar, catalog, credentials, home, windows
 
 app_name = "web"
@@ -19,4 +20,17 @@ urlpatterns = [
     path("calendar/due-date/", calendar.due_date, name="calendar_due_date"),
     path("cases/", include("onewindow.web.cases.urls")),
     path("supervision/", include("onewindow.web.supervision.urls")),
+    # joint inspections and acceptances of a bundle case (联合踏勘 / 联合验收)
+    path("bundles/<str:number>/inspections/new/", inspections.inspection_new, name="inspection_new"),
+    path("bundles/<str:number>/inspections/<id:pk>/", inspections.inspection_detail, name="inspection"),
+    path(
+        "bundles/<str:number>/inspections/<id:pk>/record/",
+        inspections.inspection_record,
+        name="inspection_record",
+    ),
+    path(
+        "bundles/<str:number>/inspections/<id:pk>/cancel/",
+        inspections.inspection_cancel,
+        name="inspection_cancel",
+    ),
 ]

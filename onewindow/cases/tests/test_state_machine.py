@@ -114,7 +114,7 @@ class CaseMachine(RuleBasedStateMachine):
 
     def right_actor(self, action: str) -> Any:
         assert self.case is not None
-        if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP):
+        if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP, T.RECORD_JOINT_INSPECTION):
             return None
         if action in CLERK:
             return self.org.user("clerk")
@@ -168,7 +168,7 @@ class CaseMachine(RuleBasedStateMachine):
     def perform_allowed(self, data: Any, days: int, flag: bool, *, endings: bool) -> None:
         assert self.case is not None
         self.case.refresh_from_db()
-        system = {T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP}
+        system = {T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP, T.RECORD_JOINT_INSPECTION}
         skip = system if endings else system | {T.WITHDRAW, T.TERMINATE, T.REFUSE}
         allowed = [a for a in case_allowed_actions(self.case) if a not in skip]
         if allowed:

@@ -50,6 +50,14 @@ PARAMS: dict[str, dict[str, Any]] = {
     T.TERMINATE: {"reason": "企业已注销"},
     T.DEEM_ACCEPT: {},
     T.DEEM_APPROVE_STEP: {},
+    T.RECORD_JOINT_INSPECTION: {
+        "inspection_id": 1,
+        "kind": "inspection",
+        "date": "2026-03-02",
+        "place": "项目现场",
+        "conclusion": "pass",
+        "overall": "pass",
+    },
 }
 
 CLERK_ACTIONS = {
@@ -79,7 +87,7 @@ def template_for(status: str, action: str) -> list[tuple[str, str, str, int]]:
 
 
 def actor_for(org: Any, case: Case, action: str) -> Any:
-    if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP):
+    if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP, T.RECORD_JOINT_INSPECTION):
         return None
     if action in CLERK_ACTIONS:
         return org.user("clerk")
@@ -103,6 +111,8 @@ def check_allowed(cx: Any, status: str, action: str) -> None:
         case = act(case, T.PASS_STEP, handler(cx, case))
     if action == T.DEEM_ACCEPT:
         Case.objects.filter(pk=case.pk).update(answer_due_at=case.answer_due_at.replace(year=2000))
+    if action == T.RECORD_JOINT_INSPECTION:  # only a bundle's sub-case takes part
+        Case.objects.filter(pk=case.pk).update(joint=True)
     if action == T.DEEM_APPROVE_STEP:  # the active step is long overdue
         CaseStep.objects.filter(case=case, status="active").update(due_at=local("2000-01-03 23:59:59"))
     case.refresh_from_db()
