@@ -14,3 +14,10 @@ class ApprovalsConfig(AppConfig):
         from onewindow.cases.hooks import register_status_changed
 
         register_status_changed(sub_case_status_changed)
+
+        # Bundle events are append-only (migration 0002): the nightly trail check and
+        # `audit_grants` cover their table too.
+        from onewindow.approvals.models import BundleEvent
+        from onewindow.core.append_only import register_table
+
+        register_table(BundleEvent._meta.db_table)

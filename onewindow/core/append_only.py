@@ -23,6 +23,19 @@ from django.db import migrations
 FUNCTION = "ow_append_only"
 FLUSH_TABLE = "ow_flush_allowed"
 
+# The append-only tables of apps above the ones that check them (supervision's integrity check and
+# `audit_grants` list their own and these): an app registers its tables in `AppConfig.ready()`.
+_registered: list[str] = []
+
+
+def register_table(table: str) -> None:
+    if table not in _registered:
+        _registered.append(table)
+
+
+def registered_tables() -> tuple[str, ...]:
+    return tuple(_registered)
+
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -18,14 +18,19 @@ from django.db import connection, transaction
 from onewindow.cases.chain import verify_case_events
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.core import audit, clock
-from onewindow.core.append_only import expected_triggers, installed_triggers
+from onewindow.core.append_only import expected_triggers, installed_triggers, registered_tables
 from onewindow.core.chain import AUDIT_CHAIN, Break, verify_audit
 from onewindow.core.models import AuditChainHead, AuditEntry
 from onewindow.supervision.models import Flag
 
 logger = logging.getLogger(__name__)
 
-APPEND_ONLY_TABLES = (AuditEntry._meta.db_table, CaseEvent._meta.db_table)
+BASE_APPEND_ONLY_TABLES = (AuditEntry._meta.db_table, CaseEvent._meta.db_table)
+
+
+def append_only_tables() -> tuple[str, ...]:
+    """The audit trail, the case events, and the tables other apps registered (bundle events)."""
+    return BASE_APPEND_ONLY_TABLES + tuple(t for t in registered_tables() if t not in BASE_APPEND_ONLY_TABLES)
 
 
 @dataclass
@@ -41,7 +46,7 @@ def trails_verify(*, limit: int = 100) -> Verification:
     """Every chain's first broken link (case chains: at most `limit`), and every append-only
     table whose triggers are missing or disabled."""
     result = Verification()
-    for table in APPEND_ONLY_TABLES:
+    for table in append_only_tables():
         found = installed_triggers(connection, table)
         wanted = expected_triggers(connection)
         if found != wanted:

@@ -47,6 +47,15 @@ CENTER_ACCOUNTS: list[dict] = [
         "data_scope": "center",
     },
     {
+        "username": "head",
+        "full_name": "孙建华",
+        "roles": ["government_head"],
+        "posts": [],
+        "department_code": None,
+        "window_code": None,
+        "data_scope": "center",
+    },
+    {
         "username": "auditor",
         "full_name": "邓丽华",
         "roles": ["auditor"],

@@ -362,7 +362,7 @@ def test_accounts():
     assert by_name["scjg-approver"]["posts"] == ["approve", "decide", "certify"]
     assert by_name["scjg-chief"]["posts"] == ["decide", "report"]
     assert by_name["scjg-chief"]["roles"] == ["chief_representative"]
-    assert len(CENTER_ACCOUNTS) == 7
+    assert len(CENTER_ACCOUNTS) == 8
     assert len(DEMO_PASSWORD) >= 8
 
 

@@ -154,7 +154,7 @@ def test_every_account_has_its_role_and_signs_in_with_the_demo_password():
     load_demo(history=False)
     existing = _existing_permissions()
     specs = account_specs()
-    assert len(specs) == 7 + 3 * Department.objects.filter(center__code=DEMO_CENTER_CODE).count()
+    assert len(specs) == 8 + 3 * Department.objects.filter(center__code=DEMO_CENTER_CODE).count()
     client = Client()
     for spec in specs:
         user = User.objects.get(username=spec["username"])

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from onewindow.core.append_only import grant_statements
-from onewindow.supervision.integrity import APPEND_ONLY_TABLES
+from onewindow.supervision.integrity import append_only_tables
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--apply", action="store_true", help="run the statements on the database")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        statements = grant_statements(options["role"], APPEND_ONLY_TABLES, options["schema"])
+        statements = grant_statements(options["role"], append_only_tables(), options["schema"])
         if options["apply"]:
             if connection.vendor != "postgresql":
                 raise CommandError("roles exist on PostgreSQL only")
