@@ -4,6 +4,9 @@ GET  /api/v1/public/progress?number=…&code=…   code: the last four character
                                                phone or ID number. Any wrong input (unknown
                                                number, wrong code, a number with a typing error)
                                                gets the same 404, so numbers cannot be probed.
+                                               A bundle case number (一件事) answers the bundle
+                                               (`kind` "bundle": per department the item, status
+                                               and public events); a sub-case names its `bundle`.
 
 Errors are JSON {"code", "message", "details"}: 404 not_found, 429 rate_limited.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Union
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +25,11 @@ from django.utils.translation import gettext_noop
 from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from ninja.responses import NinjaJSONEncoder
+from pydantic import Field
 
+from onewindow.api.bundle_schemas import PublicBundleProgressOut
 from onewindow.api.case_schemas import ErrorOut
+from onewindow.approvals import public as bundle_public
 from onewindow.cases import selectors
 from onewindow.core import ratelimit
 from onewindow.core.middleware import client_ip
@@ -64,7 +70,13 @@ class PublicEventOut(Schema):
     status: str
 
 
+class PublicBundleRefOut(Schema):
+    number: str
+    name: str
+
+
 class PublicProgressOut(Schema):
+    kind: Literal["case"] = "case"
     number: str
     item_name: str
     department: str
@@ -78,6 +90,9 @@ class PublicProgressOut(Schema):
     pauses: list[PublicPauseOut]
     corrections: list[PublicCorrectionOut]
     events: list[PublicEventOut]
+    bundle: PublicBundleRefOut | None = Field(
+        None, description="The bundle (一件事) this case is part of; look it up with its number."
+    )
 
 
 # --- public ------------------------------------------------------------------------------------
@@ -90,12 +105,19 @@ NOT_FOUND_MESSAGE = gettext_noop(
 
 @public_router.get(
     "/progress",
-    response={200: PublicProgressOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: Annotated[Union[PublicProgressOut, PublicBundleProgressOut], Field(discriminator="kind")],  # noqa: UP007
+        404: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     auth=None,
 )
 def public_progress(
     request: HttpRequest,
-    number: Annotated[str, Query(description="Case number or receipt number.", max_length=64)],
+    number: Annotated[
+        str, Query(description="Case number, receipt number or bundle case number.", max_length=64)
+    ],
     code: Annotated[
         str,
         Query(description="The last four characters of the applicant's phone or ID number.", max_length=16),
@@ -121,7 +143,11 @@ def public_progress(
         )
     found = selectors.public_progress(number[:64], code[:16])
     if found is None:
-        return Answer(404, {"code": "not_found", "message": _(NOT_FOUND_MESSAGE), "details": None})
+        # not a case: a bundle case number (the same number sequence, so never both)
+        bundle = bundle_public.public_bundle(number[:64], code[:16])
+        if bundle is None:
+            return Answer(404, {"code": "not_found", "message": _(NOT_FOUND_MESSAGE), "details": None})
+        return Answer(200, bundle_payload(bundle))
     # The lookup is the hottest public read (issue 3: >= 400/s): the payload is built from the
     # selector's frozen dataclasses, which already have the schema's shape and types, and is
     # rendered as Ninja would render it, without validating it again (that validation cost as
@@ -136,11 +162,13 @@ def progress_payload(found: selectors.PublicProgress) -> dict[str, Any]:
     """The PublicProgressOut body of a lookup as JSON-ready values (dates as ISO strings, as the
     JSON encoder would write them; the event times stay datetimes for the encoder)."""
     tz = timezone.get_current_timezone()
+    part_of = bundle_public.bundle_of_case(found.number) if found.joint else None  # no query otherwise
 
     def day(value: dt.date | None) -> str | None:
         return value.isoformat() if value is not None else None
 
     return {
+        "kind": "case",
         "number": found.number,
         "item_name": found.item_name,
         "department": found.department,
@@ -173,4 +201,30 @@ def progress_payload(found: selectors.PublicProgress) -> dict[str, Any]:
             {"at": at.astimezone(tz), "action": action, "status": status}
             for at, action, status in found.events
         ],
+        "bundle": {"number": part_of.number, "name": part_of.name} if part_of else None,
+    }
+
+
+def bundle_payload(found: bundle_public.PublicBundle) -> dict[str, Any]:
+    """The PublicBundleProgressOut body of a bundle lookup."""
+
+    def events(rows: tuple[bundle_public.PublicEvent, ...]) -> list[dict[str, Any]]:
+        return [{"at": e.at, "action": e.action, "label": e.label, "status": e.status} for e in rows]
+
+    return {
+        "kind": "bundle",
+        "number": found.number,
+        "bundle_name": found.bundle_name,
+        "applicant": found.applicant,
+        "status": found.status,
+        "status_label": found.status_label,
+        "received_on": found.received_on,
+        "accepted_on": found.accepted_on,
+        "due_date": found.due_date,
+        "decided_on": found.decided_on,
+        "delivered_on": found.delivered_on,
+        "phases": [vars(p) for p in found.phases],
+        "sub_cases": [{**vars(s), "events": events(s.events)} for s in found.sub_cases],
+        "corrections": [vars(c) for c in found.corrections],
+        "events": events(found.events),
     }

@@ -249,6 +249,7 @@ class PublicProgress:
     pauses: tuple[PublicPause, ...]
     corrections: tuple[PublicCorrectionItem, ...]
     events: tuple[tuple[dt.datetime, str, str], ...]  # (at, action, to_status) of the public events
+    joint: bool = False  # a sub-case of a bundle case (approvals.public.bundle_of_case names it)
 
 
 def _local_date(value: Any, tz: dt.tzinfo) -> dt.date | None:
@@ -278,7 +279,7 @@ def _public_progress_sql() -> tuple[str, str]:
     correction, event = q(CorrectionRequest._meta.db_table), q(CaseEvent._meta.db_table)
     case_sql = (
         f"SELECT c.id, c.number, c.receipt_number, c.applicant_phone, c.applicant_id_number, "  # noqa: S608
-        f"c.status, c.received_at, c.accepted_on, c.due_at, c.completed_at, v.name, d.name "
+        f"c.status, c.received_at, c.accepted_on, c.due_at, c.completed_at, v.name, d.name, c.joint "
         f"FROM {case} c INNER JOIN {version} v ON v.id = c.item_version_id "
         f"INNER JOIN {department} d ON d.id = c.department_id "
         f"WHERE c.number = %s OR c.receipt_number = %s ORDER BY c.created_at DESC, c.id DESC LIMIT 1"
@@ -318,7 +319,7 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
         if row is None:
             return None
         case_id, case_number, receipt_number, phone, id_number, status = row[:6]
-        received_at, accepted_on, due_at, completed_at, item_name, department_name = row[6:]
+        received_at, accepted_on, due_at, completed_at, item_name, department_name, joint = row[6:]
         if code not in (phone[-4:].upper(), id_number[-4:].upper()):
             return None
         cursor.execute(timeline_sql, [case_id, case_id, case_id, case_id, True])
@@ -376,6 +377,7 @@ def public_progress(number: str, code: str) -> PublicProgress | None:
         pauses=tuple(p for _, _, p in sorted(pauses, key=lambda x: (x[0], x[1]))),
         corrections=corrections,
         events=tuple(e for _, e in sorted(events, key=lambda x: x[0])),
+        joint=bool(joint),
     )
 
 

@@ -8,6 +8,10 @@ and the list of materials to correct. Never a staff name, an internal opinion or
 Every failure (unknown number, wrong code, a number with a typing error) gets the same answer,
 so numbers cannot be probed; lookups are limited per address (shared with the API's
 /api/v1/public/progress).
+
+A bundle case number (一件事) shows the bundle: its status, the joint due date, its phases and,
+per department, the item, the sub-case's status, outcome (with a denial's reasons) and public
+events (`approvals.public`). A sub-case says which bundle it is part of.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onewindow.approvals import public as bundle_public
 from onewindow.cases import selectors
 from onewindow.cases import transitions as T
 from onewindow.cases.facts import STATUS_LABELS, STEP_STATUS_LABELS
@@ -87,10 +92,14 @@ def progress(request: HttpRequest, center: Center) -> HttpResponse:
             context["message"] = _("Enter the case number and the last four digits.")
         else:
             found = selectors.public_progress(number, code)
-            if found is None:
+            bundle = bundle_public.public_bundle(number, code) if found is None else None
+            if bundle is not None:
+                context.update(bundle_context(bundle))
+            elif found is None:
                 status = 404
                 context["message"] = not_found_message()
             else:
+                context["part_of"] = bundle_public.bundle_of_case(found.number) if found.joint else None
                 context["result"] = found
                 context["status_label"] = STATUS_LABELS.get(found.status, found.status_label)
                 context["steps"] = [(s, STEP_STATUS_LABELS.get(s.status, s.status)) for s in found.steps]
@@ -98,3 +107,20 @@ def progress(request: HttpRequest, center: Center) -> HttpResponse:
                     (at, EVENT_LABELS.get(action, action)) for at, action, _status in found.events
                 ]
     return guide_render(request, "portal/progress/progress.html", center, context, status=status)
+
+
+def _event_rows(events: tuple[bundle_public.PublicEvent, ...]) -> list[tuple[Any, str]]:
+    return [(e.at, str(EVENT_LABELS.get(e.action, e.label))) for e in events]
+
+
+def bundle_context(bundle: bundle_public.PublicBundle) -> dict[str, Any]:
+    """The template's view of a bundle: the case events with the public labels of this page,
+    the bundle's own events with theirs."""
+    return {
+        "bundle": bundle,
+        "bundle_subs": [
+            (sub, STATUS_LABELS.get(sub.status, sub.status_label), _event_rows(sub.events))
+            for sub in bundle.sub_cases
+        ],
+        "bundle_events": [(e.at, e.label) for e in bundle.events],
+    }
