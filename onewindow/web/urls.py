@@ -18,5 +18,6 @@ urlpatterns = [
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/due-date/", calendar.due_date, name="calendar_due_date"),
     path("cases/", include("onewindow.web.cases.urls")),
+    path("bundles/", include("onewindow.web.bundles.urls")),
     path("supervision/", include("onewindow.web.supervision.urls")),
 ]
