@@ -183,7 +183,9 @@ class BundleIntakeForm(ApplicantMixin, forms.Form):
                 target = f"f_{parts[1]}"
             elif head == "answers" and len(parts) == 2:
                 target = f"q_{parts[1]}"
-            elif head == "materials" and len(parts) >= 2 and parts[1].isdigit():
+            elif head == "materials" and len(parts) == 2 and parts[1].isdigit():
+                # the i-th material sent (`approvals.plan`); longer keys come from a sub-case's
+                # own intake and name its item's list: shown above the form
                 i = int(parts[1])
                 target = f"m{ticked[i].position}_received" if i < len(ticked) else None
             elif head == "correction_items" and len(parts) >= 2 and parts[1].isdigit():
