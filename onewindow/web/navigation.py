@@ -37,6 +37,8 @@ NAV: list[NavEntry] = [
     NavEntry("cases", _("Case search"), "web:cases", "cases.view_case"),
     NavEntry("intake", _("Window intake"), "web:intake", "cases.accept_case"),
     NavEntry("pickup", _("Results for pickup"), "web:pickup", "cases.deliver_case"),
+    NavEntry("bundle_intake", _("Bundle intake (一件事)"), "web:bundle_intake", "cases.accept_case"),
+    NavEntry("bundles", _("Bundle cases"), "web:bundle_cases", "cases.view_case"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(

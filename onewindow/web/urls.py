@@ -19,6 +19,7 @@ urlpatterns = [
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/due-date/", calendar.due_date, name="calendar_due_date"),
     path("cases/", include("onewindow.web.cases.urls")),
+    path("bundles/", include("onewindow.web.bundles.urls")),
     path("supervision/", include("onewindow.web.supervision.urls")),
     # joint inspections and acceptances of a bundle case (联合踏勘 / 联合验收)
     path("bundles/<str:number>/inspections/new/", inspections.inspection_new, name="inspection_new"),

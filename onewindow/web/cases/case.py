@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onewindow.approvals.selectors import bundle_of_case
 from onewindow.cases import clock as case_clock
 from onewindow.cases import selectors, services
 from onewindow.cases import transitions as T
@@ -139,6 +140,7 @@ def _case_context(
         "upload_form": upload_form or FileUploadForm(case_materials=case_materials),
         "can_upload": user.has_perm("cases.accept_case") or user.has_perm("cases.handle_step"),
         "overdue": bool(case.due_at and case.status in OPEN_CLOCK and case.due_at < clock.now()),
+        "bundle_case": bundle_of_case(case.pk) if case.joint else None,
     }
 
 

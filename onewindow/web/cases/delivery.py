@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onewindow.approvals import pages as approval_pages
 from onewindow.cases import clock as case_clock
 from onewindow.cases import delivery_selectors as delivery
 from onewindow.cases import services
@@ -74,7 +75,8 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
     if own_window and all(wid != own_window for wid, _name, _n in windows):
         windows.insert(0, (own_window, user.window.name, 0))
     choices = [(wid, _("%(name)s (%(count)s)") % {"name": name, "count": n}) for wid, name, n in windows]
-    rows = delivery.waiting_for_pickup(user, window_id=window_id)
+    # a bundle's sub-cases are handed out together, with their bundle (one pickup)
+    rows = [r for r in delivery.waiting_for_pickup(user, window_id=window_id) if not r.case.joint]
     return render(
         request,
         "web/cases/pickup.html",
@@ -86,6 +88,7 @@ def pickup_list(request: HttpRequest) -> HttpResponse:
             "warn_days": delivery.pickup_warn_days(),
             "flagged": sum(1 for r in rows if r.overdue),
             "limit": delivery.WAITING_LIMIT,
+            "bundles": approval_pages.decided_bundles(user),
         },
     )
 

@@ -85,7 +85,42 @@ class HandlerChoiceField(forms.ModelChoiceField):
         return str(obj.display_name)
 
 
-class IntakeForm(forms.Form):
+class ApplicantMixin:
+    """The applicant's fields read the same way by the case intake and the bundle intake."""
+
+    cleaned_data: dict[str, Any]
+
+    # An enterprise is identified by its unified social credit code: a person's ID type sent
+    # with kind "enterprise" (the page without JavaScript) is read as the credit code.
+    _PERSON_ID_TYPES = frozenset({"resident_id", "passport", "hk_macao_permit"})
+
+    def normalise_applicant(self, data: dict[str, Any]) -> None:
+        if data.get("applicant_kind") == Case.ApplicantKind.ENTERPRISE:
+            if data.get("applicant_id_type") in self._PERSON_ID_TYPES:
+                data["applicant_id_type"] = Case.IdType.USCC
+        else:
+            data["applicant_legal_rep_name"] = ""
+            data["applicant_legal_rep_id_number"] = ""
+
+    def is_enterprise(self) -> bool:
+        value = self["applicant_kind"].value()  # type: ignore[index]
+        return str(value) == Case.ApplicantKind.ENTERPRISE
+
+    def applicant(self) -> dict[str, str]:
+        d = self.cleaned_data
+        return {
+            "kind": d.get("applicant_kind", ""),
+            "name": d.get("applicant_name", ""),
+            "id_type": d.get("applicant_id_type", ""),
+            "id_number": d.get("applicant_id_number", ""),
+            "phone": d.get("applicant_phone", ""),
+            "address": d.get("applicant_address", ""),
+            "legal_rep_name": d.get("applicant_legal_rep_name", ""),
+            "legal_rep_id_number": d.get("applicant_legal_rep_id_number", ""),
+        }
+
+
+class IntakeForm(ApplicantMixin, forms.Form):
     """The window's intake form for one item version (its materials become checklist rows)."""
 
     ACTIONS = ("accept", "correct", "refuse")
@@ -165,28 +200,15 @@ class IntakeForm(forms.Form):
                 label=_("what is missing or wrong"), required=False, max_length=300
             )
 
-    # An enterprise is identified by its unified social credit code: a person's ID type sent
-    # with kind "enterprise" (the page without JavaScript) is read as the credit code.
-    _PERSON_ID_TYPES = frozenset({"resident_id", "passport", "hk_macao_permit"})
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("applicant_kind") == Case.ApplicantKind.ENTERPRISE:
-            if data.get("applicant_id_type") in self._PERSON_ID_TYPES:
-                data["applicant_id_type"] = Case.IdType.USCC
-        else:
-            data["applicant_legal_rep_name"] = ""
-            data["applicant_legal_rep_id_number"] = ""
+        self.normalise_applicant(data)
         if data.get("all_received"):
             for m in self.materials:
                 data[f"m{m.pk}_received"] = True
         if not data.get("green_channel"):
             data["green_channel_reason"] = ""
         return data
-
-    def is_enterprise(self) -> bool:
-        value = self["applicant_kind"].value()
-        return str(value) == Case.ApplicantKind.ENTERPRISE
 
     def material_rows(self) -> list[dict[str, Any]]:
         return [
@@ -204,19 +226,6 @@ class IntakeForm(forms.Form):
         ]
 
     # the service's input ----------------------------------------------------------------------
-
-    def applicant(self) -> dict[str, str]:
-        d = self.cleaned_data
-        return {
-            "kind": d.get("applicant_kind", ""),
-            "name": d.get("applicant_name", ""),
-            "id_type": d.get("applicant_id_type", ""),
-            "id_number": d.get("applicant_id_number", ""),
-            "phone": d.get("applicant_phone", ""),
-            "address": d.get("applicant_address", ""),
-            "legal_rep_name": d.get("applicant_legal_rep_name", ""),
-            "legal_rep_id_number": d.get("applicant_legal_rep_id_number", ""),
-        }
 
     def agent(self) -> dict[str, str] | None:
         d = self.cleaned_data
