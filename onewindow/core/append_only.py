@@ -36,6 +36,7 @@ def register_table(table: str) -> None:
 def registered_tables() -> tuple[str, ...]:
     return tuple(_registered)
 
+
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

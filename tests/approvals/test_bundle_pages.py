@@ -221,12 +221,6 @@ def test_the_list_filters_and_masks(world) -> None:
     assert bc.number not in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="approvals.plan.item_materials sends bundle material names the demo items do not list "
-    "(e.g. 企业开办申请表(一表制)) as {'material': name}; cases intake refuses them instead of "
-    "taking them as named extras. Remove this mark once that is fixed.",
-)
 def test_the_demo_enterprise_opening_is_taken_in_through_the_page(db) -> None:
     """The demo's QYKB as loaded: three 是 answers, the one form of the demo, every material."""
     from onewindow.catalog.models import Bundle

@@ -1,6 +1,6 @@
 """Schemathesis fuzzing of the bundle cases API (issue 13 §5) on real bundles: the path's
-`number` is one of a decided bundle, a bundle awaiting its correction and a refused one (or a
-generated value), so the generated bodies reach the services and the bundle's state table, and
+`number` is one of a decided bundle, a bundle awaiting its correction, a refused one and one in
+progress (or a generated value), so the generated bodies reach the services and the bundle's state table, and
 the documented intake example (bundle QYKB of the approvals test world) is accepted. Any 5xx or
 a response that does not match the documented schema fails. Run: `make fuzz`, or
 `FUZZ_EXAMPLES=10 .venv/bin/python -m pytest -m fuzz tests/fuzz -p no:xdist -k bundle`."""
@@ -34,9 +34,10 @@ def bundles(org, in_test_transaction):  # noqa: F811
         world.decide(sub.case)
     waiting = world.intake(action="correct", correction_items=[{"name": "身份证明", "note": "不清晰"}])
     refused = world.intake(action="refuse", note="不属于受理范围")
+    running = world.intake()  # in progress: corrections and extensions apply
     decided.refresh_from_db()
     assert decided.status == BundleCase.Status.DECIDED
-    numbers = [decided.number, waiting.number, refused.number]
+    numbers = [decided.number, waiting.number, refused.number, running.number]
     tokens = {role: api_token_issue(user=org.user(role))[1] for role in ("clerk", "supervisor")}
     tokens["GA-reviewer"] = api_token_issue(user=world.reviewer("GA"))[1]
     schema = schemathesis.openapi.from_wsgi(
