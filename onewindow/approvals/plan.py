@@ -122,7 +122,7 @@ def build_plan(
 
 
 def _clean_form(
-    fields: list[BundleField], form: dict[str, Any]
+    fields: list[FieldDef], form: dict[str, Any]
 ) -> tuple[dict[str, str], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, str] = {}
