@@ -121,9 +121,7 @@ def build_plan(
     )
 
 
-def _clean_form(
-    fields: list[FieldDef], form: dict[str, Any]
-) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _clean_form(fields: list[FieldDef], form: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, str] = {}
     known = {f.key for f in fields}

@@ -88,20 +88,19 @@ def opening_group(waiting: list[BundleCasePhase]) -> list[BundleCasePhase]:
     return group
 
 
-def open_group(
+def prepare_group(
     bundle_case: BundleCase,
     group: list[BundleCasePhase],
     subs: list[BundleSubCase],
     *,
     now: dt.datetime,
     actor: Actor,
-) -> list[dict[str, Any]]:
-    """Open `group` (its phases' status, opening and due time, in memory) and its sub-cases
-    `subs`: ordinary intakes at `now`, written together, each due never after the bundle or
-    its phase (`sub.case` and, for an instant item decided at once, `sub.decided_at` are set in
-    memory; the caller saves the phases and sub-cases). The sub-cases opened (item, department,
-    number, due)."""
-    from onewindow.cases.services import case_intake_many
+    versions: dict[str, Any] | None = None,
+) -> list[Any]:
+    """Open `group` in memory (its phases' status, opening and due time) and build the intakes
+    of its sub-cases `subs` at `now`, each due never after the bundle or its phase: only reads
+    (`finish_group` writes them)."""
+    from onewindow.cases.services import case_intake_prepare
 
     table = calendar_table()
     today = case_clock.local_date(now)
@@ -116,8 +115,8 @@ def open_group(
         )
         caps[phase.position] = min(d for d in (bundle_case.due_at, phase.due_at) if d is not None)
     applicant = applicant_of(bundle_case)
-    note = bundle_case.note or _("Accepted within bundle case %(number)s.") % {"number": bundle_case.number}
-    cases = case_intake_many(
+    note = bundle_case.note or _("Accepted within a bundle case at one window.")
+    return case_intake_prepare(
         [
             {
                 "actor": actor,
@@ -134,12 +133,21 @@ def open_group(
                 "due_cap_at": caps[sub.phase.position],  # type: ignore[union-attr]
                 "joint": True,
                 "form": sub.form,
+                "version": (versions or {}).get(sub.item_code),
             }
             for sub in subs
         ]
     )
+
+
+def finish_group(subs: list[BundleSubCase], prepared: list[Any], *, now: dt.datetime) -> list[dict[str, Any]]:
+    """Write the intakes `prepare_group` built: `sub.case` and, for an instant item decided at
+    once, `sub.decided_at` are set in memory (the caller saves the phases and sub-cases). The
+    sub-cases opened (item, department, number, due)."""
+    from onewindow.cases.services import case_intake_write
+
     opened: list[dict[str, Any]] = []
-    for sub, case in zip(subs, cases, strict=True):
+    for sub, case in zip(subs, case_intake_write(prepared), strict=True):
         sub.case = case
         if is_done(case):  # an instant item, decided at its intake
             sub.decided_at = now
@@ -154,6 +162,19 @@ def open_group(
             }
         )
     return opened
+
+
+def open_group(
+    bundle_case: BundleCase,
+    group: list[BundleCasePhase],
+    subs: list[BundleSubCase],
+    *,
+    now: dt.datetime,
+    actor: Actor,
+) -> list[dict[str, Any]]:
+    """`prepare_group` and `finish_group` at once (a later phase, in the caller's transaction)."""
+    prepared = prepare_group(bundle_case, group, subs, now=now, actor=actor)
+    return finish_group(subs, prepared, now=now)
 
 
 def open_phases(bundle_case: BundleCase, *, now: dt.datetime, actor: Actor) -> list[dict[str, Any]]:

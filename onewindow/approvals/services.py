@@ -68,7 +68,6 @@ def _bundle_window(
     return effective
 
 
-@transaction.atomic
 def bundle_case_intake(
     *,
     actor: Actor,
@@ -121,13 +120,15 @@ def bundle_case_intake(
     if errors or the_plan is None:
         raise ValidationFailed(_("Check the application."), details=errors)
     now = clock.now()
-    today = case_clock.local_date(now)
-    number = numbers.take(
-        center_id=center.pk, center_code=center.code, wanted={CaseNumberSequence.Kind.CASE: today}
-    )[CaseNumberSequence.Kind.CASE]
-    bundle_case = window_actions.create(
+    status = {
+        "accept": BundleCase.Status.IN_PROGRESS,
+        "correct": BundleCase.Status.CORRECTION_REQUESTED,
+        "refuse": BundleCase.Status.REFUSED,
+    }[action]
+    # Everything up to here, and building the sub-cases' intakes, only reads: the transaction
+    # (and SQLite's write lock) starts with the number.
+    draft = window_actions.build(
         the_plan,
-        number=number,
         center=center,
         window=window,
         actor=actor,
@@ -136,19 +137,22 @@ def bundle_case_intake(
         delivery_method=delivery_method,
         note=(note or "").strip(),
         now=now,
-        status={
-            "accept": BundleCase.Status.IN_PROGRESS,
-            "correct": BundleCase.Status.CORRECTION_REQUESTED,
-            "refuse": BundleCase.Status.REFUSED,
-        }[action],
+        status=status,
     )
-    act = window_actions.Act(bundle_case=bundle_case, actor=actor, now=now, params={})
-    if action == "accept":
-        window_actions.accept(act, first=True)
-    elif action == "correct":
-        window_actions.request_correction_at_intake(act, items)
-    else:
-        window_actions.refuse(act, reason=(note or "").strip(), first=True)
+    with transaction.atomic():
+        number = numbers.take(
+            center_id=center.pk,
+            center_code=center.code,
+            wanted={CaseNumberSequence.Kind.CASE: case_clock.local_date(now)},
+        )[CaseNumberSequence.Kind.CASE]
+        bundle_case = window_actions.save(draft, number=number, now=now)
+        act = window_actions.Act(bundle_case=bundle_case, actor=actor, now=now, params={})
+        if action == "accept":
+            window_actions.accept(act, first=True)
+        elif action == "correct":
+            window_actions.request_correction_at_intake(act, items)
+        else:
+            window_actions.refuse(act, reason=(note or "").strip(), first=True)
     return bundle_case
 
 

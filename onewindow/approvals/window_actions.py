@@ -41,10 +41,21 @@ def legal_limit() -> int:
     return int(getattr(settings, "BUNDLE_LEGAL_LIMIT_DAYS", 45))
 
 
-def create(
+@dataclass
+class Draft:
+    """A new bundle case built in memory, with the intakes of the sub-cases it opens at once:
+    `build` only reads, `save` writes it (in the caller's transaction)."""
+
+    bundle_case: BundleCase
+    phases: list[BundleCasePhase]
+    subs: list[BundleSubCase]
+    opening: list[BundleSubCase]
+    prepared: list[Any]
+
+
+def build(
     the_plan: plans.Plan,
     *,
-    number: str,
     center: Center,
     window: Window | None,
     actor: Actor,
@@ -55,9 +66,10 @@ def create(
     now: dt.datetime,
     status: str,
 ) -> BundleCase:
-    """The new bundle case, its phases and its sub-cases (the plan's items). Accepted at once
-    (`status` in progress): the joint clock starts and the first phase's sub-cases are opened
-    and written with it (one pass: the rows are inserted as they end up)."""
+    """The new bundle case, its phases and its sub-cases (the plan's items), in memory. Accepted
+    at once (`status` in progress): the joint clock starts and the intakes of the first phase's
+    sub-cases are built, to be written with it by `save` (one pass: every row is inserted as it
+    ends up, and nothing here holds SQLite's write lock)."""
     bundle = the_plan.bundle
     bundle_case = BundleCase(
         center=center,
@@ -65,7 +77,7 @@ def create(
         bundle_code=bundle.code,
         bundle_name=bundle.name,
         lead_department=bundle.lead_department,
-        number=number,
+        number="",
         status=status,
         version=1,
         window=window,
@@ -93,7 +105,6 @@ def create(
         bundle_case.accepted_at = now
         bundle_case.accepted_on = case_clock.local_date(now)
         recompute_due(bundle_case, calendar_table())
-    bundle_case.save(force_insert=True)
     phases = [
         BundleCasePhase(
             bundle_case=bundle_case,
@@ -121,15 +132,28 @@ def create(
                     materials=plans.item_materials(the_plan.materials, code, version),
                 )
             )
-    opened: list[dict[str, Any]] = []
+    opening: list[BundleSubCase] = []
+    prepared: list[Any] = []
     if accepted:
         group = progress.opening_group(phases)
-        opened = progress.open_group(
-            bundle_case, group, [s for s in subs if s.phase in group], now=now, actor=actor
+        opening = [s for s in subs if s.phase in group]
+        prepared = progress.prepare_group(
+            bundle_case, group, opening, now=now, actor=actor, versions=the_plan.versions
         )
-    BundleCasePhase.objects.bulk_create(phases)  # the sub-cases take their phase's new key
-    BundleSubCase.objects.bulk_create(subs)
+    return Draft(bundle_case, phases, subs, opening, prepared)
+
+
+def save(draft: Draft, *, number: str, now: dt.datetime) -> BundleCase:
+    """Write a `build`: the bundle case with its number, its phases, the opened sub-cases'
+    intakes and the sub-cases."""
+    bundle_case = draft.bundle_case
+    bundle_case.number = number
+    bundle_case.save(force_insert=True)
+    BundleCasePhase.objects.bulk_create(draft.phases)  # the sub-cases take their phase's new key
+    opened = progress.finish_group(draft.opening, draft.prepared, now=now) if draft.opening else []
+    BundleSubCase.objects.bulk_create(draft.subs)
     bundle_case.opened = opened  # type: ignore[attr-defined]
+    bundle_case.subs = draft.subs  # type: ignore[attr-defined]
     return bundle_case
 
 
@@ -196,9 +220,7 @@ def accept(act: Act, *, first: bool = False) -> None:
             "number": opened.get(s["item_code"], {}).get("number", ""),
             "due_at": opened.get(s["item_code"], {}).get("due_at"),
         }
-        for s in bundle_case.sub_cases.order_by("position").values(
-            "item_code", "item_name", "department__name", "phase__name"
-        )
+        for s in _sub_case_rows(bundle_case, first=first)
     ]
     records.bundle_event(
         bundle_case,
@@ -240,6 +262,27 @@ def accept(act: Act, *, first: bool = False) -> None:
     )
     if any(o["decided"] for o in opened_list):  # an instant item: its phase may be done already
         progress.advance(bundle_case, now=now, actor=act.actor)
+
+
+def _sub_case_rows(bundle_case: BundleCase, *, first: bool) -> list[dict[str, Any]]:
+    """Item, department and phase of each sub-case: at intake from the rows just written (kept
+    by `save`), otherwise read."""
+    subs = getattr(bundle_case, "subs", None)
+    if first and subs is not None:
+        return [
+            {
+                "item_code": s.item_code,
+                "item_name": s.item_name,
+                "department__name": s.department.name,
+                "phase__name": s.phase.name if s.phase else "",
+            }
+            for s in subs
+        ]
+    return list(
+        bundle_case.sub_cases.order_by("position").values(
+            "item_code", "item_name", "department__name", "phase__name"
+        )
+    )
 
 
 def recompute_due(bundle_case: BundleCase, table: Any, *, now: dt.datetime | None = None) -> None:

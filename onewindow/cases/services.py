@@ -46,7 +46,7 @@ from onewindow.cases.permissions import Actor, actor_may, can_handle_step, has_p
 from onewindow.cases.steps import decision_step_position
 from onewindow.cases.versions import published_version, snapshot
 from onewindow.cases.work import NumberKind, Work
-from onewindow.catalog.models import ProcessStep
+from onewindow.catalog.models import ProcessStep, ServiceItemVersion
 from onewindow.core import audit, clock, filetypes
 from onewindow.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from onewindow.org.models import Center, User, Window
@@ -111,10 +111,21 @@ def case_intake(**kwargs: Any) -> Case:
 def case_intake_many(intakes: list[dict[str, Any]]) -> list[Case]:
     """Several intakes of one center at one moment (`now`), written together (a bundle's
     sub-cases: `joint`): each dict holds `case_intake`'s parameters. All or nothing."""
-    works = [_intake_work(**kwargs) for kwargs in intakes]
+    return case_intake_write(case_intake_prepare(intakes))
+
+
+def case_intake_prepare(intakes: list[dict[str, Any]]) -> list[Work]:
+    """`case_intake_many` in two halves: this one checks and builds the intakes and only reads
+    (call it before the caller's transaction, so SQLite's write lock is not held meanwhile);
+    `case_intake_write` writes what it returned. The units of work are opaque to the caller."""
+    return [_intake_work(**kwargs) for kwargs in intakes]
+
+
+def case_intake_write(prepared: list[Work]) -> list[Case]:
+    """Write intakes built by `case_intake_prepare` (their numbers are taken now)."""
     with transaction.atomic():
-        persistence.write_new(works)
-    return [work.case for work in works]
+        persistence.write_new(prepared)
+    return [work.case for work in prepared]
 
 
 def _intake_work(
@@ -139,6 +150,7 @@ def _intake_work(
     due_cap_at: dt.datetime | None = None,
     joint: bool = False,
     form: dict[str, str] | None = None,
+    version: ServiceItemVersion | None = None,
 ) -> Work:
     """Register an application at a window (receipt number, status received) and answer it in
     the same sitting with exactly one of `action`: "accept" (an instant item is then completed
@@ -154,7 +166,8 @@ def _intake_work(
             _("Choose accept, correct or refuse."),
             details={"action": [_("Choose accept, correct or refuse.")]},
         )
-    version = published_version(center, item_code)
+    if version is None or version.item.code != item_code:  # `version`: the caller just read it
+        version = published_version(center, item_code)
     window = intake_window(actor, window, version, joint=joint)
     problems = intake_errors(
         version=version,
