@@ -65,7 +65,7 @@ def build(
     note: str,
     now: dt.datetime,
     status: str,
-) -> BundleCase:
+) -> Draft:
     """The new bundle case, its phases and its sub-cases (the plan's items), in memory. Accepted
     at once (`status` in progress): the joint clock starts and the intakes of the first phase's
     sub-cases are built, to be written with it by `save` (one pass: every row is inserted as it
@@ -278,11 +278,12 @@ def _sub_case_rows(bundle_case: BundleCase, *, first: bool) -> list[dict[str, An
             }
             for s in subs
         ]
-    return list(
-        bundle_case.sub_cases.order_by("position").values(
+    return [
+        dict(row)
+        for row in bundle_case.sub_cases.order_by("position").values(
             "item_code", "item_name", "department__name", "phase__name"
         )
-    )
+    ]
 
 
 def recompute_due(bundle_case: BundleCase, table: Any, *, now: dt.datetime | None = None) -> None:

@@ -8,10 +8,10 @@ MOD 37,36 (`onewindow.core.checksum`) over everything before it: one wrong chara
 swapped adjacent characters are caught.
 
 Sequences are per center, kind and day; `take` gives a unit of work its numbers, in a fixed
-order of kinds. `next_sequence` increments the row (``UPDATE … SET last = last + 1``, then reads
-it back) inside the caller's transaction: the row lock (PostgreSQL) or the write lock (SQLite,
-IMMEDIATE transactions) serialises concurrent intakes, and the first insert of a day is guarded
-against the race by a savepoint and a retry.
+order of kinds. `next_sequence` increments the row (``INSERT … ON CONFLICT DO UPDATE SET last = last + 1
+RETURNING last``: the day's row is created by the first number) inside the caller's
+transaction: the row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE transactions)
+serialises concurrent intakes, always in the one order of the kinds.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from onewindow.cases.models import CaseNumberSequence
@@ -55,18 +54,10 @@ def _row(center_id: int, kind: str, day: dt.date) -> dict[str, Any]:
 
 
 def _finish(center_id: int, kind: str, day: dt.date, pending: rawwrite.Pending, count: int = 1) -> int:
-    """The (last) sequence `pending` took, creating the day's row when there was none."""
+    """The (last) sequence `pending` took (the upsert creates the day's row when there is none)."""
     value = pending.result()
-    if value is None:
-        where = _row(center_id, kind, day)
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(**where, last=count)
-            return count
-        except IntegrityError:  # another transaction created the day's row first
-            value = rawwrite.increment(CaseNumberSequence, "last", by=count, **where).result()
-            if value is None:  # pragma: no cover - the row exists by now
-                raise
+    if value is None:  # pragma: no cover - an upsert always returns its row
+        raise RuntimeError(f"no sequence taken for {center_id} {kind} {day}")
     if value > _MAX_SEQUENCE:
         raise ValidationFailed(
             _("The day's case numbers are exhausted for this center."), code="sequence_exhausted"
