@@ -23,7 +23,6 @@ per address: 429) is GET /api/v1/public/progress with the bundle number.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from django.core.paginator import Paginator
@@ -31,7 +30,6 @@ from django.db.models import Count as CountOf
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router
 from ninja import Status as Answer
@@ -46,6 +44,9 @@ from onewindow.api.bundle_schemas import (
     BundleListOut,
 )
 from onewindow.api.case_schemas import ErrorOut
+from onewindow.api.common import caller as _user
+from onewindow.api.common import local_time as _local
+from onewindow.api.common import require_view as _require_view
 from onewindow.api.security import bearer
 from onewindow.approvals import selectors, services
 from onewindow.approvals import transitions as T
@@ -62,21 +63,7 @@ from onewindow.org.selectors import visible_department_ids
 
 router = Router(auth=bearer)
 
-VIEW_CASE = "cases.view_case"
 _ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    return timezone.localtime(value) if value is not None else None
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require_view(user: Any) -> None:
-    if not user.has_perm(VIEW_CASE):
-        raise PermissionDenied(_("You need the permission %(perm)s.") % {"perm": VIEW_CASE})
 
 
 def _url(bundle_case: BundleCase) -> str:

@@ -34,7 +34,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, File, Form, Query, Router
 from ninja import Status as Answer
@@ -53,6 +52,9 @@ from onewindow.api.case_schemas import (
     WorklistFilter,
     WorklistItemOut,
 )
+from onewindow.api.common import caller as _user
+from onewindow.api.common import local_time as _local
+from onewindow.api.common import require_view as _require_view
 from onewindow.api.limits import MAX_ID, PathId
 from onewindow.api.security import bearer
 from onewindow.calendar import selectors as calendar_selectors
@@ -71,24 +73,8 @@ from onewindow.org.selectors import center_by_code
 
 router = Router(auth=bearer)
 
-VIEW_CASE = "cases.view_case"
-
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    """Aware datetimes are answered in the center's time zone (ISO 8601 with its offset)."""
-    return timezone.localtime(value) if value is not None else None
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-def _require_view(user: Any) -> None:
-    if not user.has_perm(VIEW_CASE):
-        raise PermissionDenied(_("You need the permission %(perm)s.") % {"perm": VIEW_CASE})
 
 
 def _case_url(case: Case) -> str:

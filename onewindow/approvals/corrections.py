@@ -43,7 +43,6 @@ from onewindow.cases.versions import published_version, snapshot
 from onewindow.cases.work import jsonable
 from onewindow.core.errors import InvalidTransition, ValidationFailed
 from onewindow.core.masking import mask_id_number
-from onewindow.notifications.services import message_enqueue
 
 # A sub-case in one of these runs its clock: the bundle's correction pauses it.
 RUNNING: tuple[str, ...] = (Status.ACCEPTED, Status.IN_PROGRESS)
@@ -51,22 +50,6 @@ NOTE_MAX = 2000
 
 
 # --- shared with the extension ---------------------------------------------------------------
-
-
-def message(bundle_case: BundleCase, template: str, **context: Any) -> None:
-    """An SMS to the applicant about the whole bundle (its sub-cases send none)."""
-    message_enqueue(
-        template_code=template,
-        recipient=bundle_case.applicant_phone,
-        context={
-            "center_name": bundle_case.center.name,
-            "bundle_name": bundle_case.bundle_name,
-            "bundle_number": bundle_case.number,
-            **context,
-        },
-        related_type="approvals.bundlecase",
-        related_id=str(bundle_case.pk),
-    )
 
 
 def shift_open_phases(bundle_case: BundleCase, table: Any, days: int) -> None:
@@ -269,7 +252,7 @@ def request_correction(act: window_actions.Act) -> None:
         },
     )
     _notice(bundle_case, correction, now, edition + 1)
-    message(
+    records.bundle_message(
         bundle_case,
         "bundle_correction_requested",
         materials="、".join(dict.fromkeys(item["name"] for item in correction.items)),

@@ -156,7 +156,7 @@ def approve_extension(act: window_actions.Act) -> None:
             "legal_due_at": bundle_case.legal_due_at,
         },
     )
-    corrections.message(
+    records.bundle_message(
         bundle_case,
         "bundle_extended",
         days=extension.days,

@@ -19,7 +19,6 @@ from onewindow.cases import clock as case_clock
 from onewindow.cases.facts import Status
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.permissions import Actor
-from onewindow.notifications.services import message_enqueue
 
 # A sub-case in one of these has its result (or ended without one): it holds up nothing.
 DECIDED: frozenset[str] = frozenset(
@@ -268,18 +267,7 @@ def decide(bundle_case: BundleCase, *, now: dt.datetime, actor: Actor) -> None:
         now=now,
         data={"bundle_name": bundle_case.bundle_name, "number": bundle_case.number, "results": results},
     )
-    message_enqueue(
-        template_code="bundle_decided",
-        recipient=bundle_case.applicant_phone,
-        context={
-            "center_name": bundle_case.center.name,
-            "bundle_name": bundle_case.bundle_name,
-            "bundle_number": bundle_case.number,
-            "pickup_place": bundle_case.center.name,
-        },
-        related_type="approvals.bundlecase",
-        related_id=str(bundle_case.pk),
-    )
+    records.bundle_message(bundle_case, "bundle_decided", pickup_place=bundle_case.center.name)
 
 
 def is_done(case: Case) -> bool:

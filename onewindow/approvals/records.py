@@ -12,6 +12,7 @@ from onewindow.approvals.models import BundleCase, BundleEvent, BundleNotice
 from onewindow.cases.permissions import Actor, actor_name
 from onewindow.cases.work import jsonable
 from onewindow.core import context
+from onewindow.notifications.services import message_enqueue
 
 NOTICE_CODES: dict[str, str] = {
     BundleNotice.Kind.ACCEPTANCE: "A",
@@ -83,4 +84,20 @@ def bundle_notice(
         number=f"{bundle_case.number}{NOTICE_CODES[kind]}{count + 1:02d}",
         issued_at=now,
         data=jsonable(data),
+    )
+
+
+def bundle_message(bundle_case: BundleCase, template: str, **context: Any) -> None:
+    """An SMS to the applicant about the whole bundle (its sub-cases send none)."""
+    message_enqueue(
+        template_code=template,
+        recipient=bundle_case.applicant_phone,
+        context={
+            "center_name": bundle_case.center.name,
+            "bundle_name": bundle_case.bundle_name,
+            "bundle_number": bundle_case.number,
+            **context,
+        },
+        related_type="approvals.bundlecase",
+        related_id=str(bundle_case.pk),
     )

@@ -148,7 +148,7 @@ def bundle_case_intake(
         bundle_case = window_actions.save(draft, number=number, now=now)
         act = window_actions.Act(bundle_case=bundle_case, actor=actor, now=now, params={})
         if action == "accept":
-            window_actions.accept(act, first=True)
+            window_actions.accept(act, draft=draft)
         elif action == "correct":
             window_actions.request_correction_at_intake(act, items)
         else:

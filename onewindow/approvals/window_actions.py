@@ -21,7 +21,6 @@ from onewindow.cases.permissions import Actor
 from onewindow.cases.versions import published_version
 from onewindow.core.errors import ValidationFailed
 from onewindow.core.masking import mask_id_number
-from onewindow.notifications.services import message_enqueue
 from onewindow.org.models import Center, Window
 
 MAX_CORRECTION_ITEMS = 50
@@ -51,6 +50,7 @@ class Draft:
     subs: list[BundleSubCase]
     opening: list[BundleSubCase]
     prepared: list[Any]
+    opened: list[dict[str, Any]] = field(default_factory=list)  # set by `save`
 
 
 def build(
@@ -150,10 +150,8 @@ def save(draft: Draft, *, number: str, now: dt.datetime) -> BundleCase:
     bundle_case.number = number
     bundle_case.save(force_insert=True)
     BundleCasePhase.objects.bulk_create(draft.phases)  # the sub-cases take their phase's new key
-    opened = progress.finish_group(draft.opening, draft.prepared, now=now) if draft.opening else []
+    draft.opened = progress.finish_group(draft.opening, draft.prepared, now=now) if draft.opening else []
     BundleSubCase.objects.bulk_create(draft.subs)
-    bundle_case.opened = opened  # type: ignore[attr-defined]
-    bundle_case.subs = draft.subs  # type: ignore[attr-defined]
     return bundle_case
 
 
@@ -161,29 +159,15 @@ def _applicant_public(bundle_case: BundleCase) -> dict[str, str]:
     return {"name": bundle_case.applicant_name, "id_number": mask_id_number(bundle_case.applicant_id_number)}
 
 
-def _message(bundle_case: BundleCase, template: str, **context: Any) -> None:
-    message_enqueue(
-        template_code=template,
-        recipient=bundle_case.applicant_phone,
-        context={
-            "center_name": bundle_case.center.name,
-            "bundle_name": bundle_case.bundle_name,
-            "bundle_number": bundle_case.number,
-            **context,
-        },
-        related_type="approvals.bundlecase",
-        related_id=str(bundle_case.pk),
-    )
-
-
-def accept(act: Act, *, first: bool = False) -> None:
+def accept(act: Act, *, draft: Draft | None = None) -> None:
     """Accept: the joint clock starts (working days, the start day not counted), the first
     phase's sub-cases open at this moment (at intake `create` did both: `first`), one
     acceptance notice lists each item, department and due date and the joint due date."""
     bundle_case, now = act.bundle_case, act.now
+    first = draft is not None
     before = "" if first else bundle_case.status
-    if first:
-        opened_list = getattr(bundle_case, "opened", [])
+    if draft is not None:
+        opened_list = draft.opened
     else:
         bundle_case.status = BundleCase.Status.IN_PROGRESS
         bundle_case.accepted_at = now
@@ -220,7 +204,7 @@ def accept(act: Act, *, first: bool = False) -> None:
             "number": opened.get(s["item_code"], {}).get("number", ""),
             "due_at": opened.get(s["item_code"], {}).get("due_at"),
         }
-        for s in _sub_case_rows(bundle_case, first=first)
+        for s in _sub_case_rows(bundle_case, draft)
     ]
     records.bundle_event(
         bundle_case,
@@ -254,7 +238,7 @@ def accept(act: Act, *, first: bool = False) -> None:
             "promised_limit": bundle_case.promised_limit,
         },
     )
-    _message(
+    records.bundle_message(
         bundle_case,
         "bundle_accepted",
         item_count=len(listing),
@@ -264,11 +248,10 @@ def accept(act: Act, *, first: bool = False) -> None:
         progress.advance(bundle_case, now=now, actor=act.actor)
 
 
-def _sub_case_rows(bundle_case: BundleCase, *, first: bool) -> list[dict[str, Any]]:
-    """Item, department and phase of each sub-case: at intake from the rows just written (kept
-    by `save`), otherwise read."""
-    subs = getattr(bundle_case, "subs", None)
-    if first and subs is not None:
+def _sub_case_rows(bundle_case: BundleCase, draft: Draft | None) -> list[dict[str, Any]]:
+    """Item, department and phase of each sub-case: at intake from the rows just written (the
+    draft), otherwise read."""
+    if draft is not None:
         return [
             {
                 "item_code": s.item_code,
@@ -276,7 +259,7 @@ def _sub_case_rows(bundle_case: BundleCase, *, first: bool) -> list[dict[str, An
                 "department__name": s.department.name,
                 "phase__name": s.phase.name if s.phase else "",
             }
-            for s in subs
+            for s in draft.subs
         ]
     return [
         dict(row)
@@ -358,7 +341,9 @@ def request_correction_at_intake(act: Act, items: list[dict[str, str]]) -> None:
             "before_acceptance": True,
         },
     )
-    _message(bundle_case, "bundle_correction_requested", materials="、".join(i["name"] for i in items))
+    records.bundle_message(
+        bundle_case, "bundle_correction_requested", materials="、".join(i["name"] for i in items)
+    )
 
 
 def refuse(act: Act, *, reason: str, first: bool = False) -> None:
@@ -381,7 +366,7 @@ def refuse(act: Act, *, reason: str, first: bool = False) -> None:
         now=now,
         data={"bundle_name": bundle_case.bundle_name, "number": bundle_case.number, "reason": reason},
     )
-    _message(bundle_case, "bundle_refused", reason=reason)
+    records.bundle_message(bundle_case, "bundle_refused", reason=reason)
 
 
 def accept_after_correction(act: Act) -> None:

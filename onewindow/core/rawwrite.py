@@ -557,39 +557,25 @@ def update(obj: models.Model, values: dict[str, Any], *, expect: dict[str, Any] 
 
 
 def increment(model: type[models.Model], column: str, *, by: int = 1, **where: Any) -> Pending:
-    """Add `by` to `column` of the row identified by `where` (the columns of a unique
-    constraint), creating the row with `column` = `by` when there is none, and give the new
-    value: one `INSERT … ON CONFLICT (<where>) DO UPDATE SET <column> = <column> + <by>
-    RETURNING <column>` (PostgreSQL, SQLite ≥ 3.35). An upsert rather than an UPDATE plus an
-    INSERT on a miss: two transactions taking the first numbers of a day for two counters lock
-    the rows in the one order they are asked for (an insert after a missed update did not, and
-    deadlocked, issue 13). `.result()` after the `pipeline()` this ran in. Only the columns in
-    `COUNTERS`."""
+    """`INSERT … ON CONFLICT (<where>) DO UPDATE SET <column> = <column> + <by> RETURNING
+    <column>`: `where` names a unique row, created with `by` when missing (an UPDATE then an
+    INSERT on a miss locked two counters crosswise and deadlocked). `.result()` after the
+    `pipeline()`; only the columns in `COUNTERS`."""
     if column not in COUNTERS.get(label(model), ()):
         raise TypeError(f"rawwrite does not increment {label(model)}.{column} (not in COUNTERS)")
     q = connection.ops.quote_name
-    table = q(model._meta.db_table)
-    col = q(_column(model, column))
-    names, params = [], []
-    for attname, value in where.items():
-        field = _field(model, attname)
-        names.append(q(field.column))
-        params.append(_db_value(field, value))
+    table, col = q(model._meta.db_table), q(_column(model, column))
+    fields = [_field(model, attname) for attname in where]
+    names = [q(f.column) for f in fields]
+    params = [*(_db_value(f, where[f.attname]) for f in fields), int(by)]
     sql = (
-        f"INSERT INTO {table} ({', '.join([*names, col])}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * (len(names) + 1))}) "
+        f"INSERT INTO {table} ({', '.join([*names, col])}) VALUES ({', '.join(['%s'] * len(params))}) "  # noqa: S608
         f"ON CONFLICT ({', '.join(names)}) DO UPDATE SET {col} = {table}.{col} + EXCLUDED.{col} "
         f"RETURNING {col}"
     )
-    params.append(int(by))
     cursor = _Cursor()
     cursor.execute(sql, params)
-
-    def read(cursor: _Cursor) -> int | None:
-        row = cursor.fetchone()
-        return None if row is None else int(row[0])
-
-    return Pending(cursor, read)
+    return Pending(cursor, lambda c: None if (row := c.fetchone()) is None else int(row[0]))
 
 
 def _field(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
