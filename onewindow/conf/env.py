@@ -114,6 +114,14 @@ _declare(
 )
 _declare("SMS_GATEWAY_TOKEN", "", "Bearer token sent to the SMS gateway.")
 _declare(
+    "OIDC_ISSUER",
+    "",
+    "Issuer URL of the province's unified identity platform (统一身份认证, OpenID Connect); "
+    "unset: applicants sign in with SMS codes and passwords only.",
+)
+_declare("OIDC_CLIENT_ID", "", "Client id of the online hall at the unified identity platform.")
+_declare("OIDC_CLIENT_SECRET", "", "Client secret of the online hall at the unified identity platform.")
+_declare(
     "PICKUP_WARN_DAYS",
     "10",
     "Results waiting for pickup longer than this many working days are flagged on the pickup list.",

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "onewindow.cases",
     "onewindow.supervision",
     "onewindow.approvals",
+    "onewindow.identity",
+    "onewindow.appointments",
+    "onewindow.online",
+    "onewindow.consultations",
     "onewindow.web",
     "onewindow.portal",
     "onewindow.api",
@@ -315,6 +319,30 @@ ONEWINDOW_PICKUP_WARN_DAYS = int(env.get("PICKUP_WARN_DAYS") or "10")
 # by at most 15 with the approval of the government's head (onewindow.approvals.extensions).
 BUNDLE_LEGAL_LIMIT_DAYS = 45
 BUNDLE_EXTENSION_DAYS = 15
+# --- the online hall (issue 14); each block belongs to one app ----------------
+# identity: applicant accounts (SMS codes valid 5 minutes, used once; the sign-in lockout is
+# org.signin's, shared with staff). OIDC_* empty: no unified identity platform configured.
+APPLICANT_TOKEN_DAYS = 30
+APPLICANT_CODE_MINUTES = 5
+OIDC_ISSUER = env.get("OIDC_ISSUER") or ""
+OIDC_CLIENT_ID = env.get("OIDC_CLIENT_ID") or ""
+OIDC_CLIENT_SECRET = env.get("OIDC_CLIENT_SECRET") or ""
+# appointments (wave2.md §2): book 1–5 working days ahead, one active booking per ID number and
+# business type, cancel up to 2 hours before, no-show = not checked in by slot end + 15 min,
+# 3 no-shows in 90 days ban booking for 30 days.
+APPOINTMENT_BOOK_MIN_DAYS = 1
+APPOINTMENT_BOOK_MAX_DAYS = 5
+APPOINTMENT_CANCEL_HOURS = 2
+APPOINTMENT_NO_SHOW_GRACE_MINUTES = 15
+APPOINTMENT_BAN_LOOKBACK_DAYS = 90
+APPOINTMENT_BAN_NO_SHOWS = 3
+APPOINTMENT_BAN_DAYS = 30
+# online applications: the pre-review clock (working days, an item may set its own).
+PRE_REVIEW_DAYS = 1
+ONLINE_UPLOAD_MAX_MB = 20
+# consultations: a reply is due within 5 minutes of working time (seed 003); yellow at 3.
+CONSULTATION_YELLOW_MINUTES = 3
+CONSULTATION_RED_MINUTES = 5
 PROGRESS_LOOKUPS_PER_MINUTE = int(env.get("PROGRESS_LOOKUPS_PER_MINUTE") or "30")
 # Empty: links use the address `manage.py serve` was started on (notifications.links).
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ""

@@ -19,4 +19,9 @@ urlpatterns = [
     ),
     path("bundles/<str:code>/", guide.bundle, name="bundle"),
     path("progress/", include("onewindow.portal.progress.urls")),
+    # the online hall (issue 14): one URL module per app
+    path("account/", include("onewindow.portal.account.urls")),
+    path("my/", include("onewindow.portal.online.urls")),
+    path("appointments/", include("onewindow.portal.appointments.urls")),
+    path("consultations/", include("onewindow.portal.consult.urls")),
 ]

@@ -39,6 +39,16 @@ NAV: list[NavEntry] = [
     NavEntry("pickup", _("Results for pickup"), "web:pickup", "cases.deliver_case"),
     NavEntry("bundle_intake", _("Bundle intake (一件事)"), "web:bundle_intake", "cases.accept_case"),
     NavEntry("bundles", _("Bundle cases"), "web:bundle_cases", "cases.view_case"),
+    # --- the online hall (issue 14) -------------------------------------------------------
+    NavEntry("prereview", _("Online pre-review"), "web:prereview_queue", "online.prereview_application"),
+    NavEntry(
+        "consultations",
+        _("Online consultations"),
+        "web:consultation_queue",
+        "consultations.reply_consultation",
+    ),
+    NavEntry("appointments", _("Appointments"), "web:appointments", "appointments.check_in_booking"),
+    NavEntry("applicant_verify", _("Verify an applicant"), "web:applicant_verify", "identity.verify_person"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(

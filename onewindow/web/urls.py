@@ -21,6 +21,11 @@ urlpatterns = [
     path("cases/", include("onewindow.web.cases.urls")),
     path("bundles/", include("onewindow.web.bundles.urls")),
     path("supervision/", include("onewindow.web.supervision.urls")),
+    # the online hall's staff side (issue 14): one URL module per app
+    path("online/", include("onewindow.web.online.urls")),
+    path("consultations/", include("onewindow.web.consultations.urls")),
+    path("appointments/", include("onewindow.web.appointments.urls")),
+    path("applicants/", include("onewindow.web.identity.urls")),
     # joint inspections and acceptances of a bundle case (联合踏勘 / 联合验收)
     path("bundles/<str:number>/inspections/new/", inspections.inspection_new, name="inspection_new"),
     path("bundles/<str:number>/inspections/<id:pk>/", inspections.inspection_detail, name="inspection"),
