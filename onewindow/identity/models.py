@@ -147,6 +147,9 @@ class SignInCode(models.Model):
         verbose_name_plural = _("sign-in codes")
         indexes = [models.Index(fields=["phone", "created_at"], name="identity_code_phone_at")]
 
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class ApplicantToken(models.Model):
     """A bearer token of the public API (the mobile app): only its hash is kept."""
@@ -164,3 +167,6 @@ class ApplicantToken(models.Model):
     class Meta:
         verbose_name = _("applicant API token")
         verbose_name_plural = _("applicant API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.person_id}"
