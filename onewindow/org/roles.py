@@ -35,6 +35,12 @@ ROLES: tuple[Role, ...] = (
             "cases.accept_case",
             "cases.view_case",
             "cases.deliver_case",
+            # the online hall (issue 14)
+            "online.prereview_application",
+            "consultations.reply_consultation",
+            "appointments.check_in_booking",
+            "appointments.book_for_applicant",
+            "identity.verify_person",
         ),
     ),
     Role(
@@ -44,6 +50,7 @@ ROLES: tuple[Role, ...] = (
             "catalog.view_serviceitem",
             "cases.view_case",
             "cases.handle_step",
+            "consultations.reply_consultation",
         ),
     ),
     Role(
@@ -67,6 +74,9 @@ ROLES: tuple[Role, ...] = (
             "cases.approve_extension",
             "supervision.appeal_accountability",
             "catalog.delegate_window",
+            "online.prereview_application",
+            "consultations.reply_consultation",
+            "consultations.manage_faq",
         ),
     ),
     Role(
@@ -78,6 +88,7 @@ ROLES: tuple[Role, ...] = (
             "cases.approve_extension",
             "supervision.supervise",
             "calendar.view_calendaryear",
+            "appointments.lift_ban",
         ),
     ),
     Role(
@@ -126,6 +137,7 @@ ROLES: tuple[Role, ...] = (
             "notifications.add_messagetemplate",
             "notifications.change_messagetemplate",
             "notifications.view_outboxmessage",
+            "appointments.manage_calendar",
         ),
     ),
     Role(
