@@ -31,13 +31,18 @@ class OnlineApplication(models.Model):
         REFUSED = "refused", _("refused")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    center = models.ForeignKey("org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("center"))
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.PROTECT, related_name="+", verbose_name=_("center")
+    )
     item_code = models.CharField(_("item code"), max_length=64, blank=True)
     bundle_code = models.CharField(_("bundle code"), max_length=64, blank=True)
     # Who acted: the signed-in person, and the enterprise they acted for (as its legal
     # representative or an authorised agent), when any.
     person = models.ForeignKey(
-        "identity.Person", on_delete=models.PROTECT, related_name="online_applications", verbose_name=_("applicant")
+        "identity.Person",
+        on_delete=models.PROTECT,
+        related_name="online_applications",
+        verbose_name=_("applicant"),
     )
     enterprise = models.ForeignKey(
         "identity.Enterprise",
