@@ -21,6 +21,7 @@ urlpatterns = [
     path("progress/", include("onewindow.portal.progress.urls")),
     # the online hall (issue 14): one URL module per app
     path("account/", include("onewindow.portal.account.urls")),
+    path("apply/", include("onewindow.portal.apply.urls")),
     path("my/", include("onewindow.portal.online.urls")),
     path("appointments/", include("onewindow.portal.appointments.urls")),
     path("consultations/", include("onewindow.portal.consult.urls")),

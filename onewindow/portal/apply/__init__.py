@@ -1,0 +1,1 @@
+"""Public pages of the online hall (issue 14)."""
