@@ -69,3 +69,12 @@ def test_a_citizen_sees_the_accepted_case_and_downloads_the_notice(
     page.goto(f"/my/cases/{case.number}/")
     page.wait_for_selector("[data-testid=my-case-notices]")
     screenshot(page, "portal-my-case-375")
+
+    page.click("[data-testid=my-case-withdraw]")
+    page.wait_for_selector("[data-testid=withdraw-form]")
+    page.fill("#withdraw-reason", "材料需要重新准备")
+    screenshot(page, "portal-my-case-withdraw-375")
+    page.click("[data-testid=withdraw-confirm]")
+    page.wait_for_selector("[data-testid=flash]")
+    assert page.locator("[data-testid=my-case-status]").get_attribute("data-status") == "withdrawn"
+    assert page.locator("[data-testid=my-case-withdraw]").count() == 0
