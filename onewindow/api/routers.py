@@ -17,7 +17,7 @@ def register(api: NinjaAPI) -> None:
     api.add_router("/public", public.public_router, tags=["public progress"])
     api.add_router("/supervision", supervision.router, tags=["supervision"])
     # the online hall (issue 14): public (applicant) endpoints under /public, staff ones beside
-    from onewindow.api import appointments, consultations, identity, online
+    from onewindow.api import appointments, consultations, identity, my_cases, online
 
     api.add_router("/public/auth", identity.public_router, tags=["applicant accounts"])
     api.add_router("/", identity.router, tags=["applicant accounts"])
@@ -27,3 +27,4 @@ def register(api: NinjaAPI) -> None:
     api.add_router("/", online.router, tags=["online applications"])
     api.add_router("/public/consultations", consultations.public_router, tags=["consultations"])
     api.add_router("/", consultations.router, tags=["consultations"])
+    api.add_router("/public/my", my_cases.router, tags=["my cases"])

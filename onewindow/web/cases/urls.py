@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from onewindow.web.cases import case, delivery, intake, worklist
+from onewindow.web.cases import case, delivery, intake, notice_download, worklist
 
 urlpatterns = [
     path("", worklist.case_list, name="cases"),
@@ -18,4 +18,9 @@ urlpatterns = [
     path("<str:number>/files/", case.case_file_upload, name="case_file_upload"),
     path("<str:number>/files/<id:file_id>/", case.case_file, name="case_file"),
     path("<str:number>/notices/<str:notice_number>/", case.case_notice, name="case_notice"),
+    path(
+        "<str:number>/notices/<str:notice_number>/pdf/",
+        notice_download.case_notice_pdf,
+        name="case_notice_pdf",
+    ),
 ]
