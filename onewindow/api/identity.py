@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja import Status as Answer
 from pydantic import Field
 
 from onewindow.api.applicant_auth import applicant_bearer
@@ -103,15 +104,18 @@ def _enterprise_out(enterprise: Any, as_legal_rep: bool) -> dict[str, Any]:
 
 
 @public_router.post("/code", response={202: CodeSent, 422: ErrorOut, 429: ErrorOut}, auth=None)
-def code_send(request: HttpRequest, payload: CodeRequest) -> tuple[int, dict[str, Any]]:
+def code_send(request: HttpRequest, payload: CodeRequest) -> Answer[dict[str, Any]]:
     """Send a sign-in code by SMS. The same answer whether or not the number has an account (one
     is opened at the first sign-in). At most one code per number a minute and 5 an hour; 20 an
     hour per client address (429 rate_limited)."""
     signin.signin_code_send(phone=payload.phone, request=request)
-    return 202, {
-        "detail": _("If the number can receive SMS, a code is on its way."),
-        "expires_in_seconds": settings.APPLICANT_CODE_MINUTES * 60,
-    }
+    return Answer(
+        202,
+        {
+            "detail": _("If the number can receive SMS, a code is on its way."),
+            "expires_in_seconds": settings.APPLICANT_CODE_MINUTES * 60,
+        },
+    )
 
 
 @public_router.post(
@@ -148,11 +152,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @public_router.delete("/token", response={204: None, 401: ErrorOut}, auth=applicant_bearer)
-def token_revoke(request: HttpRequest) -> tuple[int, None]:
+def token_revoke(request: HttpRequest) -> Answer[None]:
     """Revoke the token this request was sent with (signing out of the app)."""
     header = request.headers.get("Authorization", "")
     applicant_token_revoke(raw=header.partition(" ")[2].strip())
-    return 204, None
+    return Answer(204, None)
 
 
 @router.post(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from authlib.integrations.base_client import OAuthError
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from joserfc.errors import JoseError
 
 from onewindow.core.errors import DomainError
 from onewindow.identity.services import person_from_oidc
@@ -67,7 +68,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
             extra = dict(client.userinfo(token=token))
             if extra.get("sub") == claims.get("sub"):
                 claims = {**extra, **claims}
-    except (OAuthError, ValueError, KeyError):
+    except (AuthlibBaseError, JoseError, ValueError, KeyError):  # refused, forged, malformed
         return _failed(request, _("Sign-in through the unified identity platform failed. Try again."))
     except OSError:
         return _failed(request, _("The unified identity platform cannot be reached. Try again later."))
