@@ -75,9 +75,11 @@ def load(center: Center) -> dict[str, Any]:
     if created:
         audit.record(action="enterprise.register", obj=enterprise, after={"how": "demo"})
     today = clock.today()
-    active = AgentAuthorization.objects.filter(
-        enterprise=enterprise, agent=agent, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
-    ).first()
+    active = (
+        AgentAuthorization.objects.filter(enterprise=enterprise, agent=agent, revoked_at__isnull=True)
+        .filter(valid_from__lte=today, valid_until__gte=today)
+        .first()
+    )
     if active is None:
         active = AgentAuthorization.objects.create(
             enterprise=enterprise,
