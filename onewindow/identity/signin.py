@@ -7,8 +7,8 @@
   codes, so every process agrees), per client address 20 per hour (`core.ratelimit`).
 * `signin_code_verify(phone=..., code=..., request=...)` checks the newest unused code; a wrong
   one counts an attempt on the code (5 burn it) and a failure under org.signin's one lockout
-  (ADR 0021), keyed "applicant:<phone>" on the "hall" channel: 401 invalid_code, 423
-  account_locked, 429 rate_limited.
+  (ADR 0021), keyed "applicant:<masked phone>#<keyed hash>" on the "hall" channel: 401
+  invalid_code, 423 account_locked, 429 rate_limited.
 * `signin_password(phone=..., password=..., request=...)` under the same lockout.
 """
 
@@ -61,8 +61,10 @@ class InvalidCode(NotAuthenticated):
 
 
 def lockout_key(phone: str) -> str:
-    """The name failures and locks are counted under in org.signin."""
-    return f"applicant:{phone}"
+    """The name failures and locks are counted under in org.signin, and that its audit entries
+    show: the masked phone, made unique by a keyed hash (the audit trail never holds a phone)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"lockout:{phone}".encode(), hashlib.sha256)
+    return f"applicant:{mask_phone(phone)}#{digest.hexdigest()[:12]}"
 
 
 def _code_hash(phone: str, code: str) -> str:

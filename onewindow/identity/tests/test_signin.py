@@ -93,7 +93,11 @@ def test_five_wrong_codes_burn_the_code_and_lock_the_phone():
     with pytest.raises(AccountLocked):  # the fifth failure locks under org.signin's rule
         signin.signin_code_verify(phone=PHONE, code=wrong, request=_request())
     assert SignInCode.objects.get().attempts == 5
-    assert set(SignInFailure.objects.values_list("username", "channel")) == {(f"applicant:{PHONE}", "hall")}
+    key = signin.lockout_key(PHONE)
+    assert set(SignInFailure.objects.values_list("username", "channel")) == {(key, "hall")}
+    assert key.startswith("applicant:139****0011#") and signin.lockout_key("13900000012") != key
+    assert not AuditEntry.objects.filter(object_repr__contains=PHONE).exists()
+    assert not any(PHONE in str(e.after) for e in AuditEntry.objects.all())
     with pytest.raises(AccountLocked):  # the right code is refused while locked
         signin.signin_code_verify(phone=PHONE, code=code, request=_request())
     with _later(31 * 60), pytest.raises(signin.InvalidCode):  # the lock ends; the code is burnt
