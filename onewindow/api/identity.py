@@ -161,7 +161,7 @@ def token_revoke(request: HttpRequest) -> Answer[None]:
 
 @router.post(
     "/applicants/verify",
-    response={200: VerifyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: VerifyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def applicant_verify(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
     """A clerk has checked the applicant's ID card at the window: the name and ID number become

@@ -160,6 +160,18 @@ def agent_authorize(
     if details:
         raise ValidationFailed(_("Check the authorisation."), details=details)
     now = clock.now()
+    overlapping = AgentAuthorization.objects.filter(
+        enterprise=enterprise,
+        agent__phone=phone,
+        revoked_at__isnull=True,
+        valid_from__lte=valid_until,
+        valid_until__gte=valid_from,
+    )
+    if overlapping.exists():
+        raise Conflict(
+            _("This person is already authorised for part of this period. Revoke that authorisation first."),
+            code="agent_already_authorised",
+        )
     agent, created = Person.objects.get_or_create(
         phone=phone, defaults={"created_at": now, "real_name_level": RealNameLevel.SELF_DECLARED}
     )
@@ -217,6 +229,16 @@ def person_verify(*, person_id: int, name: str, id_type: str, id_number: str, ac
     cleaned, details = _person_errors(name, id_type, id_number, person.phone)
     if details:
         raise ValidationFailed(_("Check the details from the ID card."), details=details)
+    twin = Person.objects.filter(
+        id_type=cleaned["id_type"],
+        id_number=cleaned["id_number"],
+        real_name_level__gte=RealNameLevel.CONSISTENT,
+    ).exclude(pk=person.pk)
+    if twin.exists():
+        raise Conflict(
+            _("Another verified account has this ID number. Ask the applicant which phone number is theirs."),
+            code="id_number_taken",
+        )
     before: dict[str, Any] = {
         "name": person.name,
         "id_number": person.masked_id_number,

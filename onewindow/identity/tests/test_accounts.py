@@ -95,6 +95,15 @@ def test_agent_authorisation_rules_and_unknown_phone_gets_an_account():
         valid_until=today + dt.timedelta(days=365),
     )
     agent = authorization.agent
+    with pytest.raises(Conflict) as twice:
+        services.agent_authorize(
+            person=rep,
+            enterprise_id=enterprise.pk,
+            phone="13900000055",
+            valid_from=today + dt.timedelta(days=10),
+            valid_until=today + dt.timedelta(days=20),
+        )
+    assert twice.value.code == "agent_already_authorised"
     assert agent.phone == "13900000055" and agent.real_name_level == RealNameLevel.SELF_DECLARED
     assert may_act_for(agent, enterprise)
     assert [a.enterprise for a in enterprises_for(agent)] == [enterprise]
@@ -175,3 +184,16 @@ def test_verification_at_the_window(org):
             id_number=number,
             actor=org.user("auditor"),
         )
+
+
+def test_one_verified_account_per_id_number(org):
+    number = resident_id("11010119700101123")
+    make_person(phone="13900000064", id_number=number, real_name_level=RealNameLevel.CONSISTENT)
+    other = make_person(phone="13900000065", id_number="")
+    with pytest.raises(Conflict) as caught:
+        services.person_verify(
+            person_id=other.pk, name="张三", id_type="resident_id", id_number=number, actor=org.user("clerk")
+        )
+    assert caught.value.code == "id_number_taken"
+    other.refresh_from_db()
+    assert other.real_name_level == RealNameLevel.SELF_DECLARED
