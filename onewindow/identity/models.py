@@ -59,6 +59,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("applicant (person)")
         verbose_name_plural = _("applicants (persons)")
+        permissions = [("verify_person", _("Can verify an applicant's identity at a window"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["oidc_subject"],

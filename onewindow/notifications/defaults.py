@@ -85,6 +85,16 @@ DEFAULT_TEMPLATES: list[tuple[str, str, str]] = [
     ),
 ]
 
+# identity (applicant accounts of the online hall): the sign-in code. The code appears in this
+# message only; never put it in a log or an audit entry.
+DEFAULT_TEMPLATES += [
+    (
+        "applicant_signin_code",
+        "网上办事大厅登录验证码",
+        "您的网上办事大厅登录验证码为{code}，{minutes}分钟内有效。请勿将验证码告诉他人；如非本人操作，请忽略本短信。",
+    ),
+]
+
 # Added to a message that shows {due_date} when the caller says the date lies in a year without
 # a confirmed holiday schedule (context "due_date_confirmed": False).
 TENTATIVE_DATE_NOTE = "该年度节假日安排尚未公布，日期可能调整。"

@@ -166,11 +166,32 @@ def _record_failure(*, key: str, tried: str, ip: str, channel: str, now: dt.date
 def signin_authenticate(*, request: HttpRequest | None, username: str, password: str, channel: str) -> User:
     """Check a username and password for `channel` (web, admin, api, hall) under the one lockout
     and the per-address limit; audited either way. See the module's docstring for the errors."""
+    signin_raise_if_refused(request=request, username=username, channel=channel)
+    tried = (username or "").strip()[:150]
+    key = normalise(username)
+    user = authenticate(request, username=username, password=password) if key and password else None
+    if not isinstance(user, User):
+        locked = _record_failure(key=key, tried=tried, ip=_ip(request), channel=channel, now=clock.now())
+        if locked is not None:
+            raise _locked_error(locked)
+        raise InvalidCredentials(_("Wrong username or password, or the account is disabled."))
+    signin_failures_clear(username=key, request=request, channel=channel, user=user)
+    return user
+
+
+def _ip(request: HttpRequest | None) -> str:
+    return client_ip(request) if request is not None else context.current().ip
+
+
+def signin_raise_if_refused(*, request: HttpRequest | None, username: str, channel: str) -> None:
+    """Before checking a secret for `username` (a staff username, or another channel's own key
+    such as the online hall's "applicant:<phone>"): refuse, audited, while the name is locked
+    (AccountLocked) or the client address made too many failed sign-ins (RateLimited)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown sign-in channel {channel!r}")
     tried = (username or "").strip()[:150]
     key = normalise(username)
-    ip = client_ip(request) if request is not None else context.current().ip
+    ip = _ip(request)
     now = clock.now()
     until = locked_until(key, now)
     if until is not None:
@@ -188,17 +209,19 @@ def signin_authenticate(*, request: HttpRequest | None, username: str, password:
             % {"minutes": math.ceil(wait / 60)},
             details={"retry_after_seconds": wait, "locked_until": blocked.isoformat()},
         )
-    user = authenticate(request, username=username, password=password) if key and password else None
-    if not isinstance(user, User):
-        locked = _record_failure(key=key, tried=tried, ip=ip, channel=channel, now=now)
-        if locked is not None:
-            raise _locked_error(locked)
-        raise InvalidCredentials(_("Wrong username or password, or the account is disabled."))
-    with transaction.atomic(), _where(ip, channel):
-        SignInFailure.objects.filter(username=key).delete()  # earlier typos do not count any more
-        SignInLock.objects.filter(username=key).delete()  # an expired lock
-        audit.record(action="signin.success", obj=user, actor=user, after={"channel": channel})
-    return user
+
+
+def signin_failures_clear(
+    *, username: str, request: HttpRequest | None, channel: str, user: User | None = None
+) -> None:
+    """After a successful sign-in: earlier typos do not count any more and an expired lock goes.
+    A staff account's success is audited here; another channel audits its own."""
+    key = normalise(username)
+    with transaction.atomic(), _where(_ip(request), channel):
+        SignInFailure.objects.filter(username=key).delete()
+        SignInLock.objects.filter(username=key).delete()
+        if user is not None:
+            audit.record(action="signin.success", obj=user, actor=user, after={"channel": channel})
 
 
 def signin_failure_record(*, username: str, channel: str, request: HttpRequest | None = None) -> None:

@@ -33,6 +33,9 @@ CONTEXT = {
     "bundle_number": "DEMO20261207000002V",
     "item_count": "4",
     "days": "15",
+    # an applicant's sign-in code (onewindow.identity)
+    "code": "123456",
+    "minutes": "5",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")
