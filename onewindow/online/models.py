@@ -74,6 +74,8 @@ class OnlineApplication(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("pre-review decided at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # 资料共享 at submission: material id (str) → the case number whose result provides it
+    shared = models.JSONField(_("shared materials"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("online application")

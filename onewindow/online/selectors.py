@@ -19,7 +19,7 @@ from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core.errors import NotFound
 from onewindow.identity.sessions import Applicant
 from onewindow.online.models import OnlineApplication, OnlineFile, PreReviewSetting
-from onewindow.org.models import User
+from onewindow.org.models import Center, User
 from onewindow.org.selectors import scope_queryset
 
 RESULT_STATUSES = (Status.CERTIFICATE_ISSUED, Status.COMPLETED, Status.DELIVERED)
@@ -161,3 +161,19 @@ def level(application: OnlineApplication, now: dt.datetime) -> str:
     if case_clock.local_date(now) == case_clock.local_date(due):
         return "yellow"
     return "green"
+
+
+def center_for(code: str) -> Center:
+    """The center of a public request: by its code, else the first city-level center (the
+    portal's default)."""
+    code = (code or "").strip().upper()
+    if code:
+        found = Center.objects.filter(code=code).first()
+    else:
+        found = (
+            Center.objects.filter(level=Center.Level.CITY).order_by("code").first()
+            or Center.objects.order_by("code").first()
+        )
+    if found is None:
+        raise NotFound(_("There is no such service center."), code="center_not_found")
+    return found

@@ -270,6 +270,7 @@ def application_submit(*, applicant: Applicant, pk: int, version: Any) -> Online
     now = case.submitted_at or clock.now()
     OnlineFile.objects.filter(application=application).update(sent_round=1)
     application.case = case
+    application.shared = {str(pk): source.case_number for pk, source in shared.items()}
     application.status = Status.SUBMITTED
     application.submitted_at = now
     application.updated_at = now
