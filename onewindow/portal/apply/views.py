@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases.versions import published_version
 from onewindow.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from onewindow.core.masking import mask_id_number
 from onewindow.identity.sessions import Applicant, current_applicant
 from onewindow.online import pages, selectors, services
 from onewindow.online.models import OnlineApplication, OnlineFile
@@ -74,6 +75,15 @@ def _errors(request: HttpRequest, exc: DomainError) -> None:
                 messages.error(request, problem)
 
 
+def _shown(subject: dict[str, str], agent: dict[str, str] | None) -> dict[str, Any]:
+    """The applicant block as shown on a page: ID numbers masked."""
+    shown: dict[str, Any] = {**subject, "id_number": mask_id_number(subject["id_number"])}
+    if subject["kind"] == "enterprise":
+        shown["id_number"] = subject["id_number"]  # a credit code is public
+    shown["agent"] = {**agent, "id_number": mask_id_number(agent["id_number"])} if agent else None
+    return shown
+
+
 def _form_of(request: HttpRequest) -> dict[str, str]:
     return {key: request.POST.get(key, "") for key in ("address", "phone", "delivery_method", "note")}
 
@@ -107,8 +117,8 @@ def apply_item(request: HttpRequest, center: Center, applicant: Applicant, code:
         center,
         {
             "version": version,
-            "subject": subject,
-            "agent": agent,
+            "subject": _shown(subject, agent),
+            "agent": agent and {"name": agent["name"]},
             "existing": existing,
             "materials": selectors.materials(version),
             "delivery_methods": DELIVERY_METHODS,
@@ -132,8 +142,8 @@ def application(request: HttpRequest, center: Center, applicant: Applicant, pk: 
             "a": found,
             "view": view,
             "case": found.case,
-            "subject": subject,
-            "agent": agent,
+            "subject": _shown(subject, agent),
+            "agent": agent and {"name": agent["name"]},
             "editable": found.status in services.EDITABLE,
             "delivery_methods": DELIVERY_METHODS,
         },
