@@ -43,7 +43,7 @@ def _stale(application: OnlineApplication, version: Any) -> Conflict:
 def _locked(applicant: Applicant, pk: int, version: Any | None) -> OnlineApplication:
     """The application locked for the write, with its version checked (when given)."""
     selectors.application_for(applicant, pk)  # NotFound for anyone who may not act for it
-    locked = OnlineApplication.objects.select_for_update().select_related("case").get(pk=pk)
+    locked = OnlineApplication.objects.select_for_update().get(pk=pk)  # no outer join: PostgreSQL
     if version is not None and str(version) != str(locked.version):
         raise _stale(locked, version)
     return locked
