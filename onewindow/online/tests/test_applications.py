@@ -229,11 +229,16 @@ def test_an_enterprise_agent_applies_for_the_enterprise(ox: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_a_draft_is_deleted_with_its_files(ox: Any) -> None:
+def test_a_draft_is_deleted_with_its_files(ox: Any, django_capture_on_commit_callbacks: Any) -> None:
     application = draft(ox)
     upload_all(ox, application)
-    services.application_delete(applicant=ox.citizen, pk=application.pk)
+    names = list(OnlineFile.objects.values_list("file", flat=True))
+    storage = OnlineFile._meta.get_field("file").storage
+    assert names and all(storage.exists(n) for n in names)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_delete(applicant=ox.citizen, pk=application.pk)
     assert not OnlineApplication.objects.exists() and not OnlineFile.objects.exists()
+    assert not any(storage.exists(n) for n in names)  # removed after the commit
     done = submitted(ox)
     with pytest.raises(Conflict):
         services.application_delete(applicant=ox.citizen, pk=done.pk)

@@ -164,3 +164,37 @@ def test_the_queue_is_scoped_sorted_and_marked(ox: Any) -> None:
     with at("2026-03-09 08:00"):
         assert selectors.level(first, clock.now()) == "red"
         assert selectors.level(theirs, clock.now()) == "yellow"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_in_two_threads(org: Any, settings: Any, tmp_path: Any) -> None:
+    """Committed transactions on a real database: one decision wins, the other is a 409, and
+    the case was acted on once."""
+    from onewindow.cases.tests.test_concurrency import run_threads
+    from onewindow.identity.sessions import Applicant
+    from onewindow.online import prereview
+    from onewindow.online.tests.conftest import load_calendar_2026, online_item
+    from tests.applicants import make_person
+
+    settings.MEDIA_ROOT = tmp_path
+    load_calendar_2026()
+    org.version = online_item(org)
+    org.person = make_person()
+    org.citizen = Applicant(person=org.person)
+    done = submitted(org)
+    seen = done.version
+    outcomes = ["pass", "refuse"]
+
+    def work(i: int) -> str:
+        prereview.application_prereview(
+            actor=org.user("clerk"), pk=done.pk, outcome=outcomes[i], reason="并发", version=seen
+        )
+        return outcomes[i]
+
+    results, errors = run_threads(2, work)
+    assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Conflict)
+    done.refresh_from_db()
+    case = Case.objects.get(pk=done.case_id)
+    assert done.status == {"pass": "accepted", "refuse": "refused"}[results[0]]
+    assert case.status == done.status
+    assert PreReviewRound.objects.get(application=done).outcome == results[0]
