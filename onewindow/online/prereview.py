@@ -30,7 +30,7 @@ from onewindow.core import audit, clock
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.notifications.services import message_enqueue
 from onewindow.online import selectors
-from onewindow.online.models import OnlineApplication, PreReviewRound
+from onewindow.online.models import OnlineApplication, PreReviewRound, PreReviewSetting
 from onewindow.org.models import User
 
 Outcome = PreReviewRound.Outcome
@@ -149,3 +149,28 @@ def _renamed(details: Any) -> Any:
     return {
         ("corrections" + k[len("items") :] if k.startswith("items") else k): v for k, v in details.items()
     }
+
+
+@transaction.atomic
+def prereview_setting_save(*, actor: User, center_id: int, item_code: str, days: int) -> PreReviewSetting:
+    """Set an item's pre-review clock (working days, 1 to 10) at a center; audited."""
+    item_code = (item_code or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not item_code:
+        errors["item_code"] = [_("Enter the item code.")]
+    if not isinstance(days, int) or not 1 <= days <= 10:
+        errors["days"] = [_("Between 1 and 10 working days.")]
+    if errors:
+        raise ValidationFailed(_("Check the pre-review setting."), details=errors)
+    before = PreReviewSetting.objects.filter(center_id=center_id, item_code=item_code).first()
+    setting, _created = PreReviewSetting.objects.update_or_create(
+        center_id=center_id, item_code=item_code, defaults={"days": days}
+    )
+    audit.record(
+        action="online.prereview_setting",
+        obj=setting,
+        before={"days": before.days} if before else None,
+        after={"item_code": item_code, "days": days},
+        actor=actor,
+    )
+    return setting

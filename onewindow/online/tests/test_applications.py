@@ -242,3 +242,19 @@ def test_a_draft_is_deleted_with_its_files(ox: Any, django_capture_on_commit_cal
     done = submitted(ox)
     with pytest.raises(Conflict):
         services.application_delete(applicant=ox.citizen, pk=done.pk)
+
+
+@pytest.mark.django_db
+def test_the_prereview_setting_is_checked_and_audited(ox: Any) -> None:
+    from onewindow.core.models import AuditEntry
+    from onewindow.online.prereview import prereview_setting_save
+
+    with pytest.raises(ValidationFailed) as exc:
+        prereview_setting_save(actor=ox.user("centeradmin"), center_id=ox.center.pk, item_code="", days=0)
+    assert set(exc.value.details) == {"item_code", "days"}
+    prereview_setting_save(actor=ox.user("centeradmin"), center_id=ox.center.pk, item_code="X1", days=2)
+    prereview_setting_save(actor=ox.user("centeradmin"), center_id=ox.center.pk, item_code="X1", days=3)
+    from onewindow.online import selectors
+
+    assert selectors.prereview_days(ox.center.pk, "X1") == 3
+    assert AuditEntry.objects.filter(action="online.prereview_setting").count() == 2
