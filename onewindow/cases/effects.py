@@ -63,7 +63,8 @@ def pre_review_pass(work: Work, p: Params) -> None:
     case, from_status = work.case, work.case.status
     case.status = Status.RECEIVED
     case.received_at = work.now
-    case.answer_due_at = case_clock.answer_due_at(work.table, received_on=work.today)
+    if case.answer_due_at is None:  # an online case's 5 days run from its submission
+        case.answer_due_at = case_clock.answer_due_at(work.table, received_on=work.today)
     work.event(
         T.PRE_REVIEW_PASS,
         from_status,
@@ -83,7 +84,10 @@ def _accept(work: Work, p: Params, *, deemed: bool) -> None:
         if missing:
             data["missing_required"] = missing
             data["note"] = note
-    accepted_on = case_clock.local_date(case.received_at) if deemed and case.received_at else work.today
+    # deemed: from the day it was received (an online case: the day it was last submitted)
+    origin = case.submitted_at if case.channel == Case.Channel.ONLINE else case.received_at
+    origin = origin or case.received_at
+    accepted_on = case_clock.local_date(origin) if deemed and origin else work.today
     work.want_number(NumberKind.CASE, accepted_on)
     case.status = Status.ACCEPTED
     case.accepted_at = work.now
@@ -207,6 +211,22 @@ def receive_processing_correction(work: Work, p: Params) -> None:
     data = end_pause(work, correction=True)
     data.update({"materials": names, "note": p.get("note", "")})
     work.event(T.RECEIVE_PROCESSING_CORRECTION, from_status, step=work.active_step(), data=data)
+
+
+def resubmit_online(work: Work, p: Params) -> None:
+    """The applicant sent the corrected materials online: submitted again, a new pre-review; the
+    5 working days to answer run again from now (the application is complete only now)."""
+    case, from_status = work.case, work.case.status
+    names = mark_received(work, p.get("materials") or ())
+    _corrections_received(work)
+    case.status = Status.SUBMITTED
+    case.submitted_at = work.now
+    case.answer_due_at = case_clock.answer_due_at(work.table, received_on=work.today)
+    work.event(
+        T.RESUBMIT_ONLINE,
+        from_status,
+        data={"materials": names, "note": p.get("note", ""), "answer_due_at": case.answer_due_at},
+    )
 
 
 def refuse(work: Work, p: Params) -> None:
@@ -569,6 +589,7 @@ EFFECTS: dict[str, Effect] = {
     T.WITHDRAW: withdraw,
     T.TERMINATE: terminate,
     T.RECORD_JOINT_INSPECTION: record_joint_inspection,
+    T.RESUBMIT_ONLINE: resubmit_online,
 }
 
 

@@ -65,6 +65,8 @@ def guard(case: Case, action: str, steps: list[CaseStep], now: dt.datetime) -> s
             return _("The case has used every extension day the law allows.")
     if action == T.RECORD_JOINT_INSPECTION and not case.joint:
         return _("Only a sub-case of a bundle takes part in a joint inspection.")
+    if action == T.RESUBMIT_ONLINE and case.channel != Case.Channel.ONLINE:
+        return _("Only an online application is resubmitted online.")
     if action == T.DEEM_ACCEPT and (case.answer_due_at is None or case.answer_due_at >= now):
         return _("The five working days to answer have not passed.")
     if action == T.DEEM_APPROVE_STEP:

@@ -22,9 +22,10 @@ from onewindow.catalog.models import ServiceItemVersion
 
 
 def deem_accept_candidates(*, now: dt.datetime, limit: int = 1000) -> list[int]:
-    """Ids of received applications whose 5-working-day answer deadline has passed."""
+    """Ids of received applications (and online ones submitted, awaiting pre-review) whose
+    5-working-day answer deadline has passed."""
     return list(
-        Case.objects.filter(status=Status.RECEIVED, answer_due_at__lt=now)
+        Case.objects.filter(status__in=(Status.SUBMITTED, Status.RECEIVED), answer_due_at__lt=now)
         .order_by("answer_due_at")
         .values_list("pk", flat=True)[:limit]
     )

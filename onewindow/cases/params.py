@@ -48,6 +48,7 @@ ACTION_LABELS: dict[str, Promise] = {
     T.DEEM_ACCEPT: gettext_lazy("Deemed acceptance"),
     T.DEEM_APPROVE_STEP: gettext_lazy("Deemed approval (overdue step)"),
     T.RECORD_JOINT_INSPECTION: gettext_lazy("Joint inspection recorded"),
+    T.RESUBMIT_ONLINE: gettext_lazy("Corrected materials resubmitted online"),
     T.SUBMIT: gettext_lazy("Submitted online"),
     T.RECEIVE: gettext_lazy("Received at the window"),
 }
@@ -80,6 +81,10 @@ ACTION_HELP: dict[str, str] = {
     T.RECORD_JOINT_INSPECTION: (
         "System action (联合踏勘 / 联合验收 of a bundle, recorded in each sub-case): refused for staff."
     ),
+    T.RESUBMIT_ONLINE: (
+        "System action (网上补正): the applicant resubmitted the corrected materials online "
+        "(the online hall performs it); refused for staff."
+    ),
 }
 
 # Actions whose events the public progress page may show.
@@ -107,6 +112,7 @@ PUBLIC_ACTIONS = frozenset(
         T.DELIVER,
         T.WITHDRAW,
         T.TERMINATE,
+        T.RESUBMIT_ONLINE,
     }
 )
 
@@ -215,6 +221,10 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     T.TERMINATE: (Param("reason", required=True, help="Why the case is terminated (终止)."),),
     T.DEEM_ACCEPT: (),
     T.DEEM_APPROVE_STEP: (),
+    T.RESUBMIT_ONLINE: (
+        Param("materials", "materials", help="The corrected materials sent (ids or names)."),
+        _NOTE,
+    ),
     T.RECORD_JOINT_INSPECTION: (
         Param("inspection_id", "int", required=True, help="The joint inspection (approvals app)."),
         Param("kind", required=True, choices=("inspection", "acceptance"), help="联合踏勘 or 联合验收."),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -291,9 +292,13 @@ def case_submit_online(
     agent: dict[str, Any] | None = None,
     delivery_method: str = "pickup",
     note: str = "",
+    files: Iterable[OnlineFileRef] = (),
 ) -> Case:
     """An online application (网上申报): status submitted, awaiting pre-review. It gets a receipt
-    number now; `pre_review_pass` moves it to received (the 5-day answer clock starts then)."""
+    number now, and its 5-working-day answer deadline (第32条) runs from now: `pre_review_pass`
+    moves it to received and keeps that deadline; past it, `case_deem_accept_overdue` accepts it.
+    `files`: uploads already stored (`OnlineFileRef`), attached to their material rows in the
+    same transaction."""
     version = published_version(center, item_code)
     if not version.online_allowed:
         raise ValidationFailed(
@@ -329,7 +334,9 @@ def case_submit_online(
         note=note,
     )
     case.submitted_at = now
-    work = Work(case=case, actor=None, now=now, table=calendar_table(), new_case=True)
+    table = calendar_table()
+    case.answer_due_at = case_clock.answer_due_at(table, received_on=case_clock.local_date(now))
+    work = Work(case=case, actor=None, now=now, table=table, new_case=True)
     work.want_number(NumberKind.RECEIPT, case_clock.local_date(now))
     work.materials = material_rows
     work.event(
@@ -342,11 +349,54 @@ def case_submit_online(
         },
     )
     persistence.write(work)
+    if files:
+        case_attach_online_files(case=case, files=files)
     return case
 
 
+@dataclass(frozen=True)
+class OnlineFileRef:
+    """An applicant's upload already in storage (`name`), for the material `material_id`."""
+
+    name: str
+    original_name: str
+    size: int
+    content_type: str
+    uploaded_at: dt.datetime
+    material_id: int | None
+
+
+@transaction.atomic
+def case_attach_online_files(*, case: Case, files: Iterable[OnlineFileRef]) -> list[CaseFile]:
+    """Attach the applicant's uploads (checked and stored by onewindow.online) to an online case,
+    each to its material's row; the stored file is shared, not copied. No staff actor: the
+    applicant sent them (the case's submit or resubmit event records it)."""
+    if case.channel != Case.Channel.ONLINE:
+        raise ValidationFailed(
+            _("Only an online application takes files from the online hall."),
+            details={"case": [_("Not an online application.")]},
+        )
+    rows = {m.material_id: m for m in CaseMaterial.objects.filter(case=case, material__isnull=False)}
+    made = []
+    for ref in files:
+        row = CaseFile(
+            case=case,
+            case_material=rows.get(ref.material_id),
+            original_name=ref.original_name[:255],
+            size=ref.size,
+            content_type=ref.content_type[:100],
+            uploaded_at=ref.uploaded_at,
+            uploaded_by=None,
+        )
+        row.file.name = ref.name
+        made.append(row)
+    CaseFile.objects.bulk_create(made)
+    return made
+
+
 def case_deem_accept_overdue(*, now: dt.datetime | None = None) -> int:
-    """The 5-working-day rule (《行政许可法》第32条): every received application whose answer
+    """The 5-working-day rule (《行政许可法》第32条): every received application (and every
+    online one still awaiting its pre-review: its 5 days run from the submission) whose answer
     deadline has passed is accepted, from the day it was received, as a system action.
     Safe to run twice or in two workers at once: each case is re-checked under its lock."""
     now = now or clock.now()
@@ -355,7 +405,11 @@ def case_deem_accept_overdue(*, now: dt.datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 case, _steps = persistence.lock_case(pk, steps=False)
-                if case.status != Status.RECEIVED or case.answer_due_at is None or case.answer_due_at >= now:
+                if (
+                    case.status not in (Status.SUBMITTED, Status.RECEIVED)
+                    or case.answer_due_at is None
+                    or case.answer_due_at >= now
+                ):
                     continue
                 work = Work(case=case, actor=None, now=now, table=calendar_table())
                 apply(work, T.DEEM_ACCEPT, {})
@@ -516,10 +570,12 @@ def case_file_add(
 __all__ = [
     "ACTION_PARAMS",
     "PUBLIC_ACTIONS",
+    "OnlineFileRef",
     "Param",
     "can_handle_step",
     "case_act",
     "case_allowed_actions",
+    "case_attach_online_files",
     "case_deem_accept_overdue",
     "case_deem_approve_overdue_steps",
     "case_file_add",

@@ -11,6 +11,9 @@ services:
 * Step actions (`pass_step`, `return_step`, `grant`, `deny`, `issue_certificate`) also need the
   actor to hold the active step's post in the step's department (`permissions.can_handle_step`);
   the step of kind `accept` (受理) is handled with `cases.accept_case` by a window clerk.
+* `resubmit_online`: the applicant sends the corrected materials of an online application
+  (channel online) through the online hall, which performs it for them (actor None): the case
+  is submitted again and waits for a new pre-review.
 * `deem_accept` (the 5-day rule) and `deem_approve_step` (超期默认: an overdue step of an item
   that allows deemed approval passes, or on the decision step the case is granted) are system
   actions (actor None): no user may perform them. So is `record_joint_inspection`: the
@@ -61,6 +64,7 @@ TERMINATE = "terminate"
 DEEM_ACCEPT = "deem_accept"
 DEEM_APPROVE_STEP = "deem_approve_step"
 RECORD_JOINT_INSPECTION = "record_joint_inspection"
+RESUBMIT_ONLINE = "resubmit_online"
 
 # Not actions on an existing case: the events that create one.
 SUBMIT = "submit"
@@ -91,6 +95,7 @@ ACTIONS: tuple[str, ...] = (
     DEEM_ACCEPT,
     DEEM_APPROVE_STEP,
     RECORD_JOINT_INSPECTION,
+    RESUBMIT_ONLINE,
 )
 
 SYSTEM = None  # permission of a system action: no user may perform it
@@ -136,7 +141,7 @@ _ROWS: list[tuple[tuple[str, ...], str, tuple[str, ...], str | None]] = [
     ((S.SUBMITTED, S.RECEIVED), REQUEST_CORRECTION, (S.CORRECTION_REQUESTED,), ACCEPT_CASE),
     ((S.CORRECTION_REQUESTED,), RECEIVE_CORRECTION, (S.RECEIVED,), ACCEPT_CASE),
     ((S.SUBMITTED, S.RECEIVED, S.CORRECTION_REQUESTED), REFUSE, (S.REFUSED,), ACCEPT_CASE),
-    ((S.RECEIVED,), DEEM_ACCEPT, (S.ACCEPTED,), SYSTEM),
+    ((S.SUBMITTED, S.RECEIVED), DEEM_ACCEPT, (S.ACCEPTED,), SYSTEM),
     (_OPEN_PROCESSING, DEEM_APPROVE_STEP, (S.IN_PROGRESS, S.DECIDED_GRANTED), SYSTEM),
     ((S.ACCEPTED, S.IN_PROGRESS), PASS_STEP, (S.IN_PROGRESS, S.DECIDED_GRANTED), HANDLE_STEP),
     ((S.DECIDED_GRANTED,), PASS_STEP, (S.DECIDED_GRANTED,), HANDLE_STEP),
@@ -162,6 +167,8 @@ _ROWS: list[tuple[tuple[str, ...], str, tuple[str, ...], str | None]] = [
     ),
     (_RUNNING, TERMINATE, (S.TERMINATED,), DECIDE_CASE),
     (_RUNNING, RECORD_JOINT_INSPECTION, (), SYSTEM),  # a bundle's sub-cases only (guards)
+    # the applicant sends the corrected materials online (onewindow.online): a new pre-review
+    ((S.CORRECTION_REQUESTED,), RESUBMIT_ONLINE, (S.SUBMITTED,), SYSTEM),  # online cases only (guards)
 ]
 
 

@@ -108,3 +108,14 @@ def ensure_default_templates(model: Any) -> int:
     for code, name, text in missing:
         model.objects.create(code=code, name=name, text=text, channel="sms", active=True)
     return len(missing)
+
+
+# --- online applications (onewindow.online): the pre-review passed, bring the originals once
+DEFAULT_TEMPLATES += [
+    (
+        "online_bring_originals",
+        "网上预审通过通知",
+        "【{center_name}】您网上申报的“{item_name}”（受理编号{receipt_number}）已通过预审，"
+        "请携带申请材料原件和有效身份证件到{pickup_place}核验，一次办理受理。",
+    ),
+]

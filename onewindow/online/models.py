@@ -17,8 +17,13 @@ A bundle (一件事) applied for online plugs in with `bundle_code` set and `ite
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.masking import mask_free_text
 
 
 class OnlineApplication(models.Model):
@@ -69,6 +74,8 @@ class OnlineApplication(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("pre-review decided at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # 资料共享 at submission: material id (str) → the case number whose result provides it
+    shared = models.JSONField(_("shared materials"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("online application")
@@ -78,3 +85,102 @@ class OnlineApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code or self.bundle_code} #{self.pk} {self.status}"
+
+
+def online_file_path(instance: OnlineFile, filename: str) -> str:
+    """MEDIA_ROOT/online/<application id>/<random>.<extension>: never the applicant's own name
+    (it may hold an ID number); the original name is kept in the row."""
+    ext = PurePosixPath(filename).suffix.lower()[:6]
+    return str(PurePosixPath("online") / str(instance.application_id) / f"{uuid.uuid4().hex}{ext}")
+
+
+class OnlineFile(models.Model):
+    """A file the applicant uploaded for one of the item's materials. Stored at once (streamed);
+    attached to the case (sharing the stored file) when the application is submitted in a round
+    (`sent_round`); a file not yet sent may be removed."""
+
+    application = models.ForeignKey(
+        OnlineApplication,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("online application"),
+    )
+    material = models.ForeignKey(
+        "catalog.Material", on_delete=models.PROTECT, related_name="+", verbose_name=_("material")
+    )
+    file = models.FileField(_("file"), upload_to=online_file_path, max_length=255)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    sent_round = models.PositiveSmallIntegerField(_("sent in round"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+        ordering = ["application", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return mask_free_text(self.original_name)
+
+
+class PreReviewRound(models.Model):
+    """One round of pre-review: submitted (or resubmitted) → reviewed with an outcome."""
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", _("passed: accepted")
+        PASS_ORIGINALS = "pass_originals", _("passed: bring the originals once")
+        RETURN = "return", _("returned for correction")
+        REFUSE = "refuse", _("refused")
+
+    application = models.ForeignKey(
+        OnlineApplication,
+        on_delete=models.CASCADE,
+        related_name="rounds",
+        verbose_name=_("online application"),
+    )
+    number = models.PositiveSmallIntegerField(_("round"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    due_at = models.DateTimeField(_("pre-review due"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        "org.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    corrections = models.JSONField(_("corrections"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("pre-review round")
+        verbose_name_plural = _("pre-review rounds")
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="online_round_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} #{self.number} {self.outcome}"
+
+
+class PreReviewSetting(models.Model):
+    """An item's own pre-review clock (working days); items without one use
+    settings.PRE_REVIEW_DAYS."""
+
+    center = models.ForeignKey(
+        "org.Center", on_delete=models.CASCADE, related_name="+", verbose_name=_("center")
+    )
+    item_code = models.CharField(_("item code"), max_length=64)
+    days = models.PositiveSmallIntegerField(_("pre-review working days"))
+
+    class Meta:
+        verbose_name = _("pre-review setting")
+        verbose_name_plural = _("pre-review settings")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "item_code"], name="online_prereview_setting_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_code}: {self.days}"

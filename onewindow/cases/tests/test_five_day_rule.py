@@ -51,10 +51,9 @@ def test_answered_applications_are_not_deemed(cx: Any) -> None:
     with at("2026-09-30 10:00"):
         corrected = intake(cx, version, action="correct", correction_items=items_of(version))
         refused = intake(cx, version, action="refuse", note="不予受理")
-        waiting = submit_online(cx, version)  # awaiting pre-review: not yet received
     with at("2026-11-30 10:00"):
         assert case_deem_accept_overdue() == 0
-    for case in (corrected, refused, waiting):
+    for case in (corrected, refused):
         status = case.status
         case.refresh_from_db()
         assert case.status == status
@@ -74,3 +73,20 @@ def test_received_corrections_restart_the_five_days(cx: Any) -> None:
         assert tasks.deem_accept_overdue.call_local() == 1
     case.refresh_from_db()
     assert case.accepted_on == dt.date(2026, 9, 21)
+
+
+@pytest.mark.django_db
+def test_an_online_application_counts_from_its_submission_even_unreviewed(cx: Any) -> None:
+    """Online, the 5 working days run from the submission: a pre-review that never comes does
+    not stop them (the case is deemed accepted from the day it was submitted)."""
+    version = item(cx)
+    with at("2026-09-30 10:00"):
+        waiting = submit_online(cx, version)
+    assert waiting.answer_due_at == local("2026-10-13 23:59:59.999999")
+    with at("2026-10-13 23:00"):
+        assert case_deem_accept_overdue() == 0
+    with at("2026-10-14 00:00"):
+        assert case_deem_accept_overdue() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == "accepted" and waiting.deemed_accepted
+    assert waiting.accepted_on == dt.date(2026, 9, 30)

@@ -305,10 +305,12 @@ def test_online_submission_and_pre_review(cx: Any) -> None:
     with at("2026-09-29 20:00"):
         case = submit_online(cx, version)
     assert case.status == "submitted" and case.channel == "online" and case.received_at is None
-    assert case.receipt_number.startswith("RDEMO20260929") and case.answer_due_at is None
+    assert case.receipt_number.startswith("RDEMO20260929")
+    # the 5 working days to answer run from the submission (9-30, 10-8, 10-9, 10-10, 10-12)
+    assert case.answer_due_at == local("2026-10-12 23:59:59.999999")
     with at("2026-09-30 09:00"):
         case = act(case, "pre_review_pass", cx.user("clerk"))
-    assert case.status == "received" and case.answer_due_at is not None
+    assert case.status == "received" and case.answer_due_at == local("2026-10-12 23:59:59.999999")
     case = act(case, "accept", cx.user("clerk"))
     assert case.status == "accepted" and case.number
     not_online = make_item(cx)

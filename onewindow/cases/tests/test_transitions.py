@@ -50,6 +50,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     T.TERMINATE: {"reason": "企业已注销"},
     T.DEEM_ACCEPT: {},
     T.DEEM_APPROVE_STEP: {},
+    T.RESUBMIT_ONLINE: {"materials": [], "note": ""},
     T.RECORD_JOINT_INSPECTION: {
         "inspection_id": 1,
         "kind": "inspection",
@@ -87,7 +88,7 @@ def template_for(status: str, action: str) -> list[tuple[str, str, str, int]]:
 
 
 def actor_for(org: Any, case: Case, action: str) -> Any:
-    if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP, T.RECORD_JOINT_INSPECTION):
+    if action in (T.DEEM_ACCEPT, T.DEEM_APPROVE_STEP, T.RECORD_JOINT_INSPECTION, T.RESUBMIT_ONLINE):
         return None
     if action in CLERK_ACTIONS:
         return org.user("clerk")
@@ -113,6 +114,8 @@ def check_allowed(cx: Any, status: str, action: str) -> None:
         Case.objects.filter(pk=case.pk).update(answer_due_at=case.answer_due_at.replace(year=2000))
     if action == T.RECORD_JOINT_INSPECTION:  # only a bundle's sub-case takes part
         Case.objects.filter(pk=case.pk).update(joint=True)
+    if action == T.RESUBMIT_ONLINE:  # only an online application
+        Case.objects.filter(pk=case.pk).update(channel=Case.Channel.ONLINE)
     if action == T.DEEM_APPROVE_STEP:  # the active step is long overdue
         CaseStep.objects.filter(case=case, status="active").update(due_at=local("2000-01-03 23:59:59"))
     case.refresh_from_db()
