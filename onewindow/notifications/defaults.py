@@ -98,3 +98,12 @@ def ensure_default_templates(model: Any) -> int:
     for code, name, text in missing:
         model.objects.create(code=code, name=name, text=text, channel="sms", active=True)
     return len(missing)
+
+# --- consultations (issue 14): the applicant's SMS when a consultation is answered -----------
+DEFAULT_TEMPLATES += [
+    (
+        "consultation_answered",
+        "咨询答复通知",
+        "【{center_name}】您咨询的“{subject}”已有答复，请登录网上办事大厅查看。",
+    ),
+]
