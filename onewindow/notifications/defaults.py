@@ -99,6 +99,7 @@ def ensure_default_templates(model: Any) -> int:
         model.objects.create(code=code, name=name, text=text, channel="sms", active=True)
     return len(missing)
 
+
 # --- consultations (issue 14): the applicant's SMS when a consultation is answered -----------
 DEFAULT_TEMPLATES += [
     (
