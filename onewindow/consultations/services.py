@@ -173,7 +173,11 @@ def may_reply(actor: Any, consultation: Consultation) -> bool:
 
 
 def _staff_target(consultation_id: int, actor: Any, version: int) -> Consultation:
-    consultation = Consultation.objects.select_related("center", "person").filter(pk=consultation_id).first()
+    consultation = (
+        Consultation.objects.select_related("center", "person", "department")
+        .filter(pk=consultation_id)
+        .first()
+    )
     if consultation is None or not in_data_scope(
         actor, center_id=consultation.center_id, department_id=consultation.department_id
     ):
@@ -242,7 +246,7 @@ def consultation_reply(*, consultation_id: int, actor: Any, body: str, version: 
     message_enqueue(
         template_code=SMS_TEMPLATE,
         recipient=consultation.person.phone,
-        context={"center_name": consultation.center.name, "subject": consultation.subject[:30]},
+        context={"center_name": consultation.center.name, "department": consultation.department.name},
         related_type="consultation",
         related_id=str(consultation.pk),
     )

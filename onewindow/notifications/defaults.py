@@ -105,6 +105,6 @@ DEFAULT_TEMPLATES += [
     (
         "consultation_answered",
         "咨询答复通知",
-        "【{center_name}】您咨询的“{subject}”已有答复，请登录网上办事大厅查看。",
+        "【{center_name}】您在网上办事大厅提交的咨询已有{department}的答复，请登录查看。",
     ),
 ]

@@ -83,7 +83,7 @@ def test_reply_ends_the_wait_and_sends_a_masked_sms(org, item, applicant):
     assert wait.overdue_days == 0
     sms = OutboxMessage.objects.get(template_code="consultation_answered")
     assert sms.recipient == "13900000001"
-    assert "已有答复" in sms.body and "110101199003071234" not in sms.body
+    assert "市场监督管理局的答复" in sms.body and "110101199003071234" not in sms.body
 
 
 def test_late_reply_counts_days_overdue(org, item, applicant):
