@@ -125,7 +125,12 @@ def consultation_ask(
         action="consultation.ask",
         obj=consultation,
         actor=None,
-        after={"department": department.code, "item": item.code if item else "", "due_at": wait.due_at},
+        after={
+            "person": person.pk,
+            "department": department.code,
+            "item": item.code if item else "",
+            "due_at": wait.due_at,
+        },
     )
     return consultation
 
@@ -160,7 +165,12 @@ def consultation_follow_up(*, consultation_id: int, applicant: Applicant, body: 
     Consultation.objects.filter(pk=consultation.pk).update(
         status=Consultation.Status.WAITING, last_message_at=now, version=F("version") + 1
     )
-    audit.record(action="consultation.follow_up", obj=consultation, actor=None, after={"message": message.pk})
+    audit.record(
+        action="consultation.follow_up",
+        obj=consultation,
+        actor=None,
+        after={"person": applicant.person.pk, "message": message.pk},
+    )
     return message
 
 
