@@ -2,7 +2,8 @@
 
 Applicant (Authorization: Bearer owa_… from POST /api/v1/public/auth/token):
 
-POST /api/v1/public/consultations                 {"item"?, "department"?, "subject", "body"} → 201
+POST /api/v1/public/consultations                 {"item"?, "department"?, "center"?, "subject", "body"}
+                                                  → 201
 GET  /api/v1/public/consultations                 mine, newest activity first
 GET  /api/v1/public/consultations/{id}            the thread
 POST /api/v1/public/consultations/{id}/messages   {"body"}: a follow-up → 201
@@ -37,9 +38,9 @@ from onewindow.api.limits import MAX_INT, PathId, column
 from onewindow.api.security import bearer
 from onewindow.consultations import selectors, services
 from onewindow.consultations.models import Consultation, ConsultationMessage
-from onewindow.core.errors import NotFound, PermissionDenied
+from onewindow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_free_text, mask_name, mask_phone
-from onewindow.org.models import Department
+from onewindow.org.models import Center, Department
 
 public_router = Router(auth=applicant_bearer)
 router = Router(auth=bearer)
@@ -48,6 +49,9 @@ _ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 
 class AskIn(Schema):
+    center: str | None = Field(
+        None, max_length=20, description="The center's code (default: the center of the item or department)."
+    )
     item: str | None = Field(
         None, max_length=40, description="The service item's code (its department answers)."
     )
@@ -174,12 +178,18 @@ def _thread(request: HttpRequest, consultation_id: int) -> dict[str, Any]:
 def ask(request: HttpRequest, payload: AskIn) -> Answer[dict[str, Any]]:
     """About an item (`item`: its department answers) or general (`department`). A reply is due
     within 5 working minutes (09:00–12:00, 13:00–17:00 on working days by default)."""
+    center = None
+    if payload.center:
+        center = Center.objects.filter(code=payload.center.strip().upper()).first()
+        if center is None:
+            raise ValidationFailed(_("Check the question."), details={"center": [_("No such center.")]})
     consultation = services.consultation_ask(
         applicant=request.auth,  # type: ignore[attr-defined]
         subject=payload.subject,
         body=payload.body,
         item_code=payload.item or "",
         department_code=payload.department or "",
+        center=center,
     )
     return Answer(201, _thread(request, consultation.pk))
 

@@ -47,6 +47,14 @@ def test_applicant_errors_are_json(client, org, item, applicant_auth):
     bad = post(client, PUBLIC, {"subject": "x", "body": "y"}, applicant_auth)
     assert bad.status_code == 422 and "department" in bad.json()["details"]
     assert client.get(PUBLIC).status_code == 401
+    nowhere = post(
+        client, PUBLIC, {"center": "NOPE", "item": "SC001", "subject": "s", "body": "b"}, applicant_auth
+    )
+    assert nowhere.status_code == 422 and "center" in nowhere.json()["details"]
+    here = post(
+        client, PUBLIC, {"center": "demo", "item": "SC001", "subject": "s", "body": "b"}, applicant_auth
+    )
+    assert here.status_code == 201
     assert client.get(f"{PUBLIC}/999", **applicant_auth).json()["code"] == "not_found"
     other = {
         "HTTP_AUTHORIZATION": f"Bearer {applicant_token_issue(person=make_person(phone='13900000002'))[1]}"
