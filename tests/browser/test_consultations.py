@@ -49,6 +49,8 @@ def test_ask_reply_and_read_the_answer(browser, live_server, page, guide_data, s
     tab.click("[data-testid=consult-link]")
     tab.fill("#consult-subject", "营业执照复印件")
     tab.fill("#consult-body", "需要盖章吗？")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(tab, "consult-applicant-ask-375")
     tab.click("[data-testid=consult-submit]")
     tab.wait_for_selector("[data-testid=consult-thread]")
     assert tab.locator("[data-testid=consult-status]").get_attribute("data-status") == "waiting"
