@@ -119,3 +119,12 @@ DEFAULT_TEMPLATES += [
         "请携带申请材料原件和有效身份证件到{pickup_place}核验，一次办理受理。",
     ),
 ]
+
+# --- consultations (issue 14): the applicant's SMS when a consultation is answered -----------
+DEFAULT_TEMPLATES += [
+    (
+        "consultation_answered",
+        "咨询答复通知",
+        "【{center_name}】您在网上办事大厅提交的咨询已有{department}的答复，请登录查看。",
+    ),
+]
