@@ -33,6 +33,14 @@ CONTEXT = {
     "bundle_number": "DEMO20261207000002V",
     "item_count": "4",
     "days": "15",
+    # an appointment's messages (onewindow.appointments)
+    "name": "张*",
+    "id_number": "110***********1234",
+    "business_name": "企业登记",
+    "date": "2026年12月21日",
+    "start": "09:00",
+    "end": "09:30",
+    "code": "A7K3M9QP",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")
