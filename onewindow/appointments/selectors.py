@@ -34,7 +34,7 @@ class DayView:
 
 def businesses(center_id: int | None = None) -> QuerySet[BusinessType]:
     """Active business types that take appointments (of one center when given)."""
-    qs = BusinessType.objects.filter(active=True, bookable=True).select_related("center")
+    qs = BusinessType.objects.filter(active=True, bookable=True).select_related("center", "preferred_window")
     if center_id is not None:
         qs = qs.filter(center_id=center_id)
     return qs.order_by("center__code", "letter")

@@ -159,64 +159,18 @@ def booking_create(
         raise ValidationFailed(
             _("There is no slot at this time."), details={"start": [_("Choose one of the day's slots.")]}
         )
-    now = clock.now()
-    with transaction.atomic():
-        _active_conflicts(business, data["id_number"], today)
-        _ensure_day(business, day, planned)
-        slot = Slot.objects.get(business=business, date=day, start=start)
-        taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
-        if not taken:
-            raise Conflict(_("This slot is fully booked. Choose another one."), code="slot_full")
-        booking = _insert(business, slot, day, item, data, person, actor, now)
-        audit.record(
-            action="appointment.book",
-            obj=booking,
-            actor=actor,
-            after={
-                "business": business.letter,
-                "date": day,
-                "start": slot.start,
-                "id_number": mask_id_number(data["id_number"]),
-                "name": mask_name(data["name"]),
-                "phone": mask_phone(data["phone"]),
-                "channel": booking.channel,
-                "person": getattr(person, "pk", None),
-            },
-        )
-        sms.send(sms.BOOKED, booking)
-    return booking
-
-
-def _insert(
-    business: BusinessType,
-    slot: Slot,
-    day: dt.date,
-    item: ServiceItem | None,
-    data: dict[str, str],
-    person: Person | None,
-    actor: User | None,
-    now: dt.datetime,
-) -> Booking:
+    # Reads before the write transaction (it holds SQLite's write lock and, on PostgreSQL, the
+    # slot's row): the ban, the duplicate (the constraint catches a concurrent one), the counter
+    # row (made once per day in its own short transaction).
+    _active_conflicts(business, data["id_number"], today)
+    slot = _slot_row(business, day, start, planned)
+    sms.prepare(business)
     for _attempt in range(3):
-        booking = Booking(
-            code=new_code(business),
-            business=business,
-            slot=slot,
-            item=item,
-            date=day,
-            starts_at=schedule.moment(day, slot.start),
-            ends_at=schedule.moment(day, slot.end),
-            person=person,
-            booked_by=actor,
-            channel=Booking.Channel.PHONE if actor is not None else Booking.Channel.ONLINE,
-            booked_at=now,
-            **data,
-        )
         try:
-            with transaction.atomic():
-                booking.save(force_insert=True)
-            return booking
+            return _book(business, slot, item, data, person, actor)
         except IntegrityError:
+            # the partial unique constraint (a concurrent booking of the same ID number), or
+            # the rare collision of two random codes: tell which, and retry the latter
             if Booking.objects.filter(
                 business=business, id_number=data["id_number"], status=Booking.Status.BOOKED
             ).exists():
@@ -225,6 +179,64 @@ def _insert(
                     code="duplicate_booking",
                 ) from None
     raise Conflict(_("Please try again."))  # pragma: no cover - three code collisions in a row
+
+
+def _slot_row(
+    business: BusinessType, day: dt.date, start: dt.time, planned: list[schedule.PlannedSlot]
+) -> Slot:
+    slot = Slot.objects.filter(business=business, date=day, start=start).first()
+    if slot is None:
+        with transaction.atomic():
+            _ensure_day(business, day, planned)
+        slot = Slot.objects.get(business=business, date=day, start=start)
+    return slot
+
+
+@transaction.atomic
+def _book(
+    business: BusinessType,
+    slot: Slot,
+    item: ServiceItem | None,
+    data: dict[str, str],
+    person: Person | None,
+    actor: User | None,
+) -> Booking:
+    """The write: take a place (conditional UPDATE), insert the booking, audit, SMS."""
+    taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    if not taken:
+        raise Conflict(_("This slot is fully booked. Choose another one."), code="slot_full")
+    booking = Booking(
+        code=new_code(business),
+        business=business,
+        slot=slot,
+        item=item,
+        date=slot.date,
+        starts_at=schedule.moment(slot.date, slot.start),
+        ends_at=schedule.moment(slot.date, slot.end),
+        person=person,
+        booked_by=actor,
+        channel=Booking.Channel.PHONE if actor is not None else Booking.Channel.ONLINE,
+        booked_at=clock.now(),
+        **data,
+    )
+    booking.save(force_insert=True)
+    audit.record(
+        action="appointment.book",
+        obj=booking,
+        actor=actor,
+        after={
+            "business": business.letter,
+            "date": slot.date,
+            "start": slot.start,
+            "id_number": mask_id_number(data["id_number"]),
+            "name": mask_name(data["name"]),
+            "phone": mask_phone(data["phone"]),
+            "channel": booking.channel,
+            "person": getattr(person, "pk", None),
+        },
+    )
+    sms.send(sms.BOOKED, booking)
+    return booking
 
 
 def may_manage(booking: Booking, person: Person | None, actor: User | None) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from onewindow.appointments.models import Booking
+from onewindow.appointments.models import Booking, BusinessType
 from onewindow.core.masking import mask_id_number, mask_name
 from onewindow.notifications.services import message_enqueue
 
@@ -32,6 +32,11 @@ def context(booking: Booking) -> dict[str, str]:
         "code": booking.code,
         "window": window.name if window is not None else "",
     }
+
+
+def prepare(business: BusinessType) -> None:
+    """Load what the message shows before the write transaction (its center and window)."""
+    _ = business.center, business.preferred_window
 
 
 def send(template_code: str, booking: Booking) -> None:
