@@ -48,7 +48,7 @@ def _sign_in(page, live_server, person) -> None:
 
 
 def test_book_see_and_cancel_on_a_phone(page, live_server, hall, screenshot):
-    person, business = hall
+    person, _business = hall
     page.set_viewport_size({"width": 375, "height": 812})
     _sign_in(page, live_server, person)
     page.goto("/appointments/")
