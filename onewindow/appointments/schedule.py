@@ -61,34 +61,54 @@ def _extras(business: BusinessType, day: dt.date) -> list[ExtraSlot]:
 def planned_slots(business: BusinessType, day: dt.date) -> list[PlannedSlot]:
     """The slots of `day`: the rules' on a working day (of their weekdays), plus the extra slots.
     A slot start appears once (an extra slot at a rule slot's start is dropped)."""
+    rules = _rules(business, day) if _working(day) else []
+    return _plan(day, rules, _extras(business, day))
+
+
+def _plan(day: dt.date, rules: list[SlotRule], extras: list[ExtraSlot]) -> list[PlannedSlot]:
     slots: dict[dt.time, PlannedSlot] = {}
     if _working(day):
-        for rule in _rules(business, day):
+        for rule in rules:
+            if rule.valid_from > day or (rule.valid_until is not None and rule.valid_until < day):
+                continue
             if str(day.isoweekday()) not in rule.weekdays:
                 continue
             for start, end in _cut(rule.start, rule.end, rule.slot_minutes):
                 slots.setdefault(start, PlannedSlot(start, end, rule.capacity, False))
-    for extra in _extras(business, day):
+    for extra in sorted((e for e in extras if e.date == day), key=lambda e: e.start):
         for start, end in _cut(extra.start, extra.end, extra.slot_minutes):
             slots.setdefault(start, PlannedSlot(start, end, extra.capacity, True))
     return [slots[k] for k in sorted(slots)]
 
 
-def is_service_day(business: BusinessType, day: dt.date) -> bool:
-    """A working day of the calendar, or a day with extra slots of the business."""
-    return _working(day) or ExtraSlot.objects.filter(business=business, date=day).exists()
+def booking_plan(business: BusinessType, day: dt.date, today: dt.date) -> list[PlannedSlot] | None:
+    """For a booking: the slots of `day` when it lies in the booking window, else None (two
+    queries: the business type's rules and its extra slots of the coming weeks)."""
+    extras = list(
+        ExtraSlot.objects.filter(
+            business=business, date__gt=today, date__lte=today + dt.timedelta(days=_SEARCH_DAYS)
+        )
+    )
+    if day not in _window(today, {e.date for e in extras}):
+        return None
+    rules = list(SlotRule.objects.filter(business=business).order_by("start"))
+    return _plan(day, rules, extras)
 
 
 def bookable_days(business: BusinessType, today: dt.date | None = None) -> list[dt.date]:
     """The service days from the APPOINTMENT_BOOK_MIN_DAYS-th to the APPOINTMENT_BOOK_MAX_DAYS-th
     after today (extra service days count as service days)."""
     today = today or clock.today()
-    first, last = settings.APPOINTMENT_BOOK_MIN_DAYS, settings.APPOINTMENT_BOOK_MAX_DAYS
     extra_days = set(
         ExtraSlot.objects.filter(
             business=business, date__gt=today, date__lte=today + dt.timedelta(days=_SEARCH_DAYS)
         ).values_list("date", flat=True)
     )
+    return _window(today, extra_days)
+
+
+def _window(today: dt.date, extra_days: set[dt.date]) -> list[dt.date]:
+    first, last = settings.APPOINTMENT_BOOK_MIN_DAYS, settings.APPOINTMENT_BOOK_MAX_DAYS
     days: list[dt.date] = []
     count = 0
     for offset in range(1, _SEARCH_DAYS + 1):

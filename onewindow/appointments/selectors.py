@@ -41,7 +41,11 @@ def businesses(center_id: int | None = None) -> QuerySet[BusinessType]:
 
 
 def business(pk: int) -> BusinessType:
-    found = businesses().filter(pk=pk).first()
+    found = (
+        BusinessType.objects.filter(pk=pk, active=True, bookable=True)
+        .select_related("center", "preferred_window")
+        .first()
+    )
     if found is None:
         raise NotFound(_("There is no such business type."))
     return found

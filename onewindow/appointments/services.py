@@ -146,14 +146,14 @@ def booking_create(
         )
     _check_item(business, item)
     today = clock.today()
-    if day not in schedule.bookable_days(business, today):
+    planned = schedule.booking_plan(business, day, today)
+    if planned is None:
         raise ValidationFailed(
             _("Appointments can be made from %(first)d to %(last)d working days ahead.")
             % {"first": settings.APPOINTMENT_BOOK_MIN_DAYS, "last": settings.APPOINTMENT_BOOK_MAX_DAYS},
             code="outside_booking_window",
             details={"date": [_("Choose a day in the booking window.")]},
         )
-    planned = schedule.planned_slots(business, day)
     chosen = next((p for p in planned if p.start == start), None)
     if chosen is None:
         raise ValidationFailed(
