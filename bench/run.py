@@ -19,6 +19,7 @@ BENCHES = {
     "lookup": "bench/bench_lookup.py",
     "search": "bench/bench_search.py",
     "bundle": "bench/bench_bundle.py",
+    "appointments": "bench/bench_appointments.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 

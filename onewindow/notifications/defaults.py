@@ -128,3 +128,25 @@ DEFAULT_TEMPLATES += [
         "【{center_name}】您在网上办事大厅提交的咨询已有{department}的答复，请登录查看。",
     ),
 ]
+
+# appointments (预约办理, onewindow.appointments): confirmation, the reminder the day before,
+# cancellation. The name and ID number arrive masked.
+DEFAULT_TEMPLATES += [
+    (
+        "appointment_booked",
+        "预约成功通知",
+        "【{center_name}】{name}（{id_number}）您好，您已预约{date}{start}至{end}办理“{business_name}”，"
+        "预约码{code}。请携带有效身份证件按时到中心签到取号；如需取消，请在开始前2小时办理。",
+    ),
+    (
+        "appointment_reminder",
+        "预约提醒",
+        "【{center_name}】{name}您好，提醒您明天（{date}）{start}至{end}预约办理“{business_name}”，"
+        "预约码{code}。未按时签到将记为爽约。",
+    ),
+    (
+        "appointment_cancelled",
+        "预约取消通知",
+        "【{center_name}】{name}您好，您{date}{start}办理“{business_name}”的预约（预约码{code}）已取消。",
+    ),
+]

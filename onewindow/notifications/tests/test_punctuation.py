@@ -36,6 +36,13 @@ CONTEXT = {
     # an applicant's sign-in code (onewindow.identity)
     "code": "123456",
     "minutes": "5",
+    # an appointment's messages (onewindow.appointments)
+    "name": "张*",
+    "id_number": "110***********1234",
+    "business_name": "企业登记",
+    "date": "2026年12月21日",
+    "start": "09:00",
+    "end": "09:30",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")
