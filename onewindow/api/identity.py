@@ -27,8 +27,9 @@ from onewindow.api.security import bearer
 from onewindow.core.errors import NotFound, PermissionDenied
 from onewindow.core.masking import mask_id_number, mask_name
 from onewindow.identity import selectors, signin
+from onewindow.identity.models import Enterprise
 from onewindow.identity.services import person_verify
-from onewindow.identity.sessions import Applicant
+from onewindow.identity.sessions import Applicant, may_act_for
 from onewindow.identity.tokens import applicant_token_issue, applicant_token_revoke
 
 public_router = Router()
@@ -151,11 +152,43 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+class ActForIn(Schema):
+    enterprise: int | None = Field(
+        default=None, ge=1, le=2**63 - 1, description="An enterprise from /me, or null: oneself"
+    )
+
+
+@public_router.post(
+    "/act-for",
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=applicant_bearer,
+)
+def act_for(request: HttpRequest, payload: ActForIn) -> dict[str, Any]:
+    """Act for an enterprise one holds or is an active agent of (null: for oneself): answers a
+    new token for that, and revokes the one this request was sent with."""
+    person = _applicant(request).person
+    enterprise = None
+    if payload.enterprise is not None:
+        enterprise = Enterprise.objects.filter(pk=payload.enterprise).first()
+        if enterprise is None:
+            raise NotFound(_("No such enterprise."))
+        if not may_act_for(person, enterprise):
+            raise PermissionDenied(
+                _("You are not authorised to act for this enterprise."), code="not_authorised_agent"
+            )
+    token, raw = applicant_token_issue(person=person, enterprise=enterprise)
+    applicant_token_revoke(raw=_raw_token(request))
+    return {"token": raw, "expires_at": token.expires_at}
+
+
+def _raw_token(request: HttpRequest) -> str:
+    return request.headers.get("Authorization", "").partition(" ")[2].strip()
+
+
 @public_router.delete("/token", response={204: None, 401: ErrorOut}, auth=applicant_bearer)
 def token_revoke(request: HttpRequest) -> Answer[None]:
     """Revoke the token this request was sent with (signing out of the app)."""
-    header = request.headers.get("Authorization", "")
-    applicant_token_revoke(raw=header.partition(" ")[2].strip())
+    applicant_token_revoke(raw=_raw_token(request))
     return Answer(204, None)
 
 

@@ -249,3 +249,17 @@ def person_password_set(*, person: Person, password: str) -> None:
     Person.objects.filter(pk=person.pk).update(password=person.password)
     with as_applicant(person):
         audit.record(action="applicant.password_set", obj=person, after={"changed": had})
+
+
+CODE_KEEP = dt.timedelta(days=1)  # the per-phone limits look back one hour; a day is plenty
+
+
+@transaction.atomic
+def signin_codes_purge() -> int:
+    """Delete sign-in codes created more than CODE_KEEP ago (used or not); returns how many."""
+    deleted, _rows = SignInCode.objects.filter(created_at__lt=clock.now() - CODE_KEEP).delete()
+    if deleted:
+        audit.record(
+            action="applicant.codes_purge", object_type="identity.signincode", after={"deleted": deleted}
+        )
+    return deleted

@@ -7,7 +7,7 @@ import pytest
 from onewindow.identity.models import RealNameLevel
 from onewindow.identity.tests.helpers import last_code
 from onewindow.org.services import api_token_issue
-from tests.applicants import make_enterprise, make_person, resident_id
+from tests.applicants import make_enterprise, make_person, resident_id, uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,25 @@ def test_verify_by_the_staff_api(org, client):
     person.refresh_from_db()
     assert person.real_name_level == RealNameLevel.CONSISTENT
     assert client.post("/api/v1/applicants/verify", body, content_type="application/json").status_code == 401
+
+
+def test_a_token_acting_for_an_enterprise(org, client):
+    rep = make_person(phone="13900000072", id_number=resident_id("11010119700101123"))
+    enterprise = make_enterprise(rep, name="示例科技有限公司", agents=(make_person(phone=PHONE),))
+    other = make_enterprise(rep, name="别的公司", code=uscc("91110108MA01QQQQ1"))
+    token = _token(client)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert _post(client, f"{BASE}/act-for", {"enterprise": 10**12}, **auth).status_code == 404
+    denied = _post(client, f"{BASE}/act-for", {"enterprise": other.pk}, **auth)
+    assert denied.status_code == 403 and denied.json()["code"] == "not_authorised_agent"
+    acting = _post(client, f"{BASE}/act-for", {"enterprise": enterprise.pk}, **auth)
+    assert acting.status_code == 200
+    new = {"HTTP_AUTHORIZATION": f"Bearer {acting.json()['token']}"}
+    me = client.get(f"{BASE}/me", **new).json()
+    assert me["acting_for"]["id"] == enterprise.pk and me["acting_for"]["as_legal_rep"] is False
+    assert client.get(f"{BASE}/me", **auth).status_code == 401  # the old token is revoked
+    back = _post(client, f"{BASE}/act-for", {"enterprise": None}, **new)
+    assert (
+        client.get(f"{BASE}/me", HTTP_AUTHORIZATION=f"Bearer {back.json()['token']}").json()["acting_for"]
+        is None
+    )

@@ -136,3 +136,15 @@ def test_the_clerk_verifies_an_applicant(org, client):
     assert client.get(url, {"phone": "13900009999"}).status_code == 200
     client.force_login(org.user("auditor"))
     assert client.get(url, {"phone": PHONE}).status_code == 403
+
+
+def test_odd_form_values_are_answers_not_errors(org, client):
+    person = make_person(phone=PHONE)
+    sign_in(client, person)
+    huge = "9" * 30
+    assert client.post(reverse("portal:act_for"), {"enterprise": huge}).status_code == 302
+    assert (
+        client.post(reverse("portal:account"), {"form": "revoke", "authorization": huge}).status_code == 404
+    )
+    assert client.post(reverse("portal:account"), {"form": "nothing"}).status_code == 400
+    assert client.post(reverse("portal:signin"), {"step": "nothing", "phone": PHONE}).status_code == 400

@@ -201,3 +201,13 @@ def test_password_sign_in_without_a_password_is_the_same_failure():
     for phone in (PHONE, "13900000041"):
         with pytest.raises(InvalidCredentials):
             signin.signin_password(phone=phone, password="anything-at-all", request=_request())
+
+
+def test_old_codes_are_purged():
+    _send()
+    assert signin.signin_codes_purge() == 0
+    with _later(24 * 3600 + 1):
+        from onewindow.identity.tasks import purge_signin_codes
+
+        assert purge_signin_codes.call_local() == 1
+    assert not SignInCode.objects.exists()

@@ -18,7 +18,13 @@ from onewindow.core import clock
 from onewindow.core.errors import DomainError, NotFound, ValidationFailed
 from onewindow.identity import selectors, services, signin
 from onewindow.identity.models import Enterprise
-from onewindow.identity.sessions import current_applicant, session_act_for, session_sign_in, session_sign_out
+from onewindow.identity.sessions import (
+    Applicant,
+    current_applicant,
+    session_act_for,
+    session_sign_in,
+    session_sign_out,
+)
 from onewindow.org.models import Center
 from onewindow.portal.templatetags.account import ELDERLY_COOKIE
 from onewindow.portal.views.base import guide_page, guide_render
@@ -117,7 +123,7 @@ def _account_context(request: HttpRequest) -> dict[str, Any]:
 
 
 # what an account form posts (`form`): the service it calls
-def _profile(request: HttpRequest, applicant: Any) -> str:
+def _profile(request: HttpRequest, applicant: Applicant) -> str:
     p = request.POST
     services.person_profile_update(
         person=applicant.person,
@@ -128,12 +134,12 @@ def _profile(request: HttpRequest, applicant: Any) -> str:
     return _("Your details are saved.")
 
 
-def _password(request: HttpRequest, applicant: Any) -> str:
+def _password(request: HttpRequest, applicant: Applicant) -> str:
     signin.person_password_set(person=applicant.person, password=request.POST.get("password", "")[:200])
     return _("Your password is set. You can now sign in with your phone number and password.")
 
 
-def _enterprise(request: HttpRequest, applicant: Any) -> str:
+def _enterprise(request: HttpRequest, applicant: Applicant) -> str:
     services.enterprise_register(
         person=applicant.person,
         name=request.POST.get("name", "")[:300],
@@ -142,7 +148,7 @@ def _enterprise(request: HttpRequest, applicant: Any) -> str:
     return _("The enterprise is registered; you are its legal representative.")
 
 
-def _agent(request: HttpRequest, applicant: Any) -> str:
+def _agent(request: HttpRequest, applicant: Applicant) -> str:
     p = request.POST
     start, end = _date(p.get("valid_from")), _date(p.get("valid_until"))
     if start is None or end is None:
@@ -163,16 +169,15 @@ def _agent(request: HttpRequest, applicant: Any) -> str:
     return _("The agent is authorised.")
 
 
-def _revoke(request: HttpRequest, applicant: Any) -> str:
+def _revoke(request: HttpRequest, applicant: Applicant) -> str:
     services.agent_revoke(person=applicant.person, authorization_id=_int(request.POST.get("authorization")))
     return _("The authorisation is revoked.")
 
 
 def _int(value: str | None) -> int:
-    try:
-        return int(value or "0")
-    except ValueError:
-        return 0
+    """A row id from a form field; 0 (no row) for anything else, huge numbers too."""
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else 0
 
 
 FORMS = {
