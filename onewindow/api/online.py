@@ -26,7 +26,7 @@ Errors are JSON {"code", "message", "details"} (401, 403, 404, 409, 422).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -55,19 +55,20 @@ _ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Err
 BIG = 2**62
 Id = Annotated[int, Path(ge=1, le=BIG)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+FormValue = Annotated[str, Field(max_length=2000)] | None
 
 
 class ApplicationIn(Schema):
     item_code: str = Field(min_length=1, max_length=64)
     center: str = Field("", max_length=20, description="The center's code; empty: the default center.")
-    form: dict[str, str | None] = Field(
+    form: dict[str, FormValue] = Field(
         default_factory=dict, description="address, phone (contact), delivery_method (pickup | mail), note."
     )
 
 
 class SaveIn(Schema):
     version: Version
-    form: dict[str, str | None]
+    form: dict[str, FormValue]
 
 
 class VersionIn(Schema):
@@ -124,7 +125,9 @@ class ApplicationOut(Schema):
 
 
 class PrereviewIn(Schema):
-    outcome: str = Field(description="pass | pass_originals | return | refuse")
+    outcome: Literal["pass", "pass_originals", "return", "refuse"] = Field(
+        description="pass (accepted at once) | pass_originals (bring the originals once) | return | refuse"
+    )
     corrections: list[dict[str, Any]] = Field(
         default_factory=list, description='For a return: [{"material": <id>, "note": "what is wrong"}].'
     )
