@@ -29,6 +29,7 @@ from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.history import HistorySummary, load_history
 from onewindow.demo.history_plan import DEFAULT_COUNT
+from onewindow.demo.online_hall import load_online_hall
 from onewindow.demo.specs import account_specs, bundle_specs, item_specs, theme_specs
 from onewindow.org.models import Center, Department, Post, User, Window
 from onewindow.org.roles import needs_admin_site
@@ -172,8 +173,10 @@ def load_demo(
             )
     if history:
         summary = replace(summary, history=load_history(center=center, count=history_cases or DEFAULT_COUNT))
+    # the online hall's applicants, calendar, applications and consultations go with the history
+    online_lines = load_online_hall(center) if history else []
     if stdout is not None:
-        for line in summary.lines():
+        for line in [*summary.lines(), *online_lines]:
             stdout.write(line + "\n")
     return summary
 
