@@ -20,6 +20,7 @@ BENCHES = {
     "search": "bench/bench_search.py",
     "bundle": "bench/bench_bundle.py",
     "appointments": "bench/bench_appointments.py",
+    "online": "bench/bench_online_upload.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 
