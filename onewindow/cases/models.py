@@ -203,6 +203,9 @@ class Case(models.Model):
             models.Index(fields=["status", "due_at"], name="case_status_due_idx"),
             models.Index(fields=["status", "answer_due_at"], name="case_answer_due_idx"),
             models.Index(fields=["center", "accepted_on"], name="case_center_accepted_idx"),
+            # "my cases" of a verified applicant and the consultation anomaly (issue 14) find an
+            # applicant's cases by ID number or USCC
+            models.Index(fields=["applicant_id_number"], name="case_applicant_id_idx"),
             models.Index(
                 fields=["level", "warn_at"],
                 name="case_level_warn_idx",

@@ -74,7 +74,6 @@ ROLES: tuple[Role, ...] = (
             "cases.approve_extension",
             "supervision.appeal_accountability",
             "catalog.delegate_window",
-            "online.prereview_application",
             "consultations.reply_consultation",
             "consultations.manage_faq",
         ),
