@@ -1,4 +1,4 @@
-"""Demo online applications (网上申报): a demo citizen with a draft, one application awaiting
+"""Demo online applications (网上申报): the demo citizen 13900000001 with a draft, one application awaiting
 pre-review and one returned with a correction list, on the first promised item that may be
 applied for online. Idempotent: nothing is added once the demo citizen has applications.
 Called by the demo loader as `load(center)`."""
@@ -11,14 +11,17 @@ from django.db.models import F
 from onewindow.cases.applicants import resident_id_check
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.core import clock
+from onewindow.demo.online_identity import CITIZEN_PHONE
 from onewindow.identity.models import Person
 from onewindow.identity.sessions import Applicant
 from onewindow.online import prereview, services
 from onewindow.online.models import OnlineApplication
 from onewindow.org.models import Center, User
 
-PHONE = "13900000088"
-ID_BODY = "11010119880808123"
+# the demo citizen of onewindow.demo.online_identity (张明, verified at a window), whose
+# "my cases" then shows these applications
+PHONE = CITIZEN_PHONE
+ID_BODY = "11010119850312301"
 PDF = b"%PDF-1.4\n% demo scan\n%%EOF\n"
 
 
@@ -55,7 +58,7 @@ def load(center: Center) -> dict[str, int]:
     person, _created = Person.objects.get_or_create(
         phone=PHONE,
         defaults={
-            "name": "林网办",
+            "name": "张明",
             "id_number": ID_BODY + resident_id_check(ID_BODY),
             "created_at": clock.now(),
         },

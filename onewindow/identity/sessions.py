@@ -13,16 +13,25 @@ The contract every online-hall app uses (online applications, appointments, cons
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from onewindow.core import clock
 from onewindow.core.errors import PermissionDenied
 from onewindow.identity.models import AgentAuthorization, Enterprise, Person
+from onewindow.org.sessions import SEEN_RESOLUTION_SECONDS
 
 SESSION_PERSON = "applicant_person"
 SESSION_ENTERPRISE = "applicant_enterprise"
+# An applicant's session ends like a staff one (等保: 登录连接超时自动退出): after
+# SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after sign-in. Own keys
+# (POSIX seconds), apart from a staff sign-in's in the same browser; the last-seen time is
+# written at most once a minute (org.sessions.SEEN_RESOLUTION_SECONDS).
+SESSION_SIGNED_IN_AT = "applicant_signed_in_at"
+SESSION_SEEN_AT = "applicant_seen_at"
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,19 @@ def applicant_for(person: Person, enterprise_id: int | None) -> Applicant | None
     return Applicant(person=person, enterprise=enterprise)
 
 
+def expired(session: Any, now: float) -> bool:
+    """Whether the applicant's session is past its idle or absolute limit at `now`. A session
+    without the stamps (written before they existed, or by a test helper) counts from now."""
+    started = session.get(SESSION_SIGNED_IN_AT, now)
+    seen = session.get(SESSION_SEEN_AT, now)
+    if not isinstance(started, int | float) or not isinstance(seen, int | float):
+        return True
+    return (
+        now - seen > settings.SESSION_IDLE_MINUTES * 60
+        or now - started > settings.SESSION_ABSOLUTE_HOURS * 3600
+    )
+
+
 def current_applicant(request: HttpRequest) -> Applicant | None:
     cached = getattr(request, "_applicant", None)
     if cached is not None:
@@ -80,6 +102,14 @@ def current_applicant(request: HttpRequest) -> Applicant | None:
     person_id = session.get(SESSION_PERSON)
     if not person_id:
         return None
+    now = clock.now().timestamp()
+    if expired(session, now):
+        for key in (SESSION_PERSON, SESSION_ENTERPRISE, SESSION_SIGNED_IN_AT, SESSION_SEEN_AT):
+            session.pop(key, None)
+        return None
+    seen = session.get(SESSION_SEEN_AT)
+    if not isinstance(seen, int | float) or now - seen >= SEEN_RESOLUTION_SECONDS:
+        session[SESSION_SEEN_AT] = now
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         return None
@@ -93,14 +123,17 @@ def session_sign_in(request: HttpRequest, person: Person) -> Applicant:
     request.session.cycle_key()
     request.session[SESSION_PERSON] = person.pk
     request.session.pop(SESSION_ENTERPRISE, None)
+    now = clock.now().timestamp()
+    request.session[SESSION_SIGNED_IN_AT] = now
+    request.session[SESSION_SEEN_AT] = now
     applicant = Applicant(person=person)
     request._applicant = applicant  # type: ignore[attr-defined]
     return applicant
 
 
 def session_sign_out(request: HttpRequest) -> None:
-    request.session.pop(SESSION_PERSON, None)
-    request.session.pop(SESSION_ENTERPRISE, None)
+    for key in (SESSION_PERSON, SESSION_ENTERPRISE, SESSION_SIGNED_IN_AT, SESSION_SEEN_AT):
+        request.session.pop(key, None)
     request.session.cycle_key()
     request._applicant = None  # type: ignore[attr-defined]
 

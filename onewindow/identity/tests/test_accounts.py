@@ -15,7 +15,13 @@ from onewindow.core.models import AuditEntry
 from onewindow.identity import services
 from onewindow.identity.models import AgentAuthorization, Person, RealNameLevel
 from onewindow.identity.selectors import enterprises_for
-from onewindow.identity.sessions import current_applicant, may_act_for, session_act_for
+from onewindow.identity.sessions import (
+    SESSION_SEEN_AT,
+    SESSION_SIGNED_IN_AT,
+    current_applicant,
+    may_act_for,
+    session_act_for,
+)
 from tests.applicants import make_enterprise, make_person, resident_id, uscc
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +157,8 @@ def test_expired_or_revoked_agents_cannot_act():
     # tomorrow the authorisation has expired: the session falls back to the person
     with time_machine.travel(clock.now() + dt.timedelta(days=1)):
         request._applicant = None
+        # the session itself is kept alive (it would end after 30 idle minutes)
+        request.session[SESSION_SIGNED_IN_AT] = request.session[SESSION_SEEN_AT] = clock.now().timestamp()
         assert current_applicant(request).enterprise is None
         with pytest.raises(PermissionDenied):
             session_act_for(request, enterprise)

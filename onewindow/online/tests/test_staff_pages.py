@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from onewindow.cases.tests.conftest import at
 from onewindow.online.tests.conftest import review, submitted
-from tests.factories import PASSWORD
+from onewindow.org.models import User
+from tests.factories import PASSWORD, make_user
 
 
 def _staff(ox: Any, name: str = "clerk") -> Client:
@@ -59,10 +60,20 @@ def _reviewed_on_friday(ox: Any, done: Any) -> None:
 def test_without_the_permission_or_outside_the_scope(ox: Any) -> None:
     done = submitted(ox)
     assert _staff(ox, "scjg-reviewer").get(reverse("web:prereview_queue")).status_code == 403
-    sw_chief = _staff(ox, "sw-chief")  # may pre-review, but another department
-    assert sw_chief.get(reverse("web:prereview_detail", args=[done.pk])).status_code == 404
+    # a chief representative does not pre-review (passing accepts the case: a window clerk's right)
+    assert _staff(ox, "sw-chief").get(reverse("web:prereview_queue")).status_code == 403
+    make_user(  # may pre-review, but for another department
+        "sw-clerk",
+        center=ox.center,
+        department=ox.dept_b,
+        roles=("window_clerk",),
+        posts=[ox.posts["accept"]],
+        data_scope=User.Scope.DEPARTMENT,
+    )
+    sw_clerk = _staff(ox, "sw-clerk")
+    assert sw_clerk.get(reverse("web:prereview_detail", args=[done.pk])).status_code == 404
     assert (
-        sw_chief.get(reverse("web:prereview_file", args=[done.pk, done.files.first().pk])).status_code == 404
+        sw_clerk.get(reverse("web:prereview_file", args=[done.pk, done.files.first().pk])).status_code == 404
     )
     assert Client().get(reverse("web:prereview_queue")).status_code == 302
     review(ox, done, "pass")
