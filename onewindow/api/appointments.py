@@ -89,7 +89,7 @@ class BusinessQuery(Schema):
 class BookingIn(Schema):
     business: int = Field(ge=1, le=MAX_INT)
     date: dt.date
-    start: str = Field(pattern=r"^\d{2}:\d{2}$", examples=["09:00"])
+    start: str = Field(max_length=5, pattern=r"^\d{2}:\d{2}$", examples=["09:00"])
     id_number: str = Field(max_length=40)
     name: str = Field(max_length=100)
     phone: str = Field(max_length=20)
