@@ -4,9 +4,10 @@ list, the citizen replaces the file and resubmits, the department passes it, and
 sees the accepted case and its acceptance notice; an enterprise agent applies on behalf of an
 enterprise. Screenshots at desktop width and at 375 px.
 
-The citizen's session is made directly (SessionStore holding the person, its cookie added to the
-browser context): the code sign-in has its own tests. The citizen and the clerk use separate
-browser contexts (each its own session cookie)."""
+The first citizen signs in with an SMS code read from the outbox, as a citizen does, and at the
+end downloads the acceptance notice as PDF from "my cases"; the enterprise agent's session is
+made directly (SessionStore holding the person, its cookie added to the browser context). The
+citizen and the clerk use separate browser contexts (each its own session cookie)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from onewindow.cases.versions import clear_cache
 from onewindow.catalog.models import Material, ServiceItemVersion
 from onewindow.identity.sessions import SESSION_ENTERPRISE, SESSION_PERSON
+from onewindow.identity.tests.helpers import last_code
+from onewindow.notifications.defaults import ensure_default_templates
+from onewindow.notifications.models import MessageTemplate
 from onewindow.online.models import OnlineApplication
 from tests.applicants import make_enterprise, make_person, resident_id
 
@@ -44,6 +48,24 @@ def _citizen(browser, live_server, person, enterprise=None, width: int = 1280):
         [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
     )
     return context, context.new_page()
+
+
+def _signed_in_with_a_code(browser, live_server, phone: str):
+    """A citizen who signs in on the sign-in page with the code the outbox holds for them."""
+    ensure_default_templates(MessageTemplate)  # the browser tests' database is emptied between tests
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/account/signin/")
+    page.fill("#signin-phone", phone)
+    page.click("[data-testid=code-send]")
+    page.wait_for_selector("[data-testid=code-sent]")
+    page.fill("#signin-code", last_code(phone))
+    page.click("[data-testid=code-submit]")
+    page.wait_for_selector("[data-testid=account-acting]")
+    return context, page
 
 
 def _scan(tmp_path: Path, name: str) -> str:
@@ -73,7 +95,7 @@ def test_a_citizen_applies_is_returned_corrects_and_is_accepted(
     person = make_person(phone="13812340000", name="王小明", id_number=resident_id("11010119900307123"))
     materials = list(Material.objects.filter(version=online_food).order_by("position"))
     required = [m for m in materials if m.requirement == "required"]
-    context, citizen = _citizen(browser, live_server, person)
+    context, citizen = _signed_in_with_a_code(browser, live_server, person.phone)
 
     citizen.goto("/items/SC001/")
     citizen.click("[data-testid=apply-online]")
@@ -127,6 +149,18 @@ def test_a_citizen_applies_is_returned_corrects_and_is_accepted(
     screenshot(citizen, "online-apply-accepted")
     citizen.set_viewport_size({"width": 375, "height": 800})
     screenshot(citizen, "online-apply-accepted-375")
+
+    # "my cases": the case with its acceptance notice, downloaded as PDF
+    citizen.set_viewport_size({"width": 1280, "height": 900})
+    citizen.click("[data-testid=my-case-link]")
+    citizen.wait_for_selector("[data-testid=my-case-number]")
+    assert citizen.locator("[data-testid=my-case-number]").inner_text().strip() == number
+    acceptance = citizen.locator("[data-testid=my-notice][data-kind=acceptance]")
+    with citizen.expect_download() as download_info:
+        acceptance.locator("[data-testid=my-notice-pdf]").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and number.encode() in pdf
+    screenshot(citizen, "online-my-case-accepted")
     context.close()
 
 
