@@ -11,7 +11,6 @@ through `mask_free_text`. A QR code opens the public progress page pre-filled wi
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import io
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -36,6 +34,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases.models import CasePause, Notice
+from onewindow.core.dates import as_date, cn_date
 from onewindow.core.masking import mask_free_text
 from onewindow.core.public_url import public_base_url
 
@@ -83,27 +82,9 @@ def progress_url(number: str, request: Any = None) -> str:
     return f"{public_base_url(request)}{reverse('portal:progress')}?{urlencode({'number': number})}"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def cn_date(value: Any) -> str:
-    day = _as_date(value)
-    return f"{day.year}年{day.month}月{day.day}日" if day else ("" if value is None else str(value))
-
-
 def doc_date(value: Any) -> str:
     """A date in the text: 2026年3月2日 in Chinese, ISO otherwise (as the page's doc_date)."""
-    day = _as_date(value)
+    day = as_date(value)
     if day is None:
         return "" if value is None else str(value)
     return cn_date(day) if (get_language() or "").lower().startswith("zh") else day.isoformat()
@@ -112,7 +93,7 @@ def doc_date(value: Any) -> str:
 def _tentative(data: dict[str, Any]) -> bool:
     table = calendar_selectors.table()
     for key in ("due_date", "expected_end"):
-        day = _as_date(data.get(key))
+        day = as_date(data.get(key))
         if day is not None and not table.is_confirmed(day.year):
             return True
     return False

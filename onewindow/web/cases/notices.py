@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.cases.models import CasePause, Notice
+from onewindow.core.dates import as_date
 from onewindow.core.public_url import public_base_url
-from onewindow.web.templatetags.case_format import as_date
 
 TITLES: dict[str, Promise] = {
     Notice.Kind.RECEIPT: _("Receipt"),

@@ -10,38 +10,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from onewindow.core import dates
+from onewindow.core.dates import as_date
+
 register = template.Library()
-
-
-def as_date(value: Any) -> dt.date | None:
-    """A date from a date, a datetime (its local date) or an ISO string; None otherwise."""
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 @register.filter
 def cn_date(value: Any) -> str:
     """2026-12-07 → "2026年12月7日"; anything that is not a date is shown as it is."""
-    day = as_date(value)
-    if day is None:
-        return "" if value is None else str(value)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return dates.cn_date(value)
 
 
 def is_instant(obj: Any) -> bool:
