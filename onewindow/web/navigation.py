@@ -16,6 +16,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,12 @@ NAV: list[NavEntry] = [
         "web:consultation_queue",
         "consultations.reply_consultation",
     ),
-    NavEntry("appointments", _("Appointments"), "web:appointments", "appointments.check_in_booking"),
+    NavEntry(
+        "appointments",
+        pgettext_lazy("staff navigation", "Appointments"),
+        "web:appointments",
+        "appointments.check_in_booking",
+    ),
     NavEntry("applicant_verify", _("Verify an applicant"), "web:applicant_verify", "identity.verify_person"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),

@@ -336,3 +336,14 @@ def test_public_pages_never_show_staff_names_or_personal_data(client, guide):
             assert text not in body, (url, text)
         for username in staff:
             assert f">{username}<" not in body, (url, username)
+
+
+def test_the_online_hall_is_in_the_navigation_in_chinese_and_in_english(client, guide):
+    """Issue 14: 登录/我的办件/在线预约/在线咨询 in the public navigation (the staff navigation's
+    预约管理 is another msgctxt); in English too."""
+    body = get(client, "portal:home").content.decode()
+    for label in ("登录", "我的办件", "在线预约", "在线咨询", "长辈模式"):
+        assert label in body, label
+    english = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for label in ("Sign in", "My cases", "Appointments", "Online consultation"):
+        assert label in english, label
