@@ -133,7 +133,7 @@ def queue(user: User) -> QuerySet[OnlineApplication]:
         return OnlineApplication.objects.none()
     submitted = OnlineApplication.objects.filter(status=OnlineApplication.Status.SUBMITTED)
     qs = _in_scope(submitted, user)
-    return qs.select_related("case", "case__department", "department", "enterprise").order_by(
+    return qs.select_related("case", "case__department", "department", "enterprise", "person").order_by(
         "prereview_due_at", "pk"
     )
 
