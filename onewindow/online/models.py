@@ -12,7 +12,7 @@ Status (the applicant's view):
           → accepted (passed: the case is accepted, number + electronic acceptance notice)
           → refused (with reason and rights) · withdrawn (by the applicant)
 
-A bundle (一件事) applied for online plugs in with `bundle_code` set and `item_code` empty.
+A bundle (一件事) applied for online has `bundle_code` set and `item_code` empty: `online/bundles.py`.
 """
 
 from __future__ import annotations
