@@ -174,13 +174,22 @@ def clean_input(bundle: Bundle, answers: Any, form: Any) -> tuple[dict[str, str]
         if len(value) > FIELD_MAX:
             errors[f"form.{key}"] = [_("Too long (%(n)s characters at most).") % {"n": FIELD_MAX}]
             continue
-        if value:
-            problem = bundle_plan._field_problem(fields[key], value)
-            if problem:
-                errors[f"form.{key}"] = [problem]
-                continue
         clean_form[key] = value
+    errors.update(_filled_field_errors(bundle, clean_form))
+    for key in [k for k in clean_form if errors.get(f"form.{k}")]:
+        del clean_form[key]
     return clean_answers, clean_form, errors
+
+
+def _filled_field_errors(bundle: Bundle, form: dict[str, str]) -> dict[str, list[str]]:
+    """The window's check of the filled bundle fields (`approvals.plan.build_plan`): its
+    problems with these values, not the required fields left empty (checked at submission)."""
+    filled = {k: v for k, v in form.items() if k not in rules.FORM_FIELDS and v}
+    try:
+        bundle_plan.build_plan(bundle, answers={}, form=filled, materials=[])
+    except ValidationFailed as exc:
+        return {k: v for k, v in (exc.details or {}).items() if k.removeprefix("form.") in filled}
+    return {}
 
 
 def bundle_fields(bundle: Bundle, form: dict[str, Any]) -> dict[str, str]:

@@ -186,3 +186,23 @@ def test_a_person_applies_for_themselves_and_deletes_a_draft(bx: Any) -> None:
 
     services.application_delete(applicant=bx.citizen, pk=draft.pk)
     assert not OnlineApplication.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_filled_field_is_checked_like_the_window(bx: Any) -> None:
+    from onewindow.catalog.models import BundleField
+
+    BundleField.objects.create(
+        bundle=bx.bundle, key="capital", label="注册资本", field_type="number", position=2
+    )
+    bx.bundle.save()  # the definition is read again
+    draft = bundle_draft(bx)
+    with pytest.raises(ValidationFailed) as exc:
+        bundles.bundle_application_save(
+            applicant=bx.company, pk=draft.pk, version=draft.version, form={"capital": "一百万"}
+        )
+    assert list(exc.value.details) == ["form.capital"]
+    saved = bundles.bundle_application_save(
+        applicant=bx.company, pk=draft.pk, version=draft.version, form={"capital": "100"}
+    )
+    assert saved.form == {"capital": "100"}
