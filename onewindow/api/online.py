@@ -150,7 +150,8 @@ class PrereviewIn(Schema):
         description="pass (accepted at once) | pass_originals (bring the originals once) | return | refuse"
     )
     corrections: list[dict[str, Any]] = Field(
-        default_factory=list, description='For a return: [{"material": <id>, "note": "what is wrong"}].'
+        default_factory=list,
+        description='For a return: [{"material": <id>, "note": "what is wrong"}] (a bundle: the position).',
     )
     reason: str = Field("", max_length=2000)
     version: Version

@@ -445,7 +445,7 @@ def _corrections(bundle: Bundle, corrections: Any) -> tuple[list[dict[str, Any]]
     for i, entry in enumerate(corrections):
         ref = entry.get("material") if isinstance(entry, dict) else None
         note = str(entry.get("note") or "").strip() if isinstance(entry, dict) else ""
-        found = by_position.get(int(str(ref))) if str(ref).isdigit() else None
+        found = by_position.get(int(str(ref))) if str(ref).isdecimal() and len(str(ref)) < 6 else None
         if found is None or found.position in seen:
             errors[f"corrections.{i}.material"] = [_("Choose a material from the bundle's list, once.")]
             continue
