@@ -206,17 +206,3 @@ def test_a_filled_field_is_checked_like_the_window(bx: Any) -> None:
         applicant=bx.company, pk=draft.pk, version=draft.version, form={"capital": "100"}
     )
     assert saved.form == {"capital": "100"}
-
-
-@pytest.mark.django_db
-def test_the_demo_adds_one_bundle_draft_once(bx: Any) -> None:
-    from onewindow.demo import online_bundles
-    from onewindow.demo.online_applications import PHONE
-    from tests.applicants import make_person
-
-    assert online_bundles.load(bx.center) == {"bundle_applications": 0}  # no demo citizen yet
-    make_person(phone=PHONE, name="演示市民")
-    assert online_bundles.load(bx.center) == {"bundle_applications": 1}
-    assert online_bundles.load(bx.center) == {"bundle_applications": 0}
-    draft = OnlineApplication.objects.get(bundle_code="QYKB")
-    assert draft.status == "draft" and draft.answers == {"seal": "yes"}
