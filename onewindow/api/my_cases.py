@@ -50,6 +50,9 @@ class MyCaseRowOut(Schema):
     acted_by: str | None = Field(description="Acting for an enterprise: who submitted it (masked).")
     application_id: int | None
     channel: str
+    bundle_number: str | None = Field(
+        None, description="A bundle applied for online: its bundle case number."
+    )
 
 
 class MyCaseListOut(Schema):

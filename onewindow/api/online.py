@@ -3,7 +3,8 @@
 Applicant endpoints (`Authorization: Bearer owa_…`, from POST /api/v1/public/auth/token; acting
 for the enterprise the token was issued for, if any):
 
-POST   /api/v1/public/applications               a draft: {"item_code", "center"?, "form"} → 201
+POST   /api/v1/public/applications               a draft: {"item_code", "center"?, "form"} → 201;
+                                                 a bundle (一件事): {"bundle", "answers", "form"}
 GET    /api/v1/public/applications/{id}          status, form, materials (uploads, shared ones),
                                                  rounds with their correction lists, the case
 PUT    /api/v1/public/applications/{id}          save the form: {"version", "form"} (stale → 409)
@@ -12,6 +13,11 @@ POST   /api/v1/public/applications/{id}/files    multipart: material (id), file 
                                                  OFD; ONLINE_UPLOAD_MAX_MB; checked by content)
 POST   /api/v1/public/applications/{id}/submit   {"version"} → submitted, round 1
 POST   /api/v1/public/applications/{id}/resubmit {"version"} → after a return, a new round
+
+A bundle application (`bundle_code` set) takes the same endpoints: PUT saves {"version",
+"answers", "form"} (the form holds the bundle's fields and address, phone, delivery_method,
+note), a file's `material` is the position in the bundle's material list, and the answer shows
+the applicable items, the materials they need and, once accepted, the bundle case number.
 
 Staff endpoints (staff token, permission online.prereview_application, the item's department
 in the caller's data scope):
@@ -36,6 +42,7 @@ from ninja import Status as Answer
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from onewindow.api import online_bundles
 from onewindow.api.applicant_auth import applicant_bearer
 from onewindow.api.case_schemas import ErrorOut
 from onewindow.api.common import caller
@@ -45,7 +52,7 @@ from onewindow.core import clock
 from onewindow.core.errors import PermissionDenied
 from onewindow.core.masking import mask_id_number, mask_name
 from onewindow.identity.sessions import Applicant
-from onewindow.online import pages, prereview, selectors, services
+from onewindow.online import bundles, pages, prereview, selectors, services
 from onewindow.online.models import OnlineApplication
 
 public_router = Router(auth=applicant_bearer)
@@ -58,17 +65,26 @@ Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 FormValue = Annotated[str, Field(max_length=2000)] | None
 
 
+AnswerValue = Annotated[str, Field(max_length=100)] | None
+
+
 class ApplicationIn(Schema):
-    item_code: str = Field(min_length=1, max_length=64)
+    item_code: str = Field("", max_length=64, description="The item; or `bundle`.")
+    bundle: str = Field("", max_length=40, description="A bundle's code (一件事) instead of an item.")
     center: str = Field("", max_length=20, description="The center's code; empty: the default center.")
+    answers: dict[str, AnswerValue] = Field(
+        default_factory=dict, description="A bundle's situation answers: {question key: option value}."
+    )
     form: dict[str, FormValue] = Field(
-        default_factory=dict, description="address, phone (contact), delivery_method (pickup | mail), note."
+        default_factory=dict,
+        description="address, phone (contact), delivery_method (pickup | mail), note; a bundle's fields too.",
     )
 
 
 class SaveIn(Schema):
     version: Version
     form: dict[str, FormValue]
+    answers: dict[str, AnswerValue] | None = Field(None, description="A bundle's situation answers.")
 
 
 class VersionIn(Schema):
@@ -122,6 +138,11 @@ class ApplicationOut(Schema):
     next_step: str
     materials: list[MaterialOut]
     rounds: list[RoundOut]
+    bundle_code: str = ""
+    bundle_name: str = ""
+    answers: dict[str, Any] = Field(default_factory=dict)
+    items: list[str] = Field(default_factory=list, description="A bundle's applicable items (codes).")
+    bundle_case_number: str | None = None
 
 
 class PrereviewIn(Schema):
@@ -129,7 +150,8 @@ class PrereviewIn(Schema):
         description="pass (accepted at once) | pass_originals (bring the originals once) | return | refuse"
     )
     corrections: list[dict[str, Any]] = Field(
-        default_factory=list, description='For a return: [{"material": <id>, "note": "what is wrong"}].'
+        default_factory=list,
+        description='For a return: [{"material": <id>, "note": "what is wrong"}] (a bundle: the position).',
     )
     reason: str = Field("", max_length=2000)
     version: Version
@@ -139,6 +161,7 @@ class QueueItemOut(Schema):
     id: int
     receipt_number: str
     item_code: str
+    bundle_code: str = ""
     item_name: str
     department: str
     applicant: str
@@ -168,6 +191,7 @@ class PrereviewOut(Schema):
     version: int
     case_number: str | None
     receipt_number: str | None
+    bundle_case_number: str | None = None
 
 
 def _applicant(request: HttpRequest) -> Applicant:
@@ -175,6 +199,8 @@ def _applicant(request: HttpRequest) -> Applicant:
 
 
 def _out(application: OnlineApplication) -> dict[str, Any]:
+    if application.bundle_code:
+        return online_bundles.bundle_out(application)
     view = pages.application_view(application)
     case = application.case
     return {
@@ -239,6 +265,16 @@ def _fresh(request: HttpRequest, pk: int) -> OnlineApplication:
 def create_application(request: HttpRequest, payload: ApplicationIn) -> Answer[dict[str, Any]]:
     """Start a draft for an item open to online applications."""
     center = selectors.center_for(payload.center)
+    if payload.bundle.strip() and not payload.item_code.strip():
+        application = bundles.bundle_application_create(
+            applicant=_applicant(request),
+            center=center,
+            bundle_code=payload.bundle.strip(),
+            answers=payload.answers,
+            form=payload.form,
+        )
+        return Answer(201, _out(_fresh(request, application.pk)))
+    online_bundles.one_of(payload.item_code, payload.bundle, payload.answers)
     application = services.application_create(
         applicant=_applicant(request), center=center, item_code=payload.item_code.strip(), form=payload.form
     )
@@ -256,6 +292,15 @@ def get_application(request: HttpRequest, id: Id) -> dict[str, Any]:
 @public_router.put("/applications/{id}", response={200: ApplicationOut, **_ERRORS})
 def save_application(request: HttpRequest, id: Id, payload: SaveIn) -> dict[str, Any]:
     """Save the form of a draft (or of a returned application); a stale version is a 409."""
+    if _fresh(request, id).bundle_code:
+        bundles.bundle_application_save(
+            applicant=_applicant(request),
+            pk=id,
+            version=payload.version,
+            answers=payload.answers,
+            form=payload.form,
+        )
+        return _out(_fresh(request, id))
     services.application_save(
         applicant=_applicant(request), pk=id, version=payload.version, form=payload.form
     )
@@ -280,7 +325,11 @@ def upload_file(
     material: Form[Annotated[int, Field(ge=1, le=BIG)]],
     file: File[UploadedFile],
 ) -> Answer[dict[str, Any]]:
-    """Upload a file for one of the item's materials (multipart: `material`, `file`)."""
+    """Upload a file for one of the item's materials (multipart: `material`, `file`); for a
+    bundle, `material` is the position in the bundle's material list."""
+    if _fresh(request, id).bundle_code:
+        added = bundles.bundle_file_add(applicant=_applicant(request), pk=id, material=material, file=file)
+        return Answer(201, online_bundles.file_out(added))
     row = services.application_file_add(applicant=_applicant(request), pk=id, material_id=material, file=file)
     return Answer(
         201,
@@ -298,14 +347,20 @@ def upload_file(
 @public_router.post("/applications/{id}/submit", response={200: ApplicationOut, **_ERRORS})
 def submit_application(request: HttpRequest, id: Id, payload: VersionIn) -> dict[str, Any]:
     """Submit the draft: the case is created (receipt number) and the pre-review starts."""
-    services.application_submit(applicant=_applicant(request), pk=id, version=payload.version)
+    if _fresh(request, id).bundle_code:
+        bundles.bundle_application_submit(applicant=_applicant(request), pk=id, version=payload.version)
+    else:
+        services.application_submit(applicant=_applicant(request), pk=id, version=payload.version)
     return _out(_fresh(request, id))
 
 
 @public_router.post("/applications/{id}/resubmit", response={200: ApplicationOut, **_ERRORS})
 def resubmit_application(request: HttpRequest, id: Id, payload: VersionIn) -> dict[str, Any]:
     """Send the corrected materials after a return: a new round of pre-review."""
-    services.application_resubmit(applicant=_applicant(request), pk=id, version=payload.version)
+    if _fresh(request, id).bundle_code:
+        bundles.bundle_application_resubmit(applicant=_applicant(request), pk=id, version=payload.version)
+    else:
+        services.application_resubmit(applicant=_applicant(request), pk=id, version=payload.version)
     return _out(_fresh(request, id))
 
 
@@ -325,7 +380,9 @@ def prereview_queue(request: HttpRequest, filters: Query[QueueFilter]) -> dict[s
         "page": page.number,
         "page_size": filters.page_size,
         "items": [
-            {
+            online_bundles.queue_row(a, now)
+            if a.bundle_code
+            else {
                 "id": a.pk,
                 "receipt_number": a.case.receipt_number if a.case else "",
                 "item_code": a.item_code,
@@ -363,6 +420,7 @@ def prereview_decide(request: HttpRequest, id: Id, payload: PrereviewIn) -> dict
         "version": application.version,
         "case_number": case.number if case else None,
         "receipt_number": case.receipt_number if case else None,
+        "bundle_case_number": application.bundle_case.number if application.bundle_case else None,
     }
 
 

@@ -10,13 +10,20 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.demo import online_applications, online_appointments, online_consultations, online_identity
+from onewindow.demo import (
+    online_applications,
+    online_appointments,
+    online_bundles,
+    online_consultations,
+    online_identity,
+)
 from onewindow.org.models import Center
 
 PARTS: tuple[Callable[[Center], dict[str, Any]], ...] = (
     online_identity.load,
     online_appointments.load,
     online_applications.load,
+    online_bundles.load,
     online_consultations.load,
 )
 

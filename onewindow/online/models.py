@@ -12,7 +12,7 @@ Status (the applicant's view):
           → accepted (passed: the case is accepted, number + electronic acceptance notice)
           → refused (with reason and rights) · withdrawn (by the applicant)
 
-A bundle (一件事) applied for online plugs in with `bundle_code` set and `item_code` empty.
+A bundle (一件事) applied for online has `bundle_code` set and `item_code` empty: `online/bundles.py`.
 """
 
 from __future__ import annotations
@@ -76,6 +76,25 @@ class OnlineApplication(models.Model):
     version = models.PositiveIntegerField(default=1)
     # 资料共享 at submission: material id (str) → the case number whose result provides it
     shared = models.JSONField(_("shared materials"), default=dict, blank=True)
+    # A bundle (一件事): the situation answers, the department that pre-reviews it (the bundle's
+    # lead department) and, once accepted, the bundle case (`online/bundles.py`).
+    answers = models.JSONField(_("situation answers"), default=dict, blank=True)
+    department = models.ForeignKey(
+        "org.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pre-reviewing department"),
+    )
+    bundle_case = models.OneToOneField(
+        "approvals.BundleCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="online_application",
+        verbose_name=_("bundle case"),
+    )
 
     class Meta:
         verbose_name = _("online application")
@@ -87,7 +106,7 @@ class OnlineApplication(models.Model):
         return f"{self.item_code or self.bundle_code} #{self.pk} {self.status}"
 
 
-def online_file_path(instance: OnlineFile, filename: str) -> str:
+def online_file_path(instance: OnlineFile | OnlineBundleFile, filename: str) -> str:
     """MEDIA_ROOT/online/<application id>/<random>.<extension>: never the applicant's own name
     (it may hold an ID number); the original name is kept in the row."""
     ext = PurePosixPath(filename).suffix.lower()[:6]
@@ -118,6 +137,35 @@ class OnlineFile(models.Model):
     class Meta:
         verbose_name = _("uploaded file")
         verbose_name_plural = _("uploaded files")
+        ordering = ["application", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return mask_free_text(self.original_name)
+
+
+class OnlineBundleFile(models.Model):
+    """A file uploaded for one material of a bundle's de-duplicated list (its position and name
+    in the bundle's list). Kept here: the bundle case records its materials as a list, not
+    files; the staff see them through the online application (`web:prereview_file`)."""
+
+    application = models.ForeignKey(
+        OnlineApplication,
+        on_delete=models.CASCADE,
+        related_name="bundle_files",
+        verbose_name=_("online application"),
+    )
+    material_position = models.PositiveSmallIntegerField(_("bundle material"))
+    material_name = models.CharField(_("material"), max_length=200)
+    file = models.FileField(_("file"), upload_to=online_file_path, max_length=255)
+    original_name = models.CharField(_("original name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    sent_round = models.PositiveSmallIntegerField(_("sent in round"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uploaded bundle file")
+        verbose_name_plural = _("uploaded bundle files")
         ordering = ["application", "uploaded_at", "id"]
 
     def __str__(self) -> str:

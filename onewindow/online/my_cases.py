@@ -34,7 +34,7 @@ from onewindow.cases import selectors as case_selectors
 from onewindow.cases.applicant_actions import applicant_may_withdraw, case_withdraw_by_applicant
 from onewindow.cases.facts import STATUS_LABELS, Status
 from onewindow.cases.models import Case, Notice
-from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.core import audit, clock
 from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.core.masking import mask_free_text, mask_name
@@ -95,6 +95,7 @@ class MyCaseRow:
     acted_by: str  # who acted for an enterprise (masked), "" otherwise
     application_id: int | None
     channel: str
+    bundle_number: str = ""  # a bundle (一件事) applied for online, once accepted
 
 
 def _acting_enterprise(applicant: Applicant) -> Enterprise | None:
@@ -124,7 +125,7 @@ def verified_id_number(applicant: Applicant) -> tuple[str, str] | None:
 
 def applications_of(applicant: Applicant) -> QuerySet[OnlineApplication]:
     """The online applications the applicant sees."""
-    qs = OnlineApplication.objects.select_related("person", "case", "case__item_version__item")
+    qs = OnlineApplication.objects.select_related("person", "case", "case__item_version__item", "bundle_case")
     if applicant.enterprise is not None:
         enterprise = _acting_enterprise(applicant)
         if enterprise is None:
@@ -149,12 +150,17 @@ def _item_names(codes: set[str]) -> dict[str, str]:
     return {i.code: (i.published_version.name if i.published_version else i.code) for i in rows}
 
 
+def _bundle_names(codes: set[str]) -> dict[str, str]:
+    return dict(Bundle.objects.filter(code__in=codes, active=True).values_list("code", "name"))
+
+
 def my_cases(applicant: Applicant, tab: str | None = None) -> list[MyCaseRow]:
     """Every row the applicant sees (or those of one tab), the latest first."""
     rows: list[MyCaseRow] = []
     seen: set[int] = set()
     applications = list(applications_of(applicant).order_by("-updated_at", "-id")[:MAX_ROWS])
     names = _item_names({a.item_code for a in applications if a.item_code and a.case_id is None})
+    names.update(_bundle_names({a.bundle_code for a in applications if a.bundle_code}))
     for app in applications:
         case = app.case
         if case is not None:
@@ -166,7 +172,7 @@ def my_cases(applicant: Applicant, tab: str | None = None) -> list[MyCaseRow]:
             rows.append(
                 MyCaseRow(
                     tab=application_tab(app, None),
-                    item_name=names.get(app.item_code, app.item_code or app.bundle_code),
+                    item_name=names.get(app.item_code or app.bundle_code, app.item_code or app.bundle_code),
                     item_code=app.item_code or app.bundle_code,
                     number="",
                     status=app.status,
@@ -176,6 +182,7 @@ def my_cases(applicant: Applicant, tab: str | None = None) -> list[MyCaseRow]:
                     acted_by=acted_by,
                     application_id=app.pk,
                     channel=Case.Channel.ONLINE,
+                    bundle_number=app.bundle_case.number if app.bundle_case is not None else "",
                 )
             )
     for case in cases_by_id_number(applicant).order_by("-created_at", "-id")[:MAX_ROWS]:
@@ -357,4 +364,5 @@ def row_payload(row: MyCaseRow) -> dict[str, Any]:
         "acted_by": row.acted_by or None,
         "application_id": row.application_id,
         "channel": row.channel,
+        "bundle_number": row.bundle_number or None,
     }

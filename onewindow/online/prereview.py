@@ -29,7 +29,7 @@ from onewindow.cases.permissions import sees_case
 from onewindow.core import audit, clock
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.notifications.services import message_enqueue
-from onewindow.online import selectors
+from onewindow.online import bundles, selectors
 from onewindow.online.models import OnlineApplication, PreReviewRound, PreReviewSetting
 from onewindow.org.models import User
 
@@ -62,7 +62,8 @@ def application_prereview(
             code="stale_version",
             details={"version": application.version},
         )
-    if application.status != Status.SUBMITTED or application.case_id is None:
+    is_bundle = bool(application.bundle_code)
+    if application.status != Status.SUBMITTED or (application.case_id is None and not is_bundle):
         raise Conflict(
             _("This application is not awaiting pre-review."),
             code="not_in_prereview",
@@ -80,6 +81,8 @@ def application_prereview(
         errors["reason"] = [_("Too long (%(n)s characters at most).") % {"n": 2000}]
     if errors:
         raise ValidationFailed(_("Check the pre-review."), details=errors)
+    if is_bundle or application.case_id is None:
+        return _decide_bundle(actor, application, outcome, corrections, reason)
     case = Case.objects.get(pk=application.case_id)
     if not sees_case(actor, case):
         raise PermissionDenied(_("This case is outside your data scope."))
@@ -138,6 +141,37 @@ def application_prereview(
         action="online.prereview",
         obj=application,
         after={"outcome": outcome, "round": application.round, "corrections": [i["name"] for i in items]},
+        actor=actor,
+    )
+    return application
+
+
+def _decide_bundle(
+    actor: User, application: OnlineApplication, outcome: str, corrections: Any, reason: str
+) -> OnlineApplication:
+    """A bundle's round (`bundles.bundle_prereview`), recorded like an item's."""
+    status, items = bundles.bundle_prereview(
+        actor=actor, application=application, outcome=outcome, corrections=corrections, reason=reason
+    )
+    now = clock.now()
+    PreReviewRound.objects.filter(application=application, number=application.round).update(
+        reviewed_at=now, reviewer=actor, outcome=outcome, corrections=items, reason=reason
+    )
+    application.status = status
+    application.decided_at = now
+    application.updated_at = now
+    application.prereview_due_at = None
+    application.version += 1
+    application.save()
+    audit.record(
+        action="online.prereview",
+        obj=application,
+        after={
+            "outcome": outcome,
+            "round": application.round,
+            "corrections": [i["name"] for i in items],
+            "bundle_case": application.bundle_case.number if application.bundle_case else "",
+        },
         actor=actor,
     )
     return application

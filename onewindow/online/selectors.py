@@ -131,21 +131,36 @@ def queue(user: User) -> QuerySet[OnlineApplication]:
     scope (the item's department), soonest due first."""
     if not user.has_perm(PERMISSION):
         return OnlineApplication.objects.none()
-    qs = OnlineApplication.objects.filter(status=OnlineApplication.Status.SUBMITTED, case__isnull=False)
-    qs = scope_queryset(qs, user, department_field="case__department", center_field="center")
-    return qs.select_related("case", "case__department", "enterprise").order_by("prereview_due_at", "pk")
+    submitted = OnlineApplication.objects.filter(status=OnlineApplication.Status.SUBMITTED)
+    qs = _in_scope(submitted, user)
+    return qs.select_related("case", "case__department", "department", "enterprise", "person").order_by(
+        "prereview_due_at", "pk"
+    )
+
+
+def _in_scope(qs: QuerySet[OnlineApplication], user: User) -> QuerySet[OnlineApplication]:
+    """Items by their case's department; bundles (no case before the pre-review) by the
+    bundle's lead department."""
+    items = scope_queryset(
+        qs.filter(case__isnull=False), user, department_field="case__department", center_field="center"
+    )
+    bundles = scope_queryset(
+        qs.exclude(bundle_code="").filter(department__isnull=False),
+        user,
+        department_field="department",
+        center_field="center",
+    )
+    return OnlineApplication.objects.filter(pk__in=items.values("pk")) | OnlineApplication.objects.filter(
+        pk__in=bundles.values("pk")
+    )
 
 
 def reviewable(user: User, pk: int) -> OnlineApplication:
     """One submitted application (any status) in the user's scope; NotFound otherwise."""
     if not user.has_perm(PERMISSION):
         raise NotFound(_("No such application."), code="application_not_found")
-    qs = OnlineApplication.objects.filter(pk=pk, case__isnull=False)
-    found = (
-        scope_queryset(qs, user, department_field="case__department", center_field="center")
-        .select_related("case", "person", "enterprise")
-        .first()
-    )
+    qs = OnlineApplication.objects.filter(pk=pk).exclude(status=OnlineApplication.Status.DRAFT)
+    found = _in_scope(qs, user).select_related("case", "person", "enterprise", "bundle_case").first()
     if found is None:
         raise NotFound(_("No such application."), code="application_not_found")
     return found

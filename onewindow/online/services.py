@@ -24,7 +24,7 @@ from onewindow.core import audit, clock
 from onewindow.core.errors import Conflict, ValidationFailed
 from onewindow.identity.sessions import Applicant
 from onewindow.online import rules, selectors
-from onewindow.online.models import OnlineApplication, OnlineFile, PreReviewRound
+from onewindow.online.models import OnlineApplication, OnlineBundleFile, OnlineFile, PreReviewRound
 from onewindow.org.models import Center
 
 Status = OnlineApplication.Status
@@ -120,6 +120,7 @@ def application_delete(*, applicant: Applicant, pk: int, version: Any | None = N
             details={"status": application.status},
         )
     names = list(OnlineFile.objects.filter(application=application).values_list("file", flat=True))
+    names += list(OnlineBundleFile.objects.filter(application=application).values_list("file", flat=True))
     audit.record(action="online.delete", obj=application, after={"files": len(names)})
     application.delete()
     transaction.on_commit(lambda: _remove_stored(names))

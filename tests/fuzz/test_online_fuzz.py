@@ -15,12 +15,15 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from onewindow.cases.versions import clear_cache
+from onewindow.catalog.models import ServiceItemVersion
 from onewindow.identity.sessions import Applicant
 from onewindow.identity.tokens import applicant_token_issue
-from onewindow.online import services
+from onewindow.online import bundles, services
 from onewindow.online.tests.conftest import online_item
 from onewindow.org.services import api_token_issue
 from tests.applicants import make_person
+from tests.approvals.conftest import build_world
 from tests.fuzz.test_api_fuzz import in_test_transaction  # noqa: F401
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
@@ -60,6 +63,13 @@ def test_the_online_operations_survive_fuzzing(
     person = make_person()
     services.application_create(
         applicant=Applicant(person=person), center=org.center, item_code=version.item.code
+    )
+    # a bundle (一件事) open to online applications, with a draft: the same endpoints take `bundle`
+    world = build_world(org, questions=True)
+    ServiceItemVersion.objects.filter(pk__in=[v.pk for v in world.items.values()]).update(online_allowed=True)
+    clear_cache()
+    bundles.bundle_application_create(
+        applicant=Applicant(person=person), center=org.center, bundle_code=world.bundle.code
     )
     tokens = {
         "applicant": applicant_token_issue(person=person)[1],

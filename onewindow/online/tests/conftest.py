@@ -86,3 +86,22 @@ __all__ = ["make_enterprise", "resident_id"]
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def bx(org: Any, calendar_2026: None) -> Any:  # noqa: F811
+    """The approvals tests' QYKB bundle (questions on), its items open to online applications;
+    a person (`citizen`) and their enterprise (`company`, the person its legal representative)."""
+    from onewindow.cases.versions import clear_cache
+    from tests.approvals.conftest import build_world
+
+    world = build_world(org, questions=True)
+    ServiceItemVersion.objects.filter(pk__in=[v.pk for v in world.items.values()]).update(online_allowed=True)
+    clear_cache()
+    world.person = make_person()
+    world.citizen = Applicant(person=world.person)
+    world.enterprise = make_enterprise(legal_rep=world.person)
+    world.company = Applicant(person=world.person, enterprise=world.enterprise)
+    world.center = org.center
+    world.user = org.user
+    return world

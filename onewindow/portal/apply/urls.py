@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from onewindow.portal.apply import views
+from onewindow.portal.apply import bundle_views, helpers, views
 
 urlpatterns = [
     path("items/<str:code>/", views.apply_item, name="apply_item"),
+    path("bundles/<str:code>/", helpers.applicant_page(bundle_views.apply_bundle), name="apply_bundle"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/save/", views.save, name="application_save"),
     path("applications/<int:pk>/upload/", views.upload, name="application_upload"),

@@ -7,81 +7,23 @@ get a 404)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases.versions import published_version
 from onewindow.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from onewindow.core.masking import mask_id_number
-from onewindow.identity.sessions import Applicant, current_applicant
-from onewindow.online import pages, selectors, services
+from onewindow.identity.sessions import Applicant
+from onewindow.online import bundles, pages, selectors, services
 from onewindow.online.models import OnlineApplication, OnlineFile
 from onewindow.online.rules import DELIVERY_METHODS, applicant_data
 from onewindow.org.models import Center
-from onewindow.portal.views.base import guide_page, guide_render, not_found
-
-View = Callable[..., HttpResponseBase]
-
-
-def signin_url(request: HttpRequest) -> str | None:
-    try:
-        url = reverse("portal:signin")
-    except NoReverseMatch:  # the sign-in pages are not installed
-        return None
-    return f"{url}?{urlencode({'next': request.get_full_path()})}"
-
-
-def applicant_page(view: View) -> View:
-    """Sign-in required: otherwise to portal:signin with ?next= (a page saying so without it)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, center: Center, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        applicant = current_applicant(request)
-        if applicant is None:
-            url = signin_url(request)
-            if url is not None:
-                return HttpResponseRedirect(url)
-            return guide_render(request, "portal/apply/signin_needed.html", center, {}, status=403)
-        return view(request, center, applicant, *args, **kwargs)
-
-    return guide_page(wrapped)
-
-
-def _back(
-    request: HttpRequest, application: OnlineApplication | int, anchor: str = ""
-) -> HttpResponseRedirect:
-    pk = application if isinstance(application, int) else application.pk
-    query = request.GET.urlencode()
-    return HttpResponseRedirect(
-        reverse("portal:application", args=[pk]) + (f"?{query}" if query else "") + anchor
-    )
-
-
-def _errors(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, exc.message)
-    details = exc.details if isinstance(exc.details, dict) else {}
-    for problems in details.values():
-        for problem in problems if isinstance(problems, list) else [problems]:
-            if isinstance(problem, str) and problem != exc.message:
-                messages.error(request, problem)
-
-
-def _shown(subject: dict[str, str], agent: dict[str, str] | None) -> dict[str, Any]:
-    """The applicant block as shown on a page: ID numbers masked."""
-    shown: dict[str, Any] = {**subject, "id_number": mask_id_number(subject["id_number"])}
-    if subject["kind"] == "enterprise":
-        shown["id_number"] = subject["id_number"]  # a credit code is public
-    shown["agent"] = {**agent, "id_number": mask_id_number(agent["id_number"])} if agent else None
-    return shown
+from onewindow.portal.apply import bundle_views
+from onewindow.portal.apply.helpers import _back, _errors, _shown, applicant_page
+from onewindow.portal.views.base import guide_render, not_found
 
 
 def _form_of(request: HttpRequest) -> dict[str, str]:
@@ -132,6 +74,8 @@ def application(request: HttpRequest, center: Center, applicant: Applicant, pk: 
     """One application: status, what to do next, the form, the materials and uploads, the
     rounds with their correction lists and, once accepted, the case number and its notice."""
     found = selectors.application_for(applicant, pk)
+    if found.bundle_code:
+        return bundle_views.application(request, center, found)
     view = pages.application_view(found)
     subject, agent = applicant_data(Applicant(person=found.person, enterprise=found.enterprise), found.form)
     return guide_render(
@@ -153,6 +97,11 @@ def application(request: HttpRequest, center: Center, applicant: Applicant, pk: 
 @require_POST
 @applicant_page
 def save(request: HttpRequest, center: Center, applicant: Applicant, pk: int) -> HttpResponse:
+    found = selectors.application_for(applicant, pk)
+    if found.bundle_code:
+        if bundle_views.save(request, applicant, found) is not None:
+            messages.success(request, _("Saved."))
+        return _back(request, pk)
     try:
         services.application_save(
             applicant=applicant, pk=pk, version=request.POST.get("version"), form=_form_of(request)
@@ -172,9 +121,13 @@ def upload(request: HttpRequest, center: Center, applicant: Applicant, pk: int) 
         messages.error(request, _("Choose a file to upload."))
         return _back(request, pk, "#materials")
     try:
-        services.application_file_add(
-            applicant=applicant, pk=pk, material_id=request.POST.get("material"), file=file
-        )
+        found = selectors.application_for(applicant, pk)
+        if found.bundle_code:
+            bundle_views.upload(request, applicant, found, file)
+        else:
+            services.application_file_add(
+                applicant=applicant, pk=pk, material_id=request.POST.get("material"), file=file
+            )
     except DomainError as exc:
         _errors(request, exc)
     else:
@@ -186,7 +139,10 @@ def upload(request: HttpRequest, center: Center, applicant: Applicant, pk: int) 
 @applicant_page
 def remove(request: HttpRequest, center: Center, applicant: Applicant, pk: int, file_id: int) -> HttpResponse:
     try:
-        services.application_file_remove(applicant=applicant, pk=pk, file_id=file_id)
+        if selectors.application_for(applicant, pk).bundle_code:
+            bundles.bundle_file_remove(applicant=applicant, pk=pk, file_id=file_id)
+        else:
+            services.application_file_remove(applicant=applicant, pk=pk, file_id=file_id)
     except DomainError as exc:
         _errors(request, exc)
     return _back(request, pk, "#materials")
@@ -197,6 +153,10 @@ def remove(request: HttpRequest, center: Center, applicant: Applicant, pk: int, 
 def submit(request: HttpRequest, center: Center, applicant: Applicant, pk: int) -> HttpResponse:
     """Submit a draft, or resubmit a returned application (the form is saved first)."""
     version = request.POST.get("version")
+    bundle_found = selectors.application_for(applicant, pk)
+    if bundle_found.bundle_code:
+        bundle_views.submit(request, applicant, bundle_found)
+        return _back(request, pk)
     try:
         found = selectors.application_for(applicant, pk)
         if "address" in request.POST:
@@ -235,6 +195,8 @@ def download(
 ) -> HttpResponseBase:
     """The applicant's own upload (an attachment, never shown inline)."""
     found = selectors.application_for(applicant, pk)
+    if found.bundle_code:
+        return bundle_views.download(request, center, found, file_id)
     row = OnlineFile.objects.filter(application=found, pk=file_id).first()
     if row is None:
         return not_found(request, center)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.catalog import selectors as catalog_selectors
 from onewindow.core.errors import ValidationFailed
+from onewindow.online import bundles as online_bundles
 from onewindow.org.models import Center
 from onewindow.portal.views.base import GuideRequest, guide_page, guide_render
 
@@ -89,5 +90,6 @@ def bundle(request: HttpRequest, center: Center, code: str) -> HttpResponse:
         "unphased": unphased,
         "fields": list(found.fields.all()),
         "materials": list(found.materials.all()),
+        "online_allowed": online_bundles.online_allowed(found),
     }
     return guide_render(request, "portal/bundle.html", center, context)

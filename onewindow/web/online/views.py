@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 from onewindow.core import clock
 from onewindow.core.errors import DomainError, NotFound
 from onewindow.core.masking import mask_id_number, mask_name, mask_phone
-from onewindow.online import pages, prereview, selectors
-from onewindow.online.models import OnlineApplication, OnlineFile, PreReviewRound
+from onewindow.identity.sessions import Applicant
+from onewindow.online import bundle_pages, bundles, pages, prereview, selectors
+from onewindow.online.models import OnlineApplication, OnlineBundleFile, OnlineFile, PreReviewRound
+from onewindow.online.rules import applicant_data
 from onewindow.org.selectors import request_account
 from onewindow.web.access import staff_page
 from onewindow.web.cases.common import not_found
@@ -36,8 +38,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "a": a,
             "level": selectors.level(a, now),
-            "applicant": mask_name(a.case.applicant_name) if a.case else "",
-            "id_number": mask_id_number(a.case.applicant_id_number) if a.case else "",
+            "applicant": mask_name(a.case.applicant_name) if a.case else mask_name(a.person.name),
+            "id_number": mask_id_number(a.case.applicant_id_number)
+            if a.case
+            else mask_id_number(a.enterprise.uscc if a.enterprise else a.person.id_number),
         }
         for a in selectors.queue(user)[:500]
     ]
@@ -56,6 +60,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = _found(request, pk)
     if found is None:
         return not_found(request, _("No such application."))
+    if found.bundle_code:
+        return _bundle_detail(request, found)
     case = found.case
     assert case is not None
     view = pages.application_view(found)
@@ -71,6 +77,32 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agent_id": mask_id_number(case.agent_id_number),
             "open": found.status == OnlineApplication.Status.SUBMITTED,
             "outcomes": PreReviewRound.Outcome.choices,
+            "level": selectors.level(found, clock.now()),
+            "nav_active": "prereview",
+        },
+    )
+
+
+def _bundle_detail(request: HttpRequest, found: OnlineApplication) -> HttpResponse:
+    """A bundle application (一件事): the situation, the items that apply, the one form, the
+    uploads per material of the bundle's list; once decided, the link to the bundle case."""
+    subject, agent = applicant_data(Applicant(person=found.person, enterprise=found.enterprise), found.form)
+    return render(
+        request,
+        "web/online/bundle_detail.html",
+        {
+            "a": found,
+            "view": bundle_pages.bundle_view(found),
+            "subject": subject,
+            "applicant_id": subject["id_number"]
+            if subject["kind"] == "enterprise"
+            else mask_id_number(subject["id_number"]),
+            "applicant_phone": mask_phone(subject["phone"]),
+            "agent": agent and {"name": agent["name"], "id_number": mask_id_number(agent["id_number"])},
+            "open": found.status == OnlineApplication.Status.SUBMITTED,
+            "outcomes": [
+                (v, label) for v, label in PreReviewRound.Outcome.choices if v in bundles.BUNDLE_OUTCOMES
+            ],
             "level": selectors.level(found, clock.now()),
             "nav_active": "prereview",
         },
@@ -116,7 +148,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     """An applicant's upload, for a reviewer who may see the application (an attachment)."""
     found = _found(request, pk)
-    row = OnlineFile.objects.filter(application=found, pk=file_id).first() if found else None
+    model = OnlineBundleFile if found is not None and found.bundle_code else OnlineFile
+    row = model.objects.filter(application=found, pk=file_id).first() if found else None
     if row is None:
         return not_found(request, _("No such file."))
     return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name)  # type: ignore[return-value]
