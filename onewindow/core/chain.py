@@ -82,11 +82,8 @@ class Break:
 
 
 def seal_audit_entry(entry: AuditEntry) -> None:
-    """Chain `entry` (not saved yet) after the head and save it, with the head, in one transaction.
-    Inside the caller's transaction no savepoint is made (an error here fails the caller's whole
-    transaction, as it propagates): on PostgreSQL that is two round trips fewer, one of them while
-    the head is locked (bench_appointments)."""
-    with transaction.atomic(savepoint=False):
+    """Chain `entry` (not saved yet) after the head and save it, with the head, in one transaction."""
+    with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(name=AUDIT_CHAIN).first()
         if head is None:
             head = AuditChainHead.objects.create(name=AUDIT_CHAIN)
