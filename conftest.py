@@ -23,6 +23,7 @@ def _clear_process_caches() -> None:
     from django.core.cache import cache
     from huey.contrib.djhuey import HUEY
 
+    from onewindow.appointments import plans
     from onewindow.calendar import selectors
     from onewindow.cases import versions
     from onewindow.catalog import definitions
@@ -30,6 +31,7 @@ def _clear_process_caches() -> None:
     from onewindow.org import actors
 
     selectors.invalidate()
+    plans.forget()
     versions.clear_cache()
     definitions.forget()
     notifications.forget_templates()

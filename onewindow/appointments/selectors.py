@@ -41,14 +41,14 @@ def businesses(center_id: int | None = None) -> QuerySet[BusinessType]:
 
 
 def business(pk: int) -> BusinessType:
-    found = (
-        BusinessType.objects.filter(pk=pk, active=True, bookable=True)
-        .select_related("center", "preferred_window")
-        .first()
-    )
-    if found is None:
-        raise NotFound(_("There is no such business type."))
-    return found
+    """An active, bookable business type with its center and preferred window (`get`: no
+    ORDER BY to build, a booking's cheapest way to its row)."""
+    try:
+        return BusinessType.objects.select_related("center", "preferred_window").get(
+            pk=pk, active=True, bookable=True
+        )
+    except BusinessType.DoesNotExist:
+        raise NotFound(_("There is no such business type.")) from None
 
 
 def business_for_item(item_id: int) -> BusinessType | None:

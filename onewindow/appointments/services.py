@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from onewindow.appointments import hooks, schedule, sms
+from onewindow.appointments import hooks, plans, schedule, sms
 from onewindow.appointments.bans import active_ban
 from onewindow.appointments.models import Booking, BusinessType, Slot
 from onewindow.cases.applicants import is_valid_mobile, is_valid_resident_id, normalise_phone
@@ -29,6 +29,7 @@ from onewindow.core import audit, clock
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onewindow.core.masking import mask_id_number, mask_name, mask_phone
 from onewindow.identity.models import Person
+from onewindow.notifications.models import OutboxMessage
 from onewindow.org.models import User
 
 CHECK_IN = "appointments.check_in_booking"
@@ -72,11 +73,15 @@ def clean_person(id_number: str, name: str, phone: str) -> dict[str, str]:
     return {"id_number": id_number, "name": name, "phone": phone}
 
 
-def _check_item(business: BusinessType, item: ServiceItem | None) -> None:
+def _check_item(business: BusinessType, item: ServiceItem | None, today: dt.date) -> None:
     if item is None:
         return
     version = item.published_version
-    if version is None or not version.appointment_allowed or not business.items.filter(pk=item.pk).exists():
+    if (
+        version is None
+        or not version.appointment_allowed
+        or item.pk not in plans.booking_data(business, today).item_ids
+    ):
         raise ValidationFailed(
             _("This item cannot be booked with this business type."),
             details={"item": [_("Choose an item of the business type that takes appointments.")]},
@@ -109,6 +114,11 @@ def _active_conflicts(business: BusinessType, id_number: str, today: dt.date) ->
             code="booking_banned",
             details={"until": ban.until.isoformat() if ban.until else None, "permanent": ban.permanent},
         )
+
+
+def _refuse_duplicate(business: BusinessType, id_number: str) -> None:
+    """409 duplicate_booking when the ID number has an active booking of the business type.
+    Asked only after a refused write: the partial unique constraint is the rule."""
     if Booking.objects.filter(business=business, id_number=id_number, status=Booking.Status.BOOKED).exists():
         raise Conflict(
             _("This ID number already has an appointment for this business type."),
@@ -144,8 +154,8 @@ def booking_create(
             _("This business type takes no appointments."),
             details={"business": [_("Choose a business type that takes appointments.")]},
         )
-    _check_item(business, item)
     today = clock.today()
+    _check_item(business, item, today)
     planned = schedule.booking_plan(business, day, today)
     if planned is None:
         raise ValidationFailed(
@@ -160,40 +170,51 @@ def booking_create(
             _("There is no slot at this time."), details={"start": [_("Choose one of the day's slots.")]}
         )
     # Reads before the write transaction (it holds SQLite's write lock and, on PostgreSQL, the
-    # slot's row): the ban, the duplicate (the constraint catches a concurrent one), the counter
-    # row (made once per day in its own short transaction).
+    # slot's row): the ban and the counter row (made once per day in its own short transaction,
+    # its id then kept per process: plans.py). The duplicate is not asked here: the partial
+    # unique constraint refuses it in the write, which is then rolled back and answered below.
     _active_conflicts(business, data["id_number"], today)
-    slot = _slot_row(business, day, start, planned)
     sms.prepare(business)
     for _attempt in range(3):
+        slot = _slot_row(business, day, start, planned)
+        booking = _new_booking(business, slot, item, data, person, actor)
+        message = sms.build(sms.BOOKED, booking)
         try:
-            return _book(business, slot, item, data, person, actor)
+            return _book(booking, message, person, actor)
+        except _NotTaken:
+            if Slot.objects.filter(pk=slot.pk).exists():
+                _refuse_duplicate(business, data["id_number"])  # a duplicate's answer comes first
+                raise Conflict(
+                    _("This slot is fully booked. Choose another one."), code="slot_full"
+                ) from None
+            plans.forget_slot(business, day, start)  # deleted meanwhile: read it again
         except IntegrityError:
             # the partial unique constraint (a concurrent booking of the same ID number), or
             # the rare collision of two random codes: tell which, and retry the latter
-            if Booking.objects.filter(
-                business=business, id_number=data["id_number"], status=Booking.Status.BOOKED
-            ).exists():
-                raise Conflict(
-                    _("This ID number already has an appointment for this business type."),
-                    code="duplicate_booking",
-                ) from None
+            _refuse_duplicate(business, data["id_number"])
     raise Conflict(_("Please try again."))  # pragma: no cover - three code collisions in a row
+
+
+class _NotTaken(Exception):
+    """The conditional UPDATE of the counter row changed no row (the write is rolled back)."""
 
 
 def _slot_row(
     business: BusinessType, day: dt.date, start: dt.time, planned: list[schedule.PlannedSlot]
 ) -> Slot:
+    slot = plans.cached_slot(business, day, start)
+    if slot is not None:
+        return slot
     slot = Slot.objects.filter(business=business, date=day, start=start).first()
     if slot is None:
         with transaction.atomic():
             _ensure_day(business, day, planned)
         slot = Slot.objects.get(business=business, date=day, start=start)
+    plans.keep_slot(business, slot)
     return slot
 
 
-@transaction.atomic
-def _book(
+def _new_booking(
     business: BusinessType,
     slot: Slot,
     item: ServiceItem | None,
@@ -201,11 +222,7 @@ def _book(
     person: Person | None,
     actor: User | None,
 ) -> Booking:
-    """The write: take a place (conditional UPDATE), insert the booking, audit, SMS."""
-    taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1)
-    if not taken:
-        raise Conflict(_("This slot is fully booked. Choose another one."), code="slot_full")
-    booking = Booking(
+    return Booking(
         code=new_code(business),
         business=business,
         slot=slot,
@@ -219,23 +236,35 @@ def _book(
         booked_at=clock.now(),
         **data,
     )
+
+
+@transaction.atomic
+def _book(
+    booking: Booking, message: OutboxMessage | None, person: Person | None, actor: User | None
+) -> Booking:
+    """The write of a booking built beforehand: take a place (conditional UPDATE), insert the
+    booking and its SMS, audit (last: the audit chain's head is locked from there to the
+    COMMIT). Only statements run here (it holds SQLite's write lock)."""
+    taken = Slot.objects.filter(pk=booking.slot_id, booked__lt=F("capacity")).update(booked=F("booked") + 1)
+    if not taken:
+        raise _NotTaken  # full, or the kept row is gone: told apart after the rollback
     booking.save(force_insert=True)
+    sms.store(message, booking)
     audit.record(
         action="appointment.book",
         obj=booking,
         actor=actor,
         after={
-            "business": business.letter,
-            "date": slot.date,
-            "start": slot.start,
-            "id_number": mask_id_number(data["id_number"]),
-            "name": mask_name(data["name"]),
-            "phone": mask_phone(data["phone"]),
+            "business": booking.business.letter,
+            "date": booking.date,
+            "start": booking.slot.start,
+            "id_number": mask_id_number(booking.id_number),
+            "name": mask_name(booking.name),
+            "phone": mask_phone(booking.phone),
             "channel": booking.channel,
             "person": getattr(person, "pk", None),
         },
     )
-    sms.send(sms.BOOKED, booking)
     return booking
 
 

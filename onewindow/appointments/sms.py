@@ -7,7 +7,8 @@ import datetime as dt
 
 from onewindow.appointments.models import Booking, BusinessType
 from onewindow.core.masking import mask_id_number, mask_name
-from onewindow.notifications.services import message_enqueue
+from onewindow.notifications.models import OutboxMessage
+from onewindow.notifications.services import message_build, message_enqueue, messages_stored
 
 BOOKED = "appointment_booked"
 REMINDER = "appointment_reminder"
@@ -48,3 +49,23 @@ def send(template_code: str, booking: Booking) -> None:
         related_type="appointments.booking",
         related_id=str(booking.pk),
     )
+
+
+def build(template_code: str, booking: Booking) -> OutboxMessage | None:
+    """The message for a booking not saved yet, rendered before the write transaction (so the
+    rendering does not hold SQLite's write lock); `store` writes it."""
+    return message_build(
+        template_code=template_code,
+        recipient=booking.phone,
+        context=context(booking),
+        related_type="appointments.booking",
+    )
+
+
+def store(message: OutboxMessage | None, booking: Booking) -> None:
+    """Write the message of `build` for the booking just inserted (inside its transaction)."""
+    if message is None:
+        return
+    message.related_id = str(booking.pk)
+    message.save(force_insert=True)
+    messages_stored()
