@@ -39,7 +39,14 @@ from onewindow.core.masking import mask_id_number
 from onewindow.identity.sessions import Applicant
 from onewindow.online import rules, selectors
 from onewindow.online.models import OnlineApplication, OnlineBundleFile, PreReviewRound
-from onewindow.online.services import _editable, _locked, _remove_stored
+from onewindow.online.services import (
+    checked_upload,
+    locked_application,
+    require_editable,
+    store_upload,
+    upload_fields,
+    upload_remove,
+)
 from onewindow.org.models import Center, User
 
 Status = OnlineApplication.Status
@@ -231,8 +238,8 @@ def bundle_application_save(
 ) -> OnlineApplication:
     """Save the draft's answers and form; stale version → 409. A returned application keeps its
     answers (the items were pre-reviewed): only the form changes."""
-    application = _locked(applicant, pk, version)
-    _editable(application)
+    application = locked_application(applicant, pk, version)
+    require_editable(application)
     bundle = bundle_of(application.center_id, application.bundle_code)
     if application.status == Status.RETURNED:
         answers = application.answers
@@ -261,60 +268,25 @@ def _material_def(bundle: Bundle, position: Any) -> MaterialDef:
 
 def bundle_file_add(*, applicant: Applicant, pk: int, material: Any, file: UploadedFile) -> OnlineBundleFile:
     """Store an upload for one material of the bundle's list (the rules and storage of item
-    uploads: `rules.upload_errors`, streamed)."""
-    name = str(file.name or "")
-    errors = rules.upload_errors(name, int(file.size or 0), str(file.content_type or ""), file)
-    if errors:
-        raise ValidationFailed(_("Check the file."), code="bad_file", details={"file": errors})
+    uploads: `services.checked_upload`, streamed by `services.store_upload`)."""
+    name = checked_upload(file)
     with transaction.atomic():
-        application = _locked(applicant, pk, None)
-        _editable(application)
+        application = locked_application(applicant, pk, None)
+        require_editable(application)
         found = _material_def(bundle_of(application.center_id, application.bundle_code), material)
         row = OnlineBundleFile(
             application=application,
             material_position=found.position,
             material_name=found.name,
-            original_name=name[:255],
-            size=int(file.size or 0),
-            content_type=str(file.content_type or "")[:100],
-            uploaded_at=clock.now(),
+            **upload_fields(file, name),
         )
-        row.file.save(name, file, save=False)
-        try:
-            row.save()
-            OnlineApplication.objects.filter(pk=application.pk).update(
-                updated_at=row.uploaded_at, version=F("version") + 1
-            )
-            audit.record(
-                action="online.file_add",
-                obj=application,
-                after={"material": found.name, "size": row.size, "file": row.file.name},
-            )
-        except Exception:
-            _remove_stored([row.file.name])
-            raise
+        store_upload(application, row, file, name=name, material=found.name)
     return row
 
 
-@transaction.atomic
 def bundle_file_remove(*, applicant: Applicant, pk: int, file_id: int) -> None:
     """Remove an upload not yet sent with a submission."""
-    application = _locked(applicant, pk, None)
-    _editable(application)
-    row = OnlineBundleFile.objects.filter(
-        application=application, pk=file_id, sent_round__isnull=True
-    ).first()
-    if row is None:
-        raise ValidationFailed(
-            _("This file cannot be removed: it was already sent."), details={"file": [_("Already sent.")]}
-        )
-    name = row.file.name
-    row.delete()
-    OnlineApplication.objects.filter(pk=application.pk).update(
-        updated_at=clock.now(), version=F("version") + 1
-    )
-    audit.record(action="online.file_remove", obj=application, after={"file": name})
-    transaction.on_commit(lambda: _remove_stored([name]))
+    upload_remove(applicant=applicant, pk=pk, file_id=file_id, model=OnlineBundleFile)
 
 
 def files_by_position(application: OnlineApplication) -> dict[int, list[OnlineBundleFile]]:
@@ -343,7 +315,7 @@ def bundle_application_submit(*, applicant: Applicant, pk: int, version: Any) ->
     window's checks, `approvals.plan.build_plan`), every required material of the applicable
     items is uploaded, the applicant is complete → in the lead department's pre-review queue
     (round 1 and its clock). No case and no bundle case yet."""
-    application = _locked(applicant, pk, version)
+    application = locked_application(applicant, pk, version)
     if application.status != Status.DRAFT:
         raise Conflict(
             _("Only a draft is submitted; a returned application is resubmitted."),
@@ -394,7 +366,7 @@ def _completeness(bundle: Bundle, application: OnlineApplication) -> dict[str, l
 def bundle_application_resubmit(*, applicant: Applicant, pk: int, version: Any) -> OnlineApplication:
     """Send the corrected materials (a new file for every material on the list) and the form →
     a new round with a new pre-review clock."""
-    application = _locked(applicant, pk, version)
+    application = locked_application(applicant, pk, version)
     if application.status != Status.RETURNED:
         raise Conflict(
             _("Only an application returned for correction is resubmitted."),

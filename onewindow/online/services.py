@@ -40,7 +40,7 @@ def _stale(application: OnlineApplication, version: Any) -> Conflict:
     )
 
 
-def _locked(applicant: Applicant, pk: int, version: Any | None) -> OnlineApplication:
+def locked_application(applicant: Applicant, pk: int, version: Any | None) -> OnlineApplication:
     """The application locked for the write, with its version checked (when given)."""
     selectors.application_for(applicant, pk)  # NotFound for anyone who may not act for it
     locked = OnlineApplication.objects.select_for_update().get(pk=pk)  # no outer join: PostgreSQL
@@ -49,7 +49,7 @@ def _locked(applicant: Applicant, pk: int, version: Any | None) -> OnlineApplica
     return locked
 
 
-def _editable(application: OnlineApplication) -> None:
+def require_editable(application: OnlineApplication) -> None:
     if application.status not in EDITABLE:
         raise Conflict(
             _("This application can no longer be changed (it is %(status)s).")
@@ -95,8 +95,8 @@ def application_create(
 @transaction.atomic
 def application_save(*, applicant: Applicant, pk: int, version: Any, form: Any) -> OnlineApplication:
     """Save the draft's form (a returned application's form too); stale version → 409."""
-    application = _locked(applicant, pk, version)
-    _editable(application)
+    application = locked_application(applicant, pk, version)
+    require_editable(application)
     cleaned, errors = rules.clean_form(form)
     if errors:
         raise ValidationFailed(_("Check the application."), details=errors)
@@ -112,7 +112,7 @@ def application_save(*, applicant: Applicant, pk: int, version: Any, form: Any) 
 @transaction.atomic
 def application_delete(*, applicant: Applicant, pk: int, version: Any | None = None) -> None:
     """Delete a draft and its uploads (stored files removed after the commit)."""
-    application = _locked(applicant, pk, version)
+    application = locked_application(applicant, pk, version)
     if application.status != Status.DRAFT:
         raise Conflict(
             _("Only a draft can be deleted; withdraw a submitted application instead."),
@@ -123,10 +123,10 @@ def application_delete(*, applicant: Applicant, pk: int, version: Any | None = N
     names += list(OnlineBundleFile.objects.filter(application=application).values_list("file", flat=True))
     audit.record(action="online.delete", obj=application, after={"files": len(names)})
     application.delete()
-    transaction.on_commit(lambda: _remove_stored(names))
+    transaction.on_commit(lambda: remove_stored(names))
 
 
-def _remove_stored(names: list[str]) -> None:
+def remove_stored(names: list[str]) -> None:
     storage = OnlineFile._meta.get_field("file").storage  # type: ignore[attr-defined]
     for name in names:
         storage.delete(name)
@@ -141,50 +141,76 @@ def _material(version: ServiceItemVersion, material_id: Any) -> Material:
     )
 
 
+def checked_upload(file: UploadedFile) -> str:
+    """The upload's name once its type, size and first bytes pass (`rules.upload_errors`):
+    PDF, JPG, PNG or OFD, at most ONLINE_UPLOAD_MAX_MB; ValidationFailed `bad_file` otherwise."""
+    name = str(file.name or "")
+    errors = rules.upload_errors(name, int(file.size or 0), str(file.content_type or ""), file)
+    if errors:
+        raise ValidationFailed(_("Check the file."), code="bad_file", details={"file": errors})
+    return name
+
+
+def upload_fields(file: UploadedFile, name: str) -> dict[str, Any]:
+    """What every stored upload records of the file (an item's or a bundle's)."""
+    return {
+        "original_name": name[:255],
+        "size": int(file.size or 0),
+        "content_type": str(file.content_type or "")[:100],
+        "uploaded_at": clock.now(),
+    }
+
+
+def store_upload(
+    application: OnlineApplication,
+    row: OnlineFile | OnlineBundleFile,
+    file: UploadedFile,
+    *,
+    name: str,
+    material: str,
+) -> None:
+    """Stream `file` to storage (storage.save reads the upload's chunks), save `row`, move the
+    application's version and audit; the stored file goes again if the row cannot be saved.
+    Inside the caller's transaction, with the application locked."""
+    row.file.save(name, file, save=False)
+    try:
+        row.save()
+        OnlineApplication.objects.filter(pk=application.pk).update(
+            updated_at=row.uploaded_at, version=F("version") + 1
+        )
+        audit.record(
+            action="online.file_add",
+            obj=application,
+            after={"material": material, "size": row.size, "file": row.file.name},
+        )
+    except Exception:
+        remove_stored([row.file.name])
+        raise
+
+
 def application_file_add(
     *, applicant: Applicant, pk: int, material_id: Any, file: UploadedFile
 ) -> OnlineFile:
     """Store an upload for one of the item's materials: PDF, JPG, PNG or OFD, at most
     ONLINE_UPLOAD_MAX_MB, its content checked by its first bytes. Streamed to storage in chunks."""
-    name = str(file.name or "")
-    errors = rules.upload_errors(name, int(file.size or 0), str(file.content_type or ""), file)
-    if errors:
-        raise ValidationFailed(_("Check the file."), code="bad_file", details={"file": errors})
+    name = checked_upload(file)
     with transaction.atomic():
-        application = _locked(applicant, pk, None)
-        _editable(application)
+        application = locked_application(applicant, pk, None)
+        require_editable(application)
         material = _material(selectors.item_version(application), material_id)
-        row = OnlineFile(
-            application=application,
-            material=material,
-            original_name=name[:255],
-            size=int(file.size or 0),
-            content_type=str(file.content_type or "")[:100],
-            uploaded_at=clock.now(),
-        )
-        row.file.save(name, file, save=False)  # storage.save reads the upload's chunks
-        try:
-            row.save()
-            OnlineApplication.objects.filter(pk=application.pk).update(
-                updated_at=row.uploaded_at, version=F("version") + 1
-            )
-            audit.record(
-                action="online.file_add",
-                obj=application,
-                after={"material": material.name, "size": row.size, "file": row.file.name},
-            )
-        except Exception:
-            _remove_stored([row.file.name])
-            raise
+        row = OnlineFile(application=application, material=material, **upload_fields(file, name))
+        store_upload(application, row, file, name=name, material=material.name)
     return row
 
 
 @transaction.atomic
-def application_file_remove(*, applicant: Applicant, pk: int, file_id: int) -> None:
-    """Remove an upload not yet sent with a submission."""
-    application = _locked(applicant, pk, None)
-    _editable(application)
-    row = OnlineFile.objects.filter(application=application, pk=file_id, sent_round__isnull=True).first()
+def upload_remove(
+    *, applicant: Applicant, pk: int, file_id: int, model: type[OnlineFile] | type[OnlineBundleFile]
+) -> None:
+    """Remove an upload (of an item's or a bundle's application) not yet sent with a submission."""
+    application = locked_application(applicant, pk, None)
+    require_editable(application)
+    row = model.objects.filter(application=application, pk=file_id, sent_round__isnull=True).first()
     if row is None:
         raise ValidationFailed(
             _("This file cannot be removed: it was already sent."), details={"file": [_("Already sent.")]}
@@ -195,7 +221,12 @@ def application_file_remove(*, applicant: Applicant, pk: int, file_id: int) -> N
         updated_at=clock.now(), version=F("version") + 1
     )
     audit.record(action="online.file_remove", obj=application, after={"file": name})
-    transaction.on_commit(lambda: _remove_stored([name]))
+    transaction.on_commit(lambda: remove_stored([name]))
+
+
+def application_file_remove(*, applicant: Applicant, pk: int, file_id: int) -> None:
+    """Remove an upload not yet sent with a submission."""
+    upload_remove(applicant=applicant, pk=pk, file_id=file_id, model=OnlineFile)
 
 
 def _refs(rows: list[OnlineFile], version: ServiceItemVersion) -> list[case_services.OnlineFileRef]:
@@ -227,7 +258,7 @@ def application_submit(*, applicant: Applicant, pk: int, version: Any) -> Online
     """Submit a draft: every required material uploaded or shared (资料共享) → the case is
     created (`case_submit_online`, a receipt number, the 5-day answer deadline) with the files
     attached, in this transaction; the pre-review clock of round 1 starts."""
-    application = _locked(applicant, pk, version)
+    application = locked_application(applicant, pk, version)
     if application.status != Status.DRAFT:
         raise Conflict(
             _("Only a draft is submitted; a returned application is resubmitted."),
@@ -297,7 +328,7 @@ def application_resubmit(*, applicant: Applicant, pk: int, version: Any) -> Onli
     """Send the corrected materials: a new file for every material on the correction list →
     the case is submitted again (`resubmit_online`) with the new files, a new round and a new
     pre-review clock."""
-    application = _locked(applicant, pk, version)
+    application = locked_application(applicant, pk, version)
     if application.status != Status.RETURNED or application.case is None:
         raise Conflict(
             _("Only an application returned for correction is resubmitted."),
