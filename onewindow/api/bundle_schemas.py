@@ -164,7 +164,7 @@ class BundleNoticeOut(Schema):
     issued_at: dt.datetime
 
 
-class BundleDetailOut(Schema):
+class BundleCaseDetailOut(Schema):
     number: str
     bundle: CaseRefOut
     center: CaseRefOut

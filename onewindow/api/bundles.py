@@ -37,7 +37,7 @@ from ninja import Status as Answer
 from onewindow.api.bundle_schemas import (
     BundleActionIn,
     BundleActionOut,
-    BundleDetailOut,
+    BundleCaseDetailOut,
     BundleFilter,
     BundleIntakeIn,
     BundleIntakeOut,
@@ -223,7 +223,7 @@ def list_bundle_cases(request: HttpRequest, filters: Query[BundleFilter]) -> dic
 
 
 @router.get(
-    "/bundle-cases/{number}", response={200: BundleDetailOut, **_ERRORS}, url_name="bundle_case_detail"
+    "/bundle-cases/{number}", response={200: BundleCaseDetailOut, **_ERRORS}, url_name="bundle_case_detail"
 )
 def bundle_case_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     """One bundle case: its phases, every sub-case (number, item, department, status, due,

@@ -66,12 +66,12 @@ class BodyIn(Schema):
     body: str = Field(max_length=services.BODY_MAX)
 
 
-class ReplyIn(Schema):
+class ConsultationReplyIn(Schema):
     body: str = Field(max_length=services.BODY_MAX)
     version: int = Field(ge=1, le=MAX_INT)
 
 
-class VersionIn(Schema):
+class ConsultationVersionIn(Schema):
     version: int = Field(ge=1, le=MAX_INT)
 
 
@@ -112,7 +112,7 @@ class StaffThreadOut(StaffRowOut):
     messages: list[MessageOut]
 
 
-class QueueFilter(Schema):
+class ConsultationQueueFilter(Schema):
     status: str = Field("waiting", max_length=10, description="waiting | answered | closed")
     department: str | None = Field(None, max_length=20)
 
@@ -237,7 +237,7 @@ def _staff_thread(user: Any, consultation_id: int) -> dict[str, Any]:
 
 
 @router.get("/consultations", response={200: list[StaffRowOut], **_ERRORS}, summary="The consultation queue")
-def staff_queue(request: HttpRequest, filters: Query[QueueFilter]) -> list[dict[str, Any]]:
+def staff_queue(request: HttpRequest, filters: Query[ConsultationQueueFilter]) -> list[dict[str, Any]]:
     user = _staff(request)
     status = filters.status if filters.status in Consultation.Status.values else Consultation.Status.WAITING
     department_id = None
@@ -261,7 +261,9 @@ def staff_thread(request: HttpRequest, consultation_id: PathId) -> dict[str, Any
     response={201: StaffThreadOut, 409: ErrorOut, **_ERRORS},
     summary="Reply (the applicant gets an SMS)",
 )
-def staff_reply(request: HttpRequest, consultation_id: PathId, payload: ReplyIn) -> Answer[dict[str, Any]]:
+def staff_reply(
+    request: HttpRequest, consultation_id: PathId, payload: ConsultationReplyIn
+) -> Answer[dict[str, Any]]:
     user = _staff(request)
     services.consultation_reply(
         consultation_id=consultation_id, actor=user, body=payload.body, version=payload.version
@@ -274,7 +276,9 @@ def staff_reply(request: HttpRequest, consultation_id: PathId, payload: ReplyIn)
     response={200: StaffThreadOut, 409: ErrorOut, **_ERRORS},
     summary="Close a thread",
 )
-def staff_close(request: HttpRequest, consultation_id: PathId, payload: VersionIn) -> dict[str, Any]:
+def staff_close(
+    request: HttpRequest, consultation_id: PathId, payload: ConsultationVersionIn
+) -> dict[str, Any]:
     user = _staff(request)
     services.consultation_close(consultation_id=consultation_id, actor=user, version=payload.version)
     return _staff_thread(user, consultation_id)

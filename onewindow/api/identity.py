@@ -47,7 +47,7 @@ class CodeSent(Schema):
     expires_in_seconds: int
 
 
-class TokenRequest(Schema):
+class ApplicantTokenRequest(Schema):
     phone: str = Field(max_length=PHONE_MAX, examples=["13900000001"])
     code: str = Field(max_length=12, description="The 6-digit code from the SMS", examples=["123456"])
 
@@ -64,7 +64,7 @@ class EnterpriseOut(Schema):
     as_legal_rep: bool
 
 
-class MeOut(Schema):
+class ApplicantMeOut(Schema):
     phone: str = Field(description="Masked")
     name: str = Field(description="Masked")
     id_type: str
@@ -124,7 +124,7 @@ def code_send(request: HttpRequest, payload: CodeRequest) -> Answer[dict[str, An
     response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 423: ErrorOut, 429: ErrorOut},
     auth=None,
 )
-def token_issue(request: HttpRequest, payload: TokenRequest) -> dict[str, Any]:
+def token_issue(request: HttpRequest, payload: ApplicantTokenRequest) -> dict[str, Any]:
     """Exchange the SMS code for a bearer token (`Authorization: Bearer owa_…`). A wrong code
     counts under the sign-in lockout shared with staff accounts: 401 invalid_code, 423
     account_locked, 429 rate_limited."""
@@ -133,7 +133,7 @@ def token_issue(request: HttpRequest, payload: TokenRequest) -> dict[str, Any]:
     return {"token": raw, "expires_at": token.expires_at}
 
 
-@public_router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=applicant_bearer)
+@public_router.get("/me", response={200: ApplicantMeOut, 401: ErrorOut}, auth=applicant_bearer)
 def me(request: HttpRequest) -> dict[str, Any]:
     """The signed-in applicant (masked) and the enterprises they may act for."""
     applicant = _applicant(request)

@@ -87,7 +87,7 @@ class SaveIn(Schema):
     answers: dict[str, AnswerValue] | None = Field(None, description="A bundle's situation answers.")
 
 
-class VersionIn(Schema):
+class ApplicationVersionIn(Schema):
     version: Version
 
 
@@ -100,7 +100,7 @@ class FileOut(Schema):
     sent_round: int | None
 
 
-class MaterialOut(Schema):
+class OnlineMaterialOut(Schema):
     id: int
     name: str
     requirement: str
@@ -136,7 +136,7 @@ class ApplicationOut(Schema):
     case_number: str | None
     case_status: str | None
     next_step: str
-    materials: list[MaterialOut]
+    materials: list[OnlineMaterialOut]
     rounds: list[RoundOut]
     bundle_code: str = ""
     bundle_name: str = ""
@@ -180,7 +180,7 @@ class QueueOut(Schema):
     items: list[QueueItemOut]
 
 
-class QueueFilter(Schema):
+class PrereviewQueueFilter(Schema):
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -345,7 +345,7 @@ def upload_file(
 
 
 @public_router.post("/applications/{id}/submit", response={200: ApplicationOut, **_ERRORS})
-def submit_application(request: HttpRequest, id: Id, payload: VersionIn) -> dict[str, Any]:
+def submit_application(request: HttpRequest, id: Id, payload: ApplicationVersionIn) -> dict[str, Any]:
     """Submit the draft: the case is created (receipt number) and the pre-review starts."""
     if _fresh(request, id).bundle_code:
         bundles.bundle_application_submit(applicant=_applicant(request), pk=id, version=payload.version)
@@ -355,7 +355,7 @@ def submit_application(request: HttpRequest, id: Id, payload: VersionIn) -> dict
 
 
 @public_router.post("/applications/{id}/resubmit", response={200: ApplicationOut, **_ERRORS})
-def resubmit_application(request: HttpRequest, id: Id, payload: VersionIn) -> dict[str, Any]:
+def resubmit_application(request: HttpRequest, id: Id, payload: ApplicationVersionIn) -> dict[str, Any]:
     """Send the corrected materials after a return: a new round of pre-review."""
     if _fresh(request, id).bundle_code:
         bundles.bundle_application_resubmit(applicant=_applicant(request), pk=id, version=payload.version)
@@ -368,7 +368,7 @@ def resubmit_application(request: HttpRequest, id: Id, payload: VersionIn) -> di
 
 
 @router.get("/prereview", response={200: QueueOut, **_ERRORS})
-def prereview_queue(request: HttpRequest, filters: Query[QueueFilter]) -> dict[str, Any]:
+def prereview_queue(request: HttpRequest, filters: Query[PrereviewQueueFilter]) -> dict[str, Any]:
     """Applications awaiting pre-review in the caller's scope, soonest due first (applicants masked)."""
     user = caller(request)
     if not user.has_perm(selectors.PERMISSION):
