@@ -28,3 +28,11 @@ def register(api: NinjaAPI) -> None:
     api.add_router("/public/consultations", consultations.public_router, tags=["consultations"])
     api.add_router("/", consultations.router, tags=["consultations"])
     api.add_router("/public/my", my_cases.router, tags=["my cases"])
+    # evaluation and complaints (issue 15)
+    from onewindow.api import complaints, evaluations, rectifications
+
+    api.add_router("/public/evaluations", evaluations.public_router, tags=["evaluations"])
+    api.add_router("/", evaluations.router, tags=["evaluations"])
+    api.add_router("/", rectifications.router, tags=["rectifications"])
+    api.add_router("/public/complaints", complaints.public_router, tags=["complaints"])
+    api.add_router("/", complaints.router, tags=["complaints"])

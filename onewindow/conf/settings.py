@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "onewindow.appointments",
     "onewindow.online",
     "onewindow.consultations",
+    "onewindow.feedback",
+    "onewindow.complaints",
     "onewindow.web",
     "onewindow.portal",
     "onewindow.api",
@@ -343,6 +345,15 @@ ONLINE_UPLOAD_MAX_MB = 20
 # consultations: a reply is due within 5 minutes of working time (seed 003); yellow at 3.
 CONSULTATION_YELLOW_MINUTES = 3
 CONSULTATION_RED_MINUTES = 5
+# evaluation (wave2.md §3): an occasion may be evaluated for 30 days; the SMS invitation after
+# completion is repeated once after 3 days without an evaluation.
+EVALUATION_OPEN_DAYS = 30
+EVALUATION_REMINDER_DAYS = 3
+# rectification of a 差评: call back within 1 working day, rectify within 15 (四川 15, 德州 5).
+RECTIFICATION_CALLBACK_DAYS = 1
+RECTIFICATION_DAYS = 15
+# complaints: answered within 5 working days by default (simple ones the same day).
+COMPLAINT_ANSWER_DAYS = 5
 PROGRESS_LOOKUPS_PER_MINUTE = int(env.get("PROGRESS_LOOKUPS_PER_MINUTE") or "30")
 # Empty: links use the address `manage.py serve` was started on (notifications.links).
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ""

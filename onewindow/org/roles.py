@@ -41,6 +41,8 @@ ROLES: tuple[Role, ...] = (
             "appointments.check_in_booking",
             "appointments.book_for_applicant",
             "identity.verify_person",
+            # evaluation and complaints (issue 15)
+            "complaints.register_complaint",
         ),
     ),
     Role(
@@ -74,6 +76,10 @@ ROLES: tuple[Role, ...] = (
             "cases.approve_extension",
             "supervision.appeal_accountability",
             "catalog.delegate_window",
+            # evaluation and complaints (issue 15): the department's own
+            "feedback.view_evaluations",
+            "feedback.handle_rectification",
+            "complaints.handle_complaint",
             "consultations.reply_consultation",
             "consultations.manage_faq",
         ),
@@ -88,6 +94,14 @@ ROLES: tuple[Role, ...] = (
             "supervision.supervise",
             "calendar.view_calendaryear",
             "appointments.lift_ban",
+            # evaluation and complaints (issue 15)
+            "feedback.view_evaluations",
+            "feedback.record_callback",
+            "feedback.handle_rectification",
+            "feedback.review_rectification",
+            "complaints.register_complaint",
+            "complaints.handle_complaint",
+            "complaints.judge_complaint",
         ),
     ),
     Role(
@@ -137,6 +151,9 @@ ROLES: tuple[Role, ...] = (
             "notifications.change_messagetemplate",
             "notifications.view_outboxmessage",
             "appointments.manage_calendar",
+            "feedback.manage_evaluator",
+            "feedback.view_evaluationtemplate",
+            "feedback.change_evaluationtemplate",
         ),
     ),
     Role(

@@ -25,4 +25,8 @@ urlpatterns = [
     path("my/", include("onewindow.portal.online.urls")),
     path("appointments/", include("onewindow.portal.appointments.urls")),
     path("consultations/", include("onewindow.portal.consult.urls")),
+    # evaluation and complaints (issue 15): the QR/SMS page, the window evaluator, complaints
+    path("evaluate/", include("onewindow.portal.evaluate.urls")),
+    path("evaluator/", include("onewindow.portal.evaluator.urls")),
+    path("complaints/", include("onewindow.portal.complaints.urls")),
 ]

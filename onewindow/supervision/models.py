@@ -237,7 +237,14 @@ class SupervisionOrder(models.Model):
         CLOSED = "closed", _("closed")
         OVERDUE = "overdue", _("reply overdue")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # a subject that is not a case (a complaint, the rectification of a 差评: issue 15): its kind,
+    # its reference (number or id) and a label for lists; `case` is then empty
+    subject_kind = models.CharField(_("subject"), max_length=16, blank=True, default="")
+    subject_ref = models.CharField(_("subject reference"), max_length=40, blank=True, default="")
+    subject_label = models.CharField(_("subject label"), max_length=200, blank=True, default="")
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
@@ -321,7 +328,12 @@ class SupervisionOrder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "key"], condition=~models.Q(key=""), name="supervision_order_crossing_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_ref", "key"],
+                condition=~models.Q(subject_kind="") & ~models.Q(key=""),
+                name="supervision_order_subject_unique",
+            ),
         ]
         indexes = [
             # the sweep's "reply overdue" query reads only the open orders
@@ -338,7 +350,8 @@ class SupervisionOrder(models.Model):
 
 
 class AccountabilityRecord(models.Model):
-    """An accountability record (问责) for the post and person of an overdue step. Records are
+    """An accountability record (问责) for the post and person of an overdue step, or for a
+    subject that is not a case (a valid complaint: `subject_kind`, subjects.py). Records are
     never deleted: a revoked record stays, marked revoked."""
 
     class Status(models.TextChoices):
@@ -347,12 +360,27 @@ class AccountabilityRecord(models.Model):
         UPHELD = "upheld", _("upheld")
         REVOKED = "revoked", pgettext_lazy("accountability status", "revoked")  # not a revoked token
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # a subject that is not a case (a complaint, the rectification of a 差评: issue 15): its kind,
+    # its reference (number or id) and a label for lists; `case` is then empty
+    subject_kind = models.CharField(_("subject"), max_length=16, blank=True, default="")
+    subject_ref = models.CharField(_("subject reference"), max_length=40, blank=True, default="")
+    subject_label = models.CharField(_("subject label"), max_length=200, blank=True, default="")
     # indexed by the unique (step, key) constraint
     step = models.ForeignKey(
-        CaseStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="+", db_index=False
+        CaseStep,
+        verbose_name=_("step"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
-    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -393,7 +421,14 @@ class AccountabilityRecord(models.Model):
         verbose_name = _("accountability record")
         verbose_name_plural = _("accountability records")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["step", "key"], name="accountability_step_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "key"], name="accountability_step_unique"),
+            models.UniqueConstraint(
+                fields=["subject_kind", "subject_ref"],
+                condition=~models.Q(subject_kind=""),
+                name="accountability_subject_unique",
+            ),
+        ]
         default_permissions = ()
 
     def __str__(self) -> str:

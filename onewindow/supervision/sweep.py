@@ -10,6 +10,8 @@
 3. The case events since the last sweep, read once: anomalies, and the open flags of the cases
    those events touched re-checked against their rows (anomalies.py, resolution.py).
 4. Supervision orders whose reply is overdue are marked (resolution.py).
+5. The parts registered by higher apps (`register_part`: the complaints and the rectifications
+   of 差评, issue 15), each with the labels of its counts.
 
 Every per-sweep query is driven by an index, so a sweep with nothing to do costs the same with
 a thousand or a million open cases and however many open flags. Never loads the open cases into
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -47,7 +50,21 @@ COUNT_LABELS: dict[str, Promise] = {
     "order_overdue": gettext_lazy("%(n)s supervision orders not answered in time"),
     "reminder_sms": gettext_lazy("%(n)s reminder text messages queued"),
 }
-COUNT_ORDER = tuple(COUNT_LABELS)
+COUNT_ORDER = list(COUNT_LABELS)
+
+SweepPart = Callable[[dt.datetime, Counter[str]], None]
+_parts: list[SweepPart] = []
+
+
+def register_part(part: SweepPart, labels: dict[str, Promise]) -> None:
+    """A higher app's share of the sweep (called in `AppConfig.ready()`): `part(now, counts)`
+    runs after the cases' share, in its own transactions; `labels` name its counts."""
+    if part not in _parts:
+        _parts.append(part)
+    for key, label in labels.items():
+        if key not in COUNT_LABELS:
+            COUNT_LABELS[key] = label
+            COUNT_ORDER.append(key)
 
 
 @dataclass
@@ -82,4 +99,6 @@ def sweep(*, now: dt.datetime | None = None, batch_size: int = 2000) -> SweepRes
         counts["deemed_approved"] += deemed
     events_since_last_sweep(now, counts)
     orders_overdue(now, counts)
+    for part in list(_parts):
+        part(now, counts)
     return result

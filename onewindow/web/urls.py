@@ -26,6 +26,10 @@ urlpatterns = [
     path("consultations/", include("onewindow.web.consultations.urls")),
     path("appointments/", include("onewindow.web.appointments.urls")),
     path("applicants/", include("onewindow.web.identity.urls")),
+    # evaluation and complaints (issue 15)
+    path("evaluations/", include("onewindow.web.evaluations.urls")),
+    path("rectifications/", include("onewindow.web.rectifications.urls")),
+    path("complaints/", include("onewindow.web.complaints.urls")),
     # joint inspections and acceptances of a bundle case (联合踏勘 / 联合验收)
     path("bundles/<str:number>/inspections/new/", inspections.inspection_new, name="inspection_new"),
     path("bundles/<str:number>/inspections/<id:pk>/", inspections.inspection_detail, name="inspection"),
