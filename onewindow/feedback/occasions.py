@@ -65,19 +65,26 @@ def case_status_changed(case: Case, before: str, now: dt.datetime, actor: User |
     actor_window = getattr(actor, "window_id", None) if actor is not None else None
     if actor_window and kind != ServiceOccasion.Kind.SUBMITTED:
         window_id = actor_window  # completion and acceptance are served where the clerk sits
-    ServiceOccasion.objects.get_or_create(
-        case=case,
-        kind=kind,
-        defaults={
-            "at": now,
-            "template_kind": TemplateKind.ONLINE if case.channel in ONLINE_CHANNELS else TemplateKind.OFFLINE,
-            "center_id": case.center_id,
-            "department_id": case.department_id,
-            "window_id": window_id,
-            "item_id": case.item_version.item_id,
-            "staff": actor if actor is not None and actor.pk else None,
-            "closes_at": closes_at(now),
-        },
+    # an INSERT only (no SELECT): the case's number lock is held until COMMIT (cases.persistence);
+    # the (case, kind) constraint absorbs a repeated status (ON CONFLICT DO NOTHING)
+    ServiceOccasion.objects.bulk_create(
+        [
+            ServiceOccasion(
+                case=case,
+                kind=kind,
+                at=now,
+                template_kind=TemplateKind.ONLINE
+                if case.channel in ONLINE_CHANNELS
+                else TemplateKind.OFFLINE,
+                center_id=case.center_id,
+                department_id=case.department_id,
+                window_id=window_id,
+                item_id=case.item_version.item_id,
+                staff=actor if actor is not None and actor.pk else None,
+                closes_at=closes_at(now),
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 
