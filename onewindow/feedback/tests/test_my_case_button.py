@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from onewindow.cases.tests.conftest import at, calendar_2026, cx, intake, item, resident_id  # noqa: F401
+from onewindow.cases.tests.conftest import at, intake, item, resident_id
 from onewindow.feedback.links import evaluation_path
 from onewindow.feedback.models import ServiceOccasion
 from onewindow.feedback.services import evaluation_submit
