@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from onewindow.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from onewindow.core.errors import DomainError, NotFound, ValidationFailed
 from onewindow.core.masking import mask_free_text, mask_name
 from onewindow.feedback import staff_selectors as selectors
 from onewindow.feedback.codes import Channel, Level, TemplateKind
@@ -185,7 +185,7 @@ def callback(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationFailed as exc:
                 error, errors = exc.message, dict(exc.details or {})
-            except (Conflict, DomainError) as exc:
+            except DomainError as exc:  # already evaluated, closed (409)
                 error = exc.message
             else:
                 messages.success(request, _("Call-back evaluation recorded."))
