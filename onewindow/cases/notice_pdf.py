@@ -33,6 +33,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from onewindow.calendar import selectors as calendar_selectors
+from onewindow.cases.evaluation_links import evaluation_link
 from onewindow.cases.models import CasePause, Notice
 from onewindow.core.dates import as_date, cn_date
 from onewindow.core.masking import mask_free_text
@@ -200,6 +201,8 @@ class NoticeContent:
     department: str
     issued_on: str
     progress_url: str
+    # the QR code “扫码评价” (cases/evaluation_links.py): "" when no occasion is open for it
+    evaluation_url: str = ""
 
 
 def _body(notice: Notice, data: dict[str, Any]) -> list[Block]:
@@ -374,6 +377,7 @@ def notice_content(notice: Notice, *, request: Any = None) -> NoticeContent:
         department=str(data.get("department", "")),
         issued_on=cn_date(data.get("issued_on")),
         progress_url=progress_url(number, request),
+        evaluation_url=evaluation_link(notice.case, notice.kind, request),
     )
 
 
@@ -381,6 +385,20 @@ def _flowable(block: Block, s: dict[str, ParagraphStyle]) -> Flowable:
     if block.kind == "table":
         return _table([list(row) for row in block.rows], [w * mm for w in block.widths], s["cell"])
     return _p(block.text, s["body"] if block.kind == "p" else s["plain"])
+
+
+def _evaluation_qr(url: str, s: dict[str, ParagraphStyle]) -> Table:
+    """The QR code “扫码评价” of the service this notice stands for."""
+    text = [
+        _p(_("Scan to evaluate"), s["plain"]),
+        _p(_("Scan the code to rate this service: one evaluation per service, never required."), s["small"]),
+        Paragraph(_latin(url), s["small"]),
+    ]
+    table = Table([[_Qr(url, 28 * mm), text]], colWidths=[32 * mm, 128 * mm])
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey)])
+    )
+    return table
 
 
 def notice_pdf(notice: Notice, *, request: Any = None) -> bytes:
@@ -425,6 +443,8 @@ def notice_pdf(notice: Notice, *, request: Any = None) -> bytes:
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey)])
     )
     story.append(qr)
+    if c.evaluation_url:
+        story += [Spacer(1, 4 * mm), _evaluation_qr(c.evaluation_url, s)]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

@@ -21,3 +21,9 @@ class FeedbackConfig(AppConfig):
         from onewindow.feedback.models import RectificationEvent
 
         register_table(RectificationEvent._meta.db_table)
+
+        # The QR code “扫码评价” on notices and receipts (links.py; cases asks, never imports us).
+        from onewindow.cases.evaluation_links import register_evaluation_link
+        from onewindow.feedback.links import notice_evaluation_link
+
+        register_evaluation_link(notice_evaluation_link)

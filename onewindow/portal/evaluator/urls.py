@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import URLPattern, path
+
+from onewindow.portal.evaluator import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.screen, name="evaluator"),
+    path("pair/", views.pair, name="evaluator_pair"),
+    path("state/", views.state, name="evaluator_state"),
+    path("submit/", views.submit, name="evaluator_submit"),
+]

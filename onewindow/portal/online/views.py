@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from onewindow.cases import notice_pdf
 from onewindow.cases.facts import step_status_label
 from onewindow.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from onewindow.feedback.links import case_occasions
 from onewindow.identity.sessions import Applicant, current_applicant
 from onewindow.online import my_cases
 from onewindow.org.models import Center
@@ -95,6 +96,8 @@ def my_case_detail(request: HttpRequest, center: Center, applicant: Applicant, n
         else [],
         "steps": [(s, step_status_label(s.status)) for s in found.progress.steps] if found.progress else [],
         "notices": [(n, notice_pdf.title(n)) for n in found.notices],
+        # each service occasion's evaluation state and its “评价” link (issue 15)
+        "occasions": case_occasions(found.case.pk),
     }
     return guide_render(request, "portal/online/my_case.html", center, context)
 

@@ -25,6 +25,8 @@ from onewindow.cases import clock as case_clock
 from onewindow.cases import delivery_selectors as delivery
 from onewindow.cases import services
 from onewindow.cases.delivery_models import CaseDelivery
+from onewindow.cases.evaluation_links import DELIVERY as DELIVERY_NOTICE
+from onewindow.cases.evaluation_links import evaluation_link
 from onewindow.cases.facts import STATUS_LABELS, Status
 from onewindow.cases.models import Case
 from onewindow.cases.transitions import DELIVER, DELIVER_CASE
@@ -261,5 +263,12 @@ def case_proof_of_service(request: HttpRequest, number: str) -> HttpResponse:
             "recipient": recipient,
             "delivered_date": chinese_date(case_clock.local_date(row.delivered_at)),
             "case_url": case_url(case),
+            **_evaluation_qr(case, request),
         },
     )
+
+
+def _evaluation_qr(case: Case, request: HttpRequest) -> dict[str, str]:
+    """The QR code “扫码评价” of the completion (cases/evaluation_links.py), if one is open."""
+    url = evaluation_link(case, DELIVERY_NOTICE, request)
+    return {"evaluation_url": url, "evaluation_qr_svg": notice_pages.qr_svg(url) if url else ""}

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.calendar import selectors as calendar_selectors
+from onewindow.cases.evaluation_links import evaluation_link
 from onewindow.cases.models import CasePause, Notice
 from onewindow.core.dates import as_date
 from onewindow.core.public_url import public_base_url
@@ -75,6 +76,7 @@ def context(notice: Notice, *, center_name: str, request: Any = None) -> dict[st
     number = data.get("case_number") or data.get("receipt_number") or ""
     url = progress_url(number, request)
     kind_labels = dict(CasePause.Kind.choices)
+    evaluation_url = evaluation_link(notice.case, notice.kind, request)
     return {
         "notice": notice,
         "data": data,
@@ -83,6 +85,8 @@ def context(notice: Notice, *, center_name: str, request: Any = None) -> dict[st
         "display_number": number,
         "progress_url": url,
         "qr_svg": qr_svg(url),
+        "evaluation_url": evaluation_url,
+        "evaluation_qr_svg": qr_svg(evaluation_url) if evaluation_url else "",
         "procedure_label": kind_labels.get(str(data.get("kind", "")), data.get("kind", "")),
         "phase_during": data.get("phase") == "during_processing",
         "tentative": tentative(data),
