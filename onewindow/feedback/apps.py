@@ -21,3 +21,9 @@ class FeedbackConfig(AppConfig):
         from onewindow.feedback.models import RectificationEvent
 
         register_table(RectificationEvent._meta.db_table)
+
+        # The rectifications of 差评 are supervised like steps (yellow, red, order): issue 15.
+        from onewindow.feedback.rectification_sweep import LABELS, rectification_sweep
+        from onewindow.supervision.sweep import register_part
+
+        register_part(rectification_sweep, LABELS)
