@@ -108,6 +108,8 @@ class CallbackRate:
 def callback_rate(
     user: Any, *, since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> CallbackRate:
+    if not may_view(user):
+        return CallbackRate(called_back=0, real_name=0)
     qs = scope_queryset(Rectification.objects.filter(evaluation__real_name=True), user)
     if since is not None:
         qs = qs.filter(opened_at__gte=since)

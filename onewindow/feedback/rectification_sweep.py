@@ -24,6 +24,7 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,7 +44,7 @@ SMS_TEMPLATE = "rectification_reminder"
 CHIEF = "supervision.appeal_accountability"
 SUBJECT_KIND = "rectification"
 
-LABELS = {
+LABELS: dict[str, Promise] = {
     "rectification_yellow": gettext_lazy("%(n)s rectifications of bad ratings close to their deadline"),
     "rectification_red": gettext_lazy("%(n)s rectifications of bad ratings past their deadline"),
     "rectification_order": gettext_lazy("%(n)s supervision orders on rectifications"),

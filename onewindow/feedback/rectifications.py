@@ -63,7 +63,7 @@ def warn_moment(start: dt.datetime, due: dt.datetime) -> dt.datetime:
 def rectification_open(*, evaluation: Evaluation, now: dt.datetime) -> Rectification:
     occasion = evaluation.occasion
     department_id = occasion.department_id
-    if department_id is None and occasion.window_id is not None:
+    if department_id is None and occasion.window is not None:
         department_id = occasion.window.department_id
     due = callback_due(now)
     rectification = Rectification.objects.create(
