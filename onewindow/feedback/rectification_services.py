@@ -65,6 +65,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "approve_void": (REVIEW, (S.VOID_REQUESTED,)),
     "reject_void": (REVIEW, (S.VOID_REQUESTED,)),
 }
+CALLBACK_FIRST = ["callback"]
 OPEN_STATUSES = (S.CALLBACK_DUE, S.RECTIFYING, S.RECTIFIED, S.INFORMED, S.VOID_REQUESTED)
 
 
@@ -206,7 +207,7 @@ def _classify(r: Rectification, actor: Any, now: dt.datetime, params: dict[str, 
         raise InvalidTransition(
             _("A real-name bad rating needs a call-back record first: call the evaluator back."),
             code="callback_required",
-            details={"status": r.status, "allowed": ["callback"]},
+            details={"status": r.status, "allowed": CALLBACK_FIRST},
         )
     r.classification = str(classification)
     r.explanation = explanation

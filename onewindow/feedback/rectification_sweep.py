@@ -118,7 +118,6 @@ def _remind(r: Rectification, counts: Counter[str]) -> None:
                 template_code=SMS_TEMPLATE,
                 recipient=phone,
                 context={
-                    "number": str(r.pk),
                     "department": r.department.name if r.department else "",
                     "due_at": clock.local(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "",
                 },

@@ -157,6 +157,6 @@ DEFAULT_TEMPLATES += [
     (
         "rectification_reminder",
         "差评整改提醒",
-        "【整改提醒】{department}的差评整改（编号{number}）将于{due_at}到期，请及时回访、整改并告知评价人。",
+        "【整改提醒】{department}有一件差评整改将于{due_at}到期，请及时回访、整改并告知评价人。",
     ),
 ]
