@@ -63,6 +63,7 @@ def rectification_for(user: Any, rectification_id: int) -> Rectification:
             "evaluation__occasion__case",
             "evaluation__occasion__item",
             "evaluation__voided_by",
+            "evaluation__template",
             "department",
             "window",
             "callback_by",

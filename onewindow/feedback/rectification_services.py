@@ -53,6 +53,20 @@ INFORM_METHODS: dict[str, Any] = {
     "letter": gettext_lazy("by letter"),
 }
 
+# what each event of the history means, for people
+ACTION_LABELS: dict[str, Any] = {
+    "opened": gettext_lazy("bad rating received"),
+    "callback": gettext_lazy("call-back recorded"),
+    "classify": gettext_lazy("classified"),
+    "rectify": gettext_lazy("rectified"),
+    "inform": gettext_lazy("evaluator informed"),
+    "request_void": gettext_lazy("void requested"),
+    "approve": gettext_lazy("approved and closed"),
+    "send_back": gettext_lazy("sent back"),
+    "approve_void": gettext_lazy("void approved"),
+    "reject_void": gettext_lazy("void rejected"),
+}
+
 # action → (permission, statuses it applies to)
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "callback": (HANDLE, (S.CALLBACK_DUE,)),
@@ -254,7 +268,7 @@ def _inform(r: Rectification, actor: Any, now: dt.datetime, params: dict[str, An
     r.informed_at = now
     r.inform_method = str(method)
     _save(r, ["status", "informed_at", "inform_method"])
-    return f"{INFORM_METHODS[str(method)]}: {note}"
+    return _("%(method)s: %(note)s") % {"method": INFORM_METHODS[str(method)], "note": note}
 
 
 def _request_void(r: Rectification, actor: Any, now: dt.datetime, params: dict[str, Any]) -> str:

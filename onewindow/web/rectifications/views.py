@@ -82,6 +82,7 @@ def _context(request: HttpRequest, r: Rectification, **extra: Any) -> dict[str, 
     occasion = evaluation.occasion
     case = occasion.case
     actions = services.actions_for(r, request.user)
+    labels = {str(i.get("code")): str(i.get("label")) for i in evaluation.template.indicators or []}
     return {
         "nav_active": "rectifications",
         "r": r,
@@ -91,7 +92,11 @@ def _context(request: HttpRequest, r: Rectification, **extra: Any) -> dict[str, 
         "applicant": mask_name(case.applicant_name) if case is not None else "",
         "text": mask_free_text(evaluation.text),
         "deadline": selectors.current_deadline(r),
-        "events": [(e, mask_free_text(e.note)) for e in r.events.all()],
+        "events": [
+            (e, services.ACTION_LABELS.get(e.action, e.action), mask_free_text(e.note))
+            for e in r.events.all()
+        ],
+        "tags": [labels.get(t, t) for t in evaluation.tags or []],
         "actions": actions,
         "callback_first": "callback" in actions and r.callback_at is None,
         "classify_alone": "classify" in actions and (r.callback_at is not None or not evaluation.real_name),
