@@ -80,3 +80,22 @@ def test_the_supervision_api_answers_an_order_without_a_case(client: Any, cx: An
     assert order["case"] is None
     assert order["subject"]["kind"] == "rectification" and order["subject"]["ref"] == str(r.pk)
     assert str(r.pk) in order["subject"]["label"]
+
+
+def test_the_supervision_api_answers_a_record_without_a_case(client: Any, cx: Any) -> None:
+    from onewindow.supervision.subjects import accountability_record_for_subject
+
+    with at("2026-11-02 10:00"):
+        accountability_record_for_subject(
+            subject_kind="complaint",
+            subject_ref="TS1",
+            subject_label="投诉 TS1",
+            department_id=cx.dept_a.pk,
+            person_id=None,
+            reason="有效投诉",
+            now=local("2026-11-02 10:00"),
+            actor=cx.user("supervisor"),
+        )
+        [record] = client.get("/api/v1/supervision/accountability", **auth(cx.user("scjg-chief"))).json()
+    assert record["case"] is None and record["step"] is None and record["post"] is None
+    assert record["subject"] == {"kind": "complaint", "ref": "TS1", "label": "投诉 TS1"}

@@ -127,3 +127,32 @@ def test_the_supervision_pages_show_an_order_without_a_case(client: Any, cx: Any
         assert replied.status_code == 302
         order.refresh_from_db()
         assert order.status == "replied"
+
+
+def test_an_accountability_record_about_a_complaint_links_to_its_page(client: Any, cx: Any) -> None:
+    from onewindow.supervision.subjects import accountability_record_for_subject
+    from onewindow.web.templatetags.subjects import subject_link
+
+    with at("2026-11-02 10:00"):
+        record = accountability_record_for_subject(
+            subject_kind="complaint",
+            subject_ref="TS2026000123",
+            subject_label="投诉 TS2026000123",
+            department_id=cx.dept_a.pk,
+            person_id=None,
+            reason="有效投诉",
+            now=local("2026-11-02 10:00"),
+            actor=cx.user("supervisor"),
+        )
+        login(client, cx, "supervisor")
+        page = client.get(reverse("web:supervision_accountability")).content.decode()
+        assert 'href="/staff/complaints/TS2026000123/"' in page and "投诉 TS2026000123" in page
+        login(client, cx, "scjg-chief")
+        mine = client.get(reverse("web:supervision_mine")).content.decode()
+        assert f'data-record="{record.pk}"' in mine
+        login(client, cx, "sw-chief")  # another department's record is not listed
+        assert (
+            f'data-record="{record.pk}"' not in client.get(reverse("web:supervision_mine")).content.decode()
+        )
+    record.subject_kind = "other"
+    assert "<a " not in subject_link(record) and "投诉" in subject_link(record)
