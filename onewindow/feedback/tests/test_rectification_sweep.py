@@ -78,3 +78,23 @@ def test_a_rectification_without_department_is_flagged_without_order(cx: Any) ->
     Rectification.objects.filter(pk=r.pk).update(department=None)
     assert _sweep("2026-11-04 09:00")["rectification_red"] == 1
     assert not SupervisionOrder.objects.exists()
+
+
+def test_the_sweep_queries_use_the_partial_indexes_on_postgresql(db: Any) -> None:
+    from django.db import connection
+    from django.db.models import Q
+
+    from onewindow.feedback.rectification_sweep import CALLBACK_LATE, RECTIFY_LATE, WARN
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plans are PostgreSQL's")
+    now = local("2026-11-04 09:00")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for crossed, index in (
+        (CALLBACK_LATE & Q(callback_due_at__lte=now), "feedback_rect_callback_open"),
+        (RECTIFY_LATE & Q(due_at__lte=now), "feedback_rect_due_open"),
+        (WARN & Q(warn_at__lte=now), "feedback_rect_warn_open"),
+    ):
+        plan = Rectification.objects.filter(crossed).order_by().values_list("pk", flat=True).explain()
+        assert index in plan, plan
