@@ -53,6 +53,7 @@ def test_a_bad_rating_is_rectified_and_closed(page, guide_data, accept_food_case
     login(page, "scjg-chief")
     page.goto("/staff/rectifications/")
     assert page.locator(f"tr[data-rectification='{r.pk}']").is_visible()
+    screenshot(page, "rectification-worklist")
     page.click(f"tr[data-rectification='{r.pk}'] [data-testid=rect-open]")
     page.wait_for_selector("[data-testid=form-callback]")
     page.check("[data-testid=form-callback] input[name=reached][value=yes]")
