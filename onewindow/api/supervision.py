@@ -29,6 +29,9 @@ POST /api/v1/supervision/orders/{id}/reply        {"reply": ...}
 GET  /api/v1/supervision/accountability?status=…  records in the caller's scope
 POST /api/v1/supervision/accountability/{id}/appeal  {"reason": ...}
 
+An order or record about a subject that is not a case (the rectification of a 差评, a
+complaint: issue 15) has "case": null and "subject": {"kind", "ref", "label"} (null for a case).
+
 Errors are JSON {"code", "message", "details"}.
 """
 
@@ -134,10 +137,18 @@ class RuleIn(Schema):
     remind_by_sms: bool = Field(False, description="Also text each reminder to the step's handler.")
 
 
+def _subject(row: SupervisionOrder | AccountabilityRecord) -> dict[str, str] | None:
+    """What an order or record is about when it is not a case (issue 15), else None."""
+    if row.case_id is not None:
+        return None
+    return {"kind": row.subject_kind, "ref": row.subject_ref, "label": row.subject_label}
+
+
 def _order_out(order: SupervisionOrder) -> dict[str, Any]:
     return {
         "id": order.pk,
-        "case": order.case.display_number,
+        "case": order.case.display_number if order.case else None,
+        "subject": _subject(order),
         "department": order.department.code,
         "status": order.status,
         "issued_by": order.issuer.username if order.issuer else None,
@@ -156,10 +167,11 @@ def _order_out(order: SupervisionOrder) -> dict[str, Any]:
 def _record_out(record: AccountabilityRecord) -> dict[str, Any]:
     return {
         "id": record.pk,
-        "case": record.case.display_number,
-        "step": record.step.name,
+        "case": record.case.display_number if record.case else None,
+        "subject": _subject(record),
+        "step": record.step.name if record.step else None,
         "department": record.department.code,
-        "post": record.post.code,
+        "post": record.post.code if record.post else None,
         "person": record.person.username if record.person else None,
         "reason": mask_free_text(record.reason),
         "created_at": _iso(record.created_at),

@@ -27,3 +27,9 @@ class FeedbackConfig(AppConfig):
         from onewindow.feedback.links import notice_evaluation_link
 
         register_evaluation_link(notice_evaluation_link)
+
+        # The rectifications of 差评 are supervised like steps (yellow, red, order): issue 15.
+        from onewindow.feedback.rectification_sweep import LABELS, rectification_sweep
+        from onewindow.supervision.sweep import register_part
+
+        register_part(rectification_sweep, LABELS)

@@ -243,6 +243,7 @@ class Rectification(models.Model):
     class Status(models.TextChoices):
         CALLBACK_DUE = "callback_due", _("call-back due")
         RECTIFYING = "rectifying", _("being rectified")
+        RECTIFIED = "rectified", _("rectified, evaluator to be informed")
         INFORMED = "informed", _("evaluator informed, awaiting review")
         VOID_REQUESTED = "void_requested", _("void requested")
         CLOSED = "closed", _("closed")
@@ -290,6 +291,7 @@ class Rectification(models.Model):
         related_name="+",
     )
     callback_note = models.TextField(_("call-back record"), blank=True)
+    callback_reached = models.BooleanField(_("evaluator reached"), null=True, blank=True)
     classification = models.CharField(
         _("classification"), max_length=16, choices=Classification.choices, blank=True, default=""
     )
@@ -298,14 +300,38 @@ class Rectification(models.Model):
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     rectification_note = models.TextField(_("what was rectified"), blank=True)
     informed_at = models.DateTimeField(_("evaluator informed at"), null=True, blank=True)
+    inform_method = models.CharField(_("informed by"), max_length=12, blank=True, default="")
+    void_request_reason = models.TextField(_("reasons for voiding"), blank=True)
     review_note = models.TextField(_("review"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("supervision level"), default=0)
+    # when the current deadline (call-back, then rectification) turns yellow: set at each
+    # transition (rectification_clock.py); empty while nothing is supervised
+    warn_at = models.DateTimeField(_("yellow from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
         ordering = ["-opened_at", "-id"]
+        # the supervision sweep's queries (rectification_sweep.py): only open, supervised rows
+        indexes = [
+            models.Index(
+                fields=["callback_due_at"],
+                condition=models.Q(status="callback_due", callback_at__isnull=True, level__lt=2),
+                name="feedback_rect_callback_open",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(status="rectifying", level__lt=2),
+                name="feedback_rect_due_open",
+            ),
+            models.Index(
+                fields=["warn_at"],
+                condition=models.Q(status__in=("callback_due", "rectifying"), level=0),
+                name="feedback_rect_warn_open",
+            ),
+            models.Index(fields=["status", "opened_at"], name="feedback_rect_status"),
+        ]
         permissions = [
             ("handle_rectification", _("Can handle rectifications of bad ratings")),
             ("review_rectification", _("Can review rectifications and approve voiding an evaluation")),

@@ -150,3 +150,13 @@ DEFAULT_TEMPLATES += [
         "【{center_name}】{name}您好，您{date}{start}办理“{business_name}”的预约（预约码{code}）已取消。",
     ),
 ]
+
+# evaluation (issue 15): the department chief's reminder when a rectification of a 差评 turns
+# yellow (rectification_sweep.py); no evaluator's data in it.
+DEFAULT_TEMPLATES += [
+    (
+        "rectification_reminder",
+        "差评整改提醒",
+        "【整改提醒】{department}有一件差评整改将于{due_at}到期，请及时回访、整改并告知评价人。",
+    ),
+]

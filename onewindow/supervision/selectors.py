@@ -215,14 +215,15 @@ def forecast(*, user: Any, at: dt.datetime) -> Forecast:
 
 
 def orders(*, user: Any, status: str | None = None) -> QuerySet[SupervisionOrder]:
-    qs = scope_queryset(SupervisionOrder.objects.all(), user, center_field="case__center")
+    # through the department (every order has one): an order about a subject has no case
+    qs = scope_queryset(SupervisionOrder.objects.all(), user, center_field="department__center")
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("case", "department", "issuer").order_by("-issued_at", "-id")
 
 
 def accountability_records(*, user: Any, status: str | None = None) -> QuerySet[AccountabilityRecord]:
-    qs = scope_queryset(AccountabilityRecord.objects.all(), user, center_field="case__center")
+    qs = scope_queryset(AccountabilityRecord.objects.all(), user, center_field="department__center")
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("case", "step", "post", "person", "department").order_by("-created_at", "-id")
@@ -254,7 +255,7 @@ def orders_for(user: Any, *, open_only: bool = False) -> QuerySet[SupervisionOrd
     """Supervision orders addressed to the user (`_addressed_to`), in the user's scope."""
     if not getattr(user, "is_authenticated", False):
         return SupervisionOrder.objects.none()
-    qs = scope_queryset(SupervisionOrder.objects.all(), user, center_field="case__center")
+    qs = scope_queryset(SupervisionOrder.objects.all(), user, center_field="department__center")
     qs = qs.filter(_addressed_to(user))
     if open_only:
         qs = qs.exclude(status=SupervisionOrder.Status.CLOSED)

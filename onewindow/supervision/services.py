@@ -50,7 +50,11 @@ def _text(field: str, value: Any, label: str) -> str:
 def _lock_in_scope(model: type[Any], obj: Any, actor: Any) -> Any:
     """Lock the row if the actor may see it, else NotFound (no existence leak)."""
     pk = obj.pk if hasattr(obj, "pk") else obj
-    qs = scope_queryset(model.objects.select_for_update(of=("self",)), actor, center_field="case__center")
+    # orders and records are scoped through their department: one about a subject that is not
+    # a case (issue 15) has no case
+    qs = scope_queryset(
+        model.objects.select_for_update(of=("self",)), actor, center_field="department__center"
+    )
     found = qs.filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Not found."))

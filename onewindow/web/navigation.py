@@ -55,6 +55,13 @@ NAV: list[NavEntry] = [
         "appointments.check_in_booking",
     ),
     NavEntry("applicant_verify", _("Verify an applicant"), "web:applicant_verify", "identity.verify_person"),
+    # --- evaluation (issue 15): the rectification of 差评 -------------------------------------
+    NavEntry(
+        "rectifications",
+        _("Rectification of bad ratings"),
+        "web:rectifications",
+        ("feedback.handle_rectification", "feedback.review_rectification"),
+    ),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(

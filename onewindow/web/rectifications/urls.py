@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import URLPattern, path
+
+from onewindow.web.rectifications import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.rectification_list, name="rectifications"),
+    path("<id:pk>/", views.rectification_detail, name="rectification"),
+    path("<id:pk>/act/", views.rectification_act, name="rectification_act"),
+]
