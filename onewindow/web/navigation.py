@@ -55,6 +55,13 @@ NAV: list[NavEntry] = [
         "appointments.check_in_booking",
     ),
     NavEntry("applicant_verify", _("Verify an applicant"), "web:applicant_verify", "identity.verify_person"),
+    # --- complaints (issue 15) -------------------------------------------------------------
+    NavEntry(
+        "complaints",
+        _("Complaints"),
+        "web:complaints",
+        ("complaints.register_complaint", "complaints.handle_complaint", "complaints.judge_complaint"),
+    ),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(
