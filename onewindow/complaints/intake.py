@@ -326,3 +326,26 @@ def complaint_from_evaluation(
         evaluation=evaluation,
         client_ip=client_ip,
     )
+
+
+def public_center(code: str = "") -> Center | None:
+    """The center an online complaint goes to: the one named by `code`, else the first
+    city-level center (the public guide's default), else the first center."""
+    if code:
+        return Center.objects.filter(code=code.strip().upper()).first()
+    return (
+        Center.objects.filter(level=Center.Level.CITY).order_by("code").first()
+        or Center.objects.order_by("code").first()
+    )
+
+
+def lookups_per_minute() -> int:
+    """Public lookups per address and minute (the progress lookup's budget)."""
+    return int(getattr(settings, "PROGRESS_LOOKUPS_PER_MINUTE", 30))
+
+
+def not_found_message() -> str:
+    return _(
+        "No complaint matches this number and query code. Check both on your registration "
+        "message and try again."
+    )

@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,13 +28,17 @@ from onewindow.complaints.codes import (
     Status,
 )
 from onewindow.core.masking import mask_free_text
+from onewindow.org.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _OPEN = models.Q(status__in=[str(s) for s in OPEN_STATUSES])
 
 
-def _user_fk(verbose: str | object) -> models.ForeignKey:  # type: ignore[type-arg]
+def _user_fk(verbose: StrOrPromise) -> models.ForeignKey[User | None, User | None]:
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        "org.User",
         verbose_name=verbose,
         null=True,
         blank=True,

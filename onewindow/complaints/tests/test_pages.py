@@ -130,3 +130,32 @@ def test_act_helper_is_the_service(cx: Any) -> None:
     with at("2026-11-02 10:00"):
         c = register(cx).complaint
         assert act(c, "assign", cx.user("clerk"), department="SW").status == "assigned"
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def test_public_submit_then_follow(client: Any, cx: Any) -> None:
+    assert client.get(reverse("portal:complaint_submit")).status_code == 200
+    with at("2026-11-02 10:00"):
+        page = client.post(
+            reverse("portal:complaint_submit"),
+            {"title": "无人", "content": "窗口无人", "respondent": "SCJG", "name": "钱七", "phone": ""},
+        )
+    assert page.status_code == 200
+    c = Complaint.objects.get()
+    body = page.content.decode()
+    assert c.number in body and 'data-testid="complaint-code"' in body
+    code = body.split('data-testid="complaint-code">')[1].split("<")[0]
+    found = client.post(reverse("portal:complaint_follow"), {"number": c.number, "code": code})
+    assert (
+        found.status_code == 200 and "钱*" in found.content.decode() and "钱七" not in found.content.decode()
+    )
+    wrong = client.post(reverse("portal:complaint_follow"), {"number": c.number, "code": "ZZZZZZ"})
+    unknown = client.post(reverse("portal:complaint_follow"), {"number": "TS1", "code": code})
+    assert wrong.status_code == unknown.status_code == 404
+
+
+def test_public_submit_errors_say_what_to_fix(client: Any, cx: Any) -> None:
+    page = client.post(reverse("portal:complaint_submit"), {"title": "", "content": "x", "phone": "12ab"})
+    assert page.status_code == 422 and page.content.decode().count('class="errorlist"') == 2
