@@ -304,11 +304,17 @@ def complaint_from_evaluation(
         raise ValidationFailed(_("Only a bad rating can be escalated to a complaint."), code="not_bad")
     if Complaint.objects.filter(evaluation=evaluation).exists():
         raise Conflict(_("This bad rating was already escalated to a complaint."), code="already_escalated")
-    person = evaluation.applicant if evaluation.real_name else None
     department = occasion.department
     if department is None and occasion.window is not None:
         department = occasion.window.department
     case = occasion.case
+    # the evaluator, when known: the signed-in person, else the case's applicant
+    name = phone = id_number = ""
+    if evaluation.applicant is not None:
+        person = evaluation.applicant
+        name, phone, id_number = person.name, person.phone, person.id_number
+    elif evaluation.real_name and case is not None:
+        name, phone, id_number = case.applicant_name, case.applicant_phone, case.applicant_id_number
     label = evaluation.get_level_display()
     return _create(
         center=occasion.center,
@@ -317,9 +323,9 @@ def complaint_from_evaluation(
         kind=Kind.REFERRAL,
         source=Source.BAD_RATING,
         simple=False,
-        name=person.name if person else "",
-        phone=person.phone if person else "",
-        id_number=person.id_number if person else "",
+        name=name[:NAME_MAX],
+        phone=phone,
+        id_number=id_number,
         respondent=_Respondent(department, occasion.window, occasion.staff),
         case=case,
         actor=actor,

@@ -165,3 +165,31 @@ def test_days_overdue_counts_working_days(calendar_2026: None) -> None:
     assert deadlines.days_overdue(due, local("2026-09-30 20:00")) == 0
     assert deadlines.days_overdue(due, local("2026-10-03 10:00")) == 1  # late, though in the holiday
     assert deadlines.days_overdue(due, local("2026-10-09 10:00")) == 2
+
+
+def test_a_bad_rating_escalates_to_one_complaint(cx: Any) -> None:
+    from onewindow.cases.tests.conftest import intake, item
+    from onewindow.feedback.models import ServiceOccasion
+    from onewindow.feedback.services import evaluation_submit
+
+    version = item(cx)
+    with at("2026-11-02 10:00"):
+        case = intake(cx, version)
+        occasion = ServiceOccasion.objects.get(case=case)
+        good = evaluation_submit(occasion=occasion, level="satisfied", tags=[], text="", channel="qr_code")
+        with pytest.raises(ValidationFailed):
+            services.complaint_from_evaluation(good, cx.user("supervisor"))
+    with at("2026-11-02 11:00"):
+        case = intake(cx, version)
+        occasion = ServiceOccasion.objects.get(case=case)
+        bad = evaluation_submit(
+            occasion=occasion, level="very_dissatisfied", tags=[], text="态度差", channel="qr_code"
+        )
+        with pytest.raises(PermissionDenied):
+            services.complaint_from_evaluation(bad, cx.user("scjg-reviewer"))
+        c = services.complaint_from_evaluation(bad, cx.user("supervisor")).complaint
+        with pytest.raises(Conflict):
+            services.complaint_from_evaluation(bad, cx.user("supervisor"))
+    assert c.source == "bad_rating" and c.evaluation == bad and c.case == case
+    assert c.content == "态度差" and c.complainant_name == case.applicant_name
+    assert c.respondent_window == occasion.window and c.respondent_staff == cx.user("clerk")
