@@ -242,11 +242,11 @@ def _name(user: Any) -> str:
     return (user.full_name or user.username) if user is not None else ""
 
 
-def _row(user: Any, c: Complaint) -> dict[str, Any]:
+def _row(user: Any, c: Complaint, *, listed: bool = True) -> dict[str, Any]:
     person = selectors.complainant(user, c)
     return {
         "number": c.number,
-        "title": c.title if person.visible else mask_free_text(c.title),
+        "title": c.title if person.visible and not listed else mask_free_text(c.title),
         "kind": c.kind,
         "source": c.source,
         "status": c.status,
@@ -272,7 +272,7 @@ def _detail(user: Any, number: str) -> dict[str, Any]:
     c = selectors.complaint_for_staff(user, number)
     person = selectors.complainant(user, c)
     return {
-        **_row(user, c),
+        **_row(user, c, listed=False),
         "content": c.content if person.visible else mask_free_text(c.content),
         "complainant_id_number": person.id_number,
         "simple": c.simple,

@@ -141,6 +141,7 @@ def _detail_context(request: HttpRequest, c: Complaint, **extra: Any) -> dict[st
         "c": c,
         "person": person,
         "content": c.content if person.visible else mask_free_text(c.content),
+        "title": c.title if person.visible else mask_free_text(c.title),
         "events": [
             {"e": e, "label": ACTION_LABELS.get(e.action, e.action), "note": mask_free_text(e.note)}
             for e in selectors.events_of(c)

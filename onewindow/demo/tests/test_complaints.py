@@ -7,16 +7,15 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from onewindow.cases.tests.conftest import at, calendar_2026, cx  # noqa: F401  (fixtures)
 from onewindow.complaints.models import Complaint
 from onewindow.demo import complaints as demo_complaints
 from onewindow.supervision.models import AccountabilityRecord
 
-from .conftest import at
-
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_complaints(cx: Any) -> None:
+def test_demo_complaints(cx: Any) -> None:  # noqa: F811
     cx.window_a.code = "B01"
     cx.window_a.save(update_fields=["code"])
     with at("2026-11-16 12:00"), transaction.atomic():
