@@ -295,7 +295,9 @@ def complaint_from_evaluation(
     if not isinstance(actor, User) or not any(actor.has_perm(p) for p in (REGISTER, HANDLE, JUDGE)):
         raise PermissionDenied(_("You need the permission %(perm)s.") % {"perm": REGISTER})
     evaluation = (
-        Evaluation.objects.select_for_update().select_related("occasion", "applicant").get(pk=evaluation.pk)
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("occasion", "applicant")
+        .get(pk=evaluation.pk)
     )
     occasion = evaluation.occasion
     if actor.center_id != occasion.center_id:

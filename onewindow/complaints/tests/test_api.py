@@ -116,3 +116,10 @@ def test_staff_permissions(client: Any, cx: Any) -> None:
     assert client.get(STAFF, **auth(cx.user("scjg-reviewer"))).status_code == 403
     refused = post(client, STAFF, {"title": "t", "content": "c"}, **auth(cx.user("scjg-chief")))
     assert refused.status_code == 403
+
+
+def test_public_lookup_is_rate_limited(client: Any, cx: Any, settings: Any) -> None:
+    settings.PROGRESS_LOOKUPS_PER_MINUTE = 2
+    codes = [client.get(f"{PUBLIC}/TS1", {"code": "AAAAAA"}).status_code for _ in range(3)]
+    assert codes == [404, 404, 429]
+    assert client.get(f"{PUBLIC}/TS1", {"code": "AAAAAA"}).json()["code"] == "rate_limited"

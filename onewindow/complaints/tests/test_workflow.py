@@ -193,3 +193,20 @@ def test_a_bad_rating_escalates_to_one_complaint(cx: Any) -> None:
     assert c.source == "bad_rating" and c.evaluation == bad and c.case == case
     assert c.content == "态度差" and c.complainant_name == case.applicant_name
     assert c.respondent_window == occasion.window and c.respondent_staff == cx.user("clerk")
+
+
+def test_complaint_events_are_append_only(cx: Any) -> None:
+    from django.db import DatabaseError, transaction
+
+    from onewindow.core.append_only import registered_tables
+
+    with at("2026-11-02 10:00"):
+        c = register(cx).complaint
+    assert "complaints_complaintevent" in registered_tables()
+    for change in (
+        lambda: ComplaintEvent.objects.filter(complaint=c).update(note="changed"),
+        lambda: ComplaintEvent.objects.filter(complaint=c).delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change()
+    assert ComplaintEvent.objects.get(complaint=c).note != "changed"
