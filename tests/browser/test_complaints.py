@@ -54,6 +54,7 @@ def test_desk_complaint_answered_and_judged_valid(browser, live_server, guide_da
     # the chief of SCJG answers
     context, tab = staff_tab(browser, live_server, "scjg-chief")
     tab.goto("/staff/complaints/")
+    screenshot(tab, "complaint-worklist")
     tab.click(f"tr[data-complaint='{number}'] [data-testid=complaint-open]")
     assert "王五" in tab.locator("[data-testid=complainant]").inner_text()
     tab.fill("#an-answer", "经核实，工作人员未履行一次性告知义务，已批评教育并当面致歉。")
