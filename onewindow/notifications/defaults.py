@@ -160,3 +160,29 @@ DEFAULT_TEMPLATES += [
         "【整改提醒】{department}有一件差评整改将于{due_at}到期，请及时回访、整改并告知评价人。",
     ),
 ]
+
+# complaints (投诉, onewindow.complaints): registered (number and query code), answered, not
+# accepted (the reply is sent anyway), and the reminder to the handling department.
+DEFAULT_TEMPLATES += [
+    (
+        "complaint_registered",
+        "投诉登记通知",
+        "【{center_name}】您的投诉已登记，投诉编号{number}，查询码{query_code}，将于{due_date}前答复。"
+        "可凭编号和查询码在网上查询处理情况。",
+    ),
+    (
+        "complaint_answered",
+        "投诉答复通知",
+        "【{center_name}】您的投诉{number}已有答复，请凭投诉编号和查询码在网上查看答复内容。",
+    ),
+    (
+        "complaint_not_accepted",
+        "投诉不予受理告知",
+        "【{center_name}】您的投诉{number}不予受理，原因：{reason}。{reply}",
+    ),
+    (
+        "complaint_reminder",
+        "投诉催办",
+        "【催办】投诉{number}（“{title}”）的答复期限为{due_at}，请及时办理。",
+    ),
+]

@@ -62,6 +62,13 @@ NAV: list[NavEntry] = [
         "web:rectifications",
         ("feedback.handle_rectification", "feedback.review_rectification"),
     ),
+    # --- complaints (issue 15) -------------------------------------------------------------
+    NavEntry(
+        "complaints",
+        _("Complaints"),
+        "web:complaints",
+        ("complaints.register_complaint", "complaints.handle_complaint", "complaints.judge_complaint"),
+    ),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(

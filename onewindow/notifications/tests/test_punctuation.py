@@ -43,6 +43,11 @@ CONTEXT = {
     "date": "2026年12月21日",
     "start": "09:00",
     "end": "09:30",
+    # a complaint's messages (onewindow.complaints)
+    "number": "TS202612070001",
+    "query_code": "A2B3C4",
+    "reply": "该事项已申请行政复议，请等待复议结果。",
+    "title": "窗口工作人员态度生硬",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Included under /complaints/ in the `portal` namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from onewindow.portal.complaints import views
+
+urlpatterns = [
+    path("", views.complaint_submit, name="complaint_submit"),
+    path("follow/", views.complaint_follow, name="complaint_follow"),
+]
