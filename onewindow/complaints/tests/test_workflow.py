@@ -150,7 +150,6 @@ def test_validity_and_one_accountability_record(cx: Any) -> None:
     assert not AccountabilityRecord.objects.filter(subject_ref=other.number).exists()
 
 
-@pytest.mark.xfail(reason="supervision.selectors.accountability_records still scopes by case__center")
 def test_the_record_appears_in_supervisions_accountability_list(cx: Any) -> None:
     with at("2026-11-02 10:00"):
         c = register(cx, department="SCJG").complaint
