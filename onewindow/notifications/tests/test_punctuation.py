@@ -43,6 +43,8 @@ CONTEXT = {
     "date": "2026年12月21日",
     "start": "09:00",
     "end": "09:30",
+    # the evaluation invitation and reminder (onewindow.feedback.invitations)
+    "link": "https://zwfw.example.gov.cn/evaluate/MQ:1vXyZ:abc/?via=sms",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")
