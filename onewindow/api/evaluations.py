@@ -151,7 +151,9 @@ class EvaluationRatesOut(Schema):
     voided: int
     by_level: dict[str, int]
     unevaluated_rate: float | None = Field(description="occasions without evaluation ÷ occasions")
-    satisfaction_rate: float | None = Field(description="(very) satisfied and basically satisfied ÷ evaluations")
+    satisfaction_rate: float | None = Field(
+        description="(very) satisfied and basically satisfied ÷ evaluations"
+    )
 
 
 class EvaluationFilter(Schema):
@@ -163,7 +165,9 @@ class EvaluationFilter(Schema):
     channel: str | None = Field(None, max_length=20)
     department: str | None = Field(None, max_length=20, description="department code")
     window: str | None = Field(None, max_length=20, description="window code")
-    kind: str | None = Field(None, max_length=20, description="submitted | accepted | completed | window_visit")
+    kind: str | None = Field(
+        None, max_length=20, description="submitted | accepted | completed | window_visit"
+    )
     page: int = Field(1, ge=1, le=MAX_INT // MAX_PAGE_SIZE)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
@@ -301,7 +305,9 @@ def _filters(user: Any, q: EvaluationFilter) -> selectors.EvaluationFilters:
     if q.kind and q.kind not in ServiceOccasion.Kind.values:
         errors["kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(ServiceOccasion.Kind.values)}]
     if q.department:
-        department = Department.objects.filter(center_id=user.center_id, code=q.department.strip().upper()).first()
+        department = Department.objects.filter(
+            center_id=user.center_id, code=q.department.strip().upper()
+        ).first()
         if department is None:
             errors["department"] = [_("Unknown department %(code)s.") % {"code": q.department}]
         else:

@@ -119,7 +119,9 @@ def evaluations_to_export(
     else of `center_id` or every center (the management command)."""
     qs = Evaluation.objects.all()
     if user is not None:
-        qs = scope_queryset(qs, user, department_field="occasion__department", center_field="occasion__center")
+        qs = scope_queryset(
+            qs, user, department_field="occasion__department", center_field="occasion__center"
+        )
     elif center_id is not None:
         qs = qs.filter(occasion__center_id=center_id)
     if date_from is not None:

@@ -68,12 +68,16 @@ def _context(occasion: ServiceOccasion) -> dict[str, str]:
     }
 
 
-def _send(occasion: ServiceOccasion, template_code: str, stamp: dict[str, dt.datetime], **still: object) -> bool:
+def _send(
+    occasion: ServiceOccasion, template_code: str, stamp: dict[str, dt.datetime], **still: object
+) -> bool:
     """Claim the occasion with a conditional UPDATE and store the SMS in the same transaction."""
     case = occasion.case
     assert case is not None
     with transaction.atomic():
-        claimed = ServiceOccasion.objects.filter(pk=occasion.pk, evaluated_at__isnull=True, **still).update(**stamp)
+        claimed = ServiceOccasion.objects.filter(pk=occasion.pk, evaluated_at__isnull=True, **still).update(
+            **stamp
+        )
         if not claimed:
             return False
         try:

@@ -183,7 +183,9 @@ def occasions_of_case(case: Case | int) -> list[CaseOccasion]:
     rows = (
         ServiceOccasion.objects.filter(case_id=case_id)
         .order_by("at", "id")
-        .values_list("id", "kind", "at", "closes_at", "evaluated_at", "evaluation__level", "evaluation__voided_at")
+        .values_list(
+            "id", "kind", "at", "closes_at", "evaluated_at", "evaluation__level", "evaluation__voided_at"
+        )
     )
     return [
         CaseOccasion(

@@ -63,7 +63,15 @@ def test_a_bad_rating_needs_a_reason_and_channels_are_honoured(client: Any, cx: 
         )
         assert ok.status_code == 201 and ok.json()["channel"] == "mobile"
         # an online channel takes the online template's indicators
-        other = post(client, {"token": token_of(case, "accepted"), "level": "satisfied", "tags": ["attitude"], "channel": "pc"})
+        other = post(
+            client,
+            {
+                "token": token_of(case, "accepted"),
+                "level": "satisfied",
+                "tags": ["attitude"],
+                "channel": "pc",
+            },
+        )
         assert other.status_code == 422
     assert Evaluation.objects.get().bad
 
@@ -71,7 +79,9 @@ def test_a_bad_rating_needs_a_reason_and_channels_are_honoured(client: Any, cx: 
 def test_staff_cannot_evaluate(client: Any, cx: Any) -> None:
     case = delivered_case(cx)
     with at(LATER):
-        by_token = post(client, {"token": token_of(case), "level": "satisfied"}, **staff_auth(cx.user("clerk")))
+        by_token = post(
+            client, {"token": token_of(case), "level": "satisfied"}, **staff_auth(cx.user("clerk"))
+        )
         assert by_token.status_code == 403 and by_token.json()["code"] == "staff_cannot_evaluate"
         client.force_login(cx.user("supervisor"))
         by_session = post(client, {"token": token_of(case), "level": "satisfied"})
@@ -111,7 +121,11 @@ def test_a_closed_occasion_is_a_409(client: Any, cx: Any) -> None:
 def _evaluate(case: Any, kind: str, level: str, **kw: Any) -> Evaluation:
     with at(LATER):
         return evaluation_submit(
-            occasion=occasion_of(case, kind), level=level, tags=kw.get("tags", ["overall"]), text="", channel=kw.get("channel", "sms")
+            occasion=occasion_of(case, kind),
+            level=level,
+            tags=kw.get("tags", ["overall"]),
+            text="",
+            channel=kw.get("channel", "sms"),
         )
 
 
@@ -146,10 +160,16 @@ def test_export_is_masked_and_coded(client: Any, cx: Any) -> None:
     case = delivered_case(cx)
     with at(LATER):
         evaluation_submit(
-            occasion=occasion_of(case), level="satisfied", tags=["attitude"], text="电话13812345678", channel="sms"
+            occasion=occasion_of(case),
+            level="satisfied",
+            tags=["attitude"],
+            text="电话13812345678",
+            channel="sms",
         )
     supervisor = staff_auth(cx.user("supervisor"))
-    answer = client.get("/api/v1/evaluations/export", {"format": "gbt39046", "from": "2026-11-01"}, **supervisor)
+    answer = client.get(
+        "/api/v1/evaluations/export", {"format": "gbt39046", "from": "2026-11-01"}, **supervisor
+    )
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
     text = answer.content.decode("utf-8-sig")
     header, row = text.splitlines()[:2]
@@ -159,10 +179,17 @@ def test_export_is_masked_and_coded(client: Any, cx: Any) -> None:
     national = client.get("/api/v1/evaluations/export", {"format": "national"}, **supervisor)
     assert ",7,4,0," in national.content.decode("utf-8-sig")  # satisfied = 4, not a 差评
     assert client.get("/api/v1/evaluations/export", {"format": "x"}, **supervisor).status_code == 422
-    assert client.get("/api/v1/evaluations/export", {"format": "national"}, **staff_auth(cx.user("clerk"))).status_code == 403
+    assert (
+        client.get(
+            "/api/v1/evaluations/export", {"format": "national"}, **staff_auth(cx.user("clerk"))
+        ).status_code
+        == 403
+    )
 
 
-def test_the_case_detail_lists_its_occasions(client: Any, cx: Any, django_assert_max_num_queries: Any) -> None:
+def test_the_case_detail_lists_its_occasions(
+    client: Any, cx: Any, django_assert_max_num_queries: Any
+) -> None:
     case = delivered_case(cx)
     _evaluate(case, "accepted", "satisfied")
     url = f"/api/v1/cases/{case.display_number}"

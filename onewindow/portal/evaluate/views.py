@@ -44,7 +44,9 @@ def _center(found: selectors.PublicOccasion | None) -> Center | None:
     return Center.objects.filter(pk=found.center_id).first()
 
 
-def _page(request: HttpRequest, template: str, found: Any, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, found: Any, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return guide_render(
         request, f"portal/evaluate/{template}", _center(found), {"occasion": found, **context}, status=status
     )
@@ -60,7 +62,9 @@ def _refusal(request: HttpRequest, token: str) -> tuple[selectors.PublicOccasion
     if found.evaluated:
         return found, _page(request, "done.html", found, {}, status=409 if request.method == "POST" else 200)
     if found.closed:
-        return found, _page(request, "closed.html", found, {}, status=409 if request.method == "POST" else 200)
+        return found, _page(
+            request, "closed.html", found, {}, status=409 if request.method == "POST" else 200
+        )
     return found, None
 
 
@@ -71,7 +75,8 @@ def evaluate(request: HttpRequest, token: str) -> HttpResponse:
     channel = _channel(request)
     template = active_template(TEMPLATE_KIND_BY_CHANNEL[channel])
     values: dict[str, Any] = {"level": "", "tags": [], "text": ""}
-    message, errors = "", {}
+    message = ""
+    errors: dict[str, Any] = {}
     if request.method == "POST":
         values = {
             "level": (request.POST.get("level") or "")[:30],

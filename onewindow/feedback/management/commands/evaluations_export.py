@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="date_from", help="First day (YYYY-MM-DD, local), inclusive.")
         parser.add_argument("--to", dest="date_to", help="Last day (YYYY-MM-DD, local), inclusive.")
         parser.add_argument("--center", help="Code of one center (default: every center).")
-        parser.add_argument("--output", help="The file to write (default: evaluations-<format>-<from>-<to>.csv).")
+        parser.add_argument(
+            "--output", help="The file to write (default: evaluations-<format>-<from>-<to>.csv)."
+        )
 
     def handle(self, *args: Any, fmt: str, **options: Any) -> None:
         date_from, date_to = _date(options.get("date_from")), _date(options.get("date_to"))
