@@ -23,7 +23,9 @@ def test_a_share_is_evaluated_mostly_satisfied_and_only_once() -> None:
     center = Center.objects.get(code="SFS")
     load_history(center=center, count=120, until=dt.datetime(2026, 12, 7, 11, 0, tzinfo=SH))
     result = evaluations.load(center)
-    eligible = ServiceOccasion.objects.filter(center=center, case__isnull=False, kind__in=("accepted", "completed"))
+    eligible = ServiceOccasion.objects.filter(
+        center=center, case__isnull=False, kind__in=("accepted", "completed")
+    )
     made = Evaluation.objects.filter(occasion__in=eligible)
     assert result["evaluations"] == made.count() == Evaluation.objects.count()
     assert 0.3 < made.count() / eligible.count() < 0.75
