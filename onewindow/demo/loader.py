@@ -25,11 +25,11 @@ from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDele
 from onewindow.catalog.services import ImportResult, catalog_import_specs
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied
+from onewindow.demo import evaluations
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.history import HistorySummary, load_history
 from onewindow.demo.history_plan import DEFAULT_COUNT
-from onewindow.demo import evaluations
 from onewindow.demo.online_hall import load_online_hall
 from onewindow.demo.specs import account_specs, bundle_specs, item_specs, theme_specs
 from onewindow.org.models import Center, Department, Post, User, Window
