@@ -26,7 +26,9 @@ TEXT_MAX = 500
 
 
 def active_template(kind: str) -> EvaluationTemplate:
-    template = EvaluationTemplate.objects.filter(kind=kind, active=True).first()
+    # one active template per kind (a unique constraint): no ordering to compile or sort
+    found = list(EvaluationTemplate.objects.filter(kind=kind, active=True).order_by()[:1])
+    template = found[0] if found else None
     if template is None:
         raise NotFound(_("No evaluation template is in use."), code="no_template")
     return template
@@ -77,7 +79,8 @@ def evaluation_submit(
     now = clock.now()
     try:
         with transaction.atomic():
-            locked = ServiceOccasion.objects.select_for_update().filter(pk=occasion_id).first()
+            rows = list(ServiceOccasion.objects.select_for_update().filter(pk=occasion_id).order_by()[:1])
+            locked = rows[0] if rows else None
             if locked is None:
                 raise NotFound(_("No such service occasion."), code="occasion_not_found")
             template = active_template(TEMPLATE_KIND_BY_CHANNEL[channel])
