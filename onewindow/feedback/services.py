@@ -77,14 +77,16 @@ def evaluation_submit(
         raise ValidationFailed(_("Unknown evaluation channel."), code="invalid_channel")
     occasion_id = occasion if isinstance(occasion, int) else occasion.pk
     now = clock.now()
+    # what needs no lock is read and checked before the write transaction (on SQLite the
+    # transaction holds the database's write lock from its start)
+    template = active_template(TEMPLATE_KIND_BY_CHANNEL[channel])
+    level, tags, text = _clean(level, tags, text, template)
     try:
         with transaction.atomic():
             rows = list(ServiceOccasion.objects.select_for_update().filter(pk=occasion_id).order_by()[:1])
             locked = rows[0] if rows else None
             if locked is None:
                 raise NotFound(_("No such service occasion."), code="occasion_not_found")
-            template = active_template(TEMPLATE_KIND_BY_CHANNEL[channel])
-            level, tags, text = _clean(level, tags, text, template)
             if locked.evaluated_at is not None:
                 raise Conflict(_("This service has already been evaluated."), code="already_evaluated")
             if locked.closes_at <= now:
