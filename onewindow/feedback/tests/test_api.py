@@ -203,22 +203,3 @@ def test_the_case_detail_lists_its_occasions(
     link = clerk["occasions"][1]["evaluation_link"]
     assert link.endswith(f"/evaluate/{token_of(case)}/")
     assert all(o["evaluation_link"] is None for o in chief["occasions"])
-
-
-def test_a_staff_session_is_refused_on_the_api_chain_too(client: Any, cx: Any) -> None:
-    """The API's own middleware chain reads no session (conf/wsgi.py): the endpoint reads the
-    cookie itself, only to refuse."""
-    from django.test import RequestFactory
-
-    from onewindow.api.evaluations import _public_caller
-    from onewindow.core.errors import PermissionDenied
-
-    client.force_login(cx.user("clerk"))
-    cookie = client.cookies["sessionid"].value
-    request = RequestFactory().post(PUBLIC, HTTP_COOKIE=f"sessionid={cookie}")
-    assert not hasattr(request, "user")
-    with pytest.raises(PermissionDenied) as refused:
-        _public_caller(request)
-    assert refused.value.code == "staff_cannot_evaluate"
-    anonymous = RequestFactory().post(PUBLIC, HTTP_COOKIE="sessionid=nonsense")
-    assert _public_caller(anonymous) is None
