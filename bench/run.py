@@ -21,6 +21,7 @@ BENCHES = {
     "bundle": "bench/bench_bundle.py",
     "appointments": "bench/bench_appointments.py",
     "online": "bench/bench_online_upload.py",
+    "evaluations": "bench/bench_evaluations.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 

@@ -299,6 +299,18 @@ class CaseClockOut(Schema):
     step: CaseStepClockOut | None
 
 
+class CaseOccasionOut(Schema):
+    """A service occasion of the case (issue 15) and its evaluation state."""
+
+    kind: str = Field(description="submitted | accepted | completed | window_visit")
+    at: dt.datetime
+    evaluated: bool
+    level: str | None = Field(description="the evaluation's level, null when not evaluated")
+    evaluation_link: str | None = Field(
+        description="the public evaluation page (the QR code's address), for staff who accept or deliver"
+    )
+
+
 class CaseDetailOut(Schema):
     number: str | None
     receipt_number: str
@@ -337,6 +349,9 @@ class CaseDetailOut(Schema):
     notices: list[CaseNoticeOut]
     clock: CaseClockOut | None
     allowed_actions: list[str] = Field(description="The actions the caller can perform now.")
+    occasions: list[CaseOccasionOut] = Field(
+        default_factory=list, description="The service occasions (服务次数) and their evaluation state."
+    )
 
 
 class CaseListItemOut(Schema):

@@ -9,7 +9,9 @@ POST /api/v1/cases                      intake: receive and, in the same call, a
 GET  /api/v1/cases                      the caller's data scope; ?status=&item=&department=&overdue=
                                         &q=&page=&page_size= (applicant masked)
 GET  /api/v1/cases/{number}             case number or receipt number: steps, materials, events,
-                                        notices, clock, allowed actions (applicant and the ID
+                                        notices, clock, allowed actions, service occasions with
+                                        their evaluation state and, for the window staff, their
+                                        evaluation links (applicant and the ID
                                         numbers and phones in free text masked); ?full=true&reason=
                                         shows them in full to whoever may see the applicant's full
                                         data, and writes the viewing to the audit trail
@@ -55,6 +57,7 @@ from onewindow.api.case_schemas import (
 from onewindow.api.common import caller as _user
 from onewindow.api.common import local_time as _local
 from onewindow.api.common import require_view as _require_view
+from onewindow.api.evaluations import case_occasions_out
 from onewindow.api.limits import MAX_ID, PathId
 from onewindow.api.security import bearer
 from onewindow.calendar import selectors as calendar_selectors
@@ -416,6 +419,7 @@ def _detail_out(
         ],
         "clock": _clock_out(detail.clock),
         "allowed_actions": case_allowed_actions(case, user),
+        "occasions": case_occasions_out(request, case.pk, user),
     }
 
 

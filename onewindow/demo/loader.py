@@ -25,6 +25,7 @@ from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDele
 from onewindow.catalog.services import ImportResult, catalog_import_specs
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied
+from onewindow.demo import evaluations
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.history import HistorySummary, load_history
@@ -175,6 +176,8 @@ def load_demo(
         summary = replace(summary, history=load_history(center=center, count=history_cases or DEFAULT_COUNT))
     # the online hall's applicants, calendar, applications and consultations go with the history
     online_lines = load_online_hall(center) if history else []
+    if history:
+        evaluations.load(center)  # 好差评 of the history (issue 15)
     if stdout is not None:
         for line in [*summary.lines(), *online_lines]:
             stdout.write(line + "\n")

@@ -26,7 +26,9 @@ TEXT_MAX = 500
 
 
 def active_template(kind: str) -> EvaluationTemplate:
-    template = EvaluationTemplate.objects.filter(kind=kind, active=True).first()
+    # one active template per kind (a unique constraint): no ordering to compile or sort
+    found = list(EvaluationTemplate.objects.filter(kind=kind, active=True).order_by()[:1])
+    template = found[0] if found else None
     if template is None:
         raise NotFound(_("No evaluation template is in use."), code="no_template")
     return template
@@ -75,13 +77,16 @@ def evaluation_submit(
         raise ValidationFailed(_("Unknown evaluation channel."), code="invalid_channel")
     occasion_id = occasion if isinstance(occasion, int) else occasion.pk
     now = clock.now()
+    # what needs no lock is read and checked before the write transaction (on SQLite the
+    # transaction holds the database's write lock from its start)
+    template = active_template(TEMPLATE_KIND_BY_CHANNEL[channel])
+    level, tags, text = _clean(level, tags, text, template)
     try:
         with transaction.atomic():
-            locked = ServiceOccasion.objects.select_for_update().filter(pk=occasion_id).first()
+            rows = list(ServiceOccasion.objects.select_for_update().filter(pk=occasion_id).order_by()[:1])
+            locked = rows[0] if rows else None
             if locked is None:
                 raise NotFound(_("No such service occasion."), code="occasion_not_found")
-            template = active_template(TEMPLATE_KIND_BY_CHANNEL[channel])
-            level, tags, text = _clean(level, tags, text, template)
             if locked.evaluated_at is not None:
                 raise Conflict(_("This service has already been evaluated."), code="already_evaluated")
             if locked.closes_at <= now:

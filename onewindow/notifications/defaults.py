@@ -186,3 +186,19 @@ DEFAULT_TEMPLATES += [
         "【催办】投诉{number}（“{title}”）的答复期限为{due_at}，请及时办理。",
     ),
 ]
+
+# --- evaluation (好差评, issue 15): the invitation after completion and its one reminder. No
+# personal data: the case number, the item and the link (onewindow.feedback.invitations).
+DEFAULT_TEMPLATES += [
+    (
+        "evaluation_invitation",
+        "服务评价邀请",
+        "【{center_name}】您的办件{case_number}（“{item_name}”）已办结。欢迎对本次服务作出评价，"
+        "评价自愿，不影响办理结果：{link}",
+    ),
+    (
+        "evaluation_reminder",
+        "服务评价提醒",
+        "【{center_name}】您的办件{case_number}（“{item_name}”）尚未评价。如愿意评价，请于{date}前打开：{link}",
+    ),
+]

@@ -48,6 +48,8 @@ CONTEXT = {
     "query_code": "A2B3C4",
     "reply": "该事项已申请行政复议，请等待复议结果。",
     "title": "窗口工作人员态度生硬",
+    # the evaluation invitation and reminder (onewindow.feedback.invitations)
+    "link": "https://zwfw.example.gov.cn/evaluate/MQ:1vXyZ:abc/?via=sms",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")
