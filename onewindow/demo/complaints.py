@@ -2,7 +2,7 @@
 with the clock frozen at moments of the last working days, so the worklist, the complaint page,
 the public lookup and the supervision board have something to show.
 
-1. desk, against window B01 (SCJG): answered, called back, judged valid with an accountability
+1. desk, against window B02 (SCJG): answered, called back, judged valid with an accountability
    record;
 2. phone, on-the-spot coordination: answered the same day, closed;
 3. online, anonymous: registered, waiting to be assigned;
@@ -80,10 +80,10 @@ def load(center: Center) -> dict[str, Any]:
     c = register(
         _at(d[0], 9, 30),
         title=TITLES[0],
-        content="办理营业执照变更时，B01窗口工作人员说话生硬，不解释退件原因。",
+        content="办理营业执照变更时，B02窗口工作人员说话生硬，不解释退件原因。",
         name="周建国",
         phone="13900000101",
-        respondent_window="B01",
+        respondent_window="B02",
         department="SCJG",
     )
     _act(c, "investigate", scjg, _at(d[0], 11))

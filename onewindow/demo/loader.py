@@ -25,9 +25,9 @@ from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDele
 from onewindow.catalog.services import ImportResult, catalog_import_specs
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied
-from onewindow.demo import evaluations
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
+from onewindow.demo.feedback_parts import load_feedback
 from onewindow.demo.history import HistorySummary, load_history
 from onewindow.demo.history_plan import DEFAULT_COUNT
 from onewindow.demo.online_hall import load_online_hall
@@ -176,10 +176,10 @@ def load_demo(
         summary = replace(summary, history=load_history(center=center, count=history_cases or DEFAULT_COUNT))
     # the online hall's applicants, calendar, applications and consultations go with the history
     online_lines = load_online_hall(center) if history else []
-    if history:
-        evaluations.load(center)  # 好差评 of the history (issue 15)
+    # evaluation and complaints (issue 15) go with the history too
+    feedback_lines = load_feedback(center) if history else []
     if stdout is not None:
-        for line in [*summary.lines(), *online_lines]:
+        for line in [*summary.lines(), *online_lines, *feedback_lines]:
             stdout.write(line + "\n")
     return summary
 

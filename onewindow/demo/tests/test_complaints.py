@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_complaints(cx: Any) -> None:  # noqa: F811
-    cx.window_a.code = "B01"
+    cx.window_a.code = "B02"
     cx.window_a.save(update_fields=["code"])
     with at("2026-11-16 12:00"), transaction.atomic():
         assert demo_complaints.load(cx.center) == {"complaints": 6}
