@@ -28,7 +28,7 @@ invalid_evaluation / bad_rating_needs_reason.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import get_user
@@ -71,10 +71,13 @@ LINK_PERMISSIONS = ("cases.accept_case", "cases.deliver_case")
 # --- schemas ---------------------------------------------------------------------------------
 
 
+TagCode = Annotated[str, Field(max_length=30)]
+
+
 class EvaluationSubmitIn(Schema):
     token: str = Field(max_length=200)
     level: str = Field(max_length=30, examples=["satisfied"])
-    tags: list[str] = Field(default_factory=list, max_length=20, description="indicator codes")
+    tags: list[TagCode] = Field(default_factory=list, max_length=20, description="indicator codes")
     text: str = Field("", max_length=TEXT_MAX)
     channel: PublicChannel = Field("qr_code", description="qr_code | sms | mobile | pc")
 
