@@ -14,7 +14,6 @@ Target: >= 200 bookings/s. BENCH_SECONDS (default 10) sets the duration of each 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 import tempfile
@@ -86,7 +85,7 @@ def main() -> None:
     django_setup()
     from django.core.management import call_command
     from django.db import connections
-    from httpbench import Gunicorn, wrk
+    from httpbench import Gunicorn, bare_baseline, wrk
 
     call_command("load_demo", "--no-history", verbosity=0)
     from onewindow.org.models import User
@@ -96,7 +95,6 @@ def main() -> None:
     business, lines = _business(clerk.center)
     _, token = api_token_issue(user=clerk)
     tmp = Path(tempfile.mkdtemp(prefix="ow-bench-appt-"))
-    (tmp / "bare.json").write_text(json.dumps({"note": "bench"}))
     (tmp / "slots.txt").write_text("\n".join(lines) + "\n")
     print(
         f"  business {LETTER} (id {business.pk}): {len(set(lines))} slots of {CAPACITY} places"
@@ -107,13 +105,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{PORT}"
     env = {"SLOTS": str(tmp / "slots.txt"), "TOKEN": token, "BUSINESS": str(business.pk)}
     try:
-        wrk(f"{base}/bench/bare/insert", "post_json.lua", seconds=2, env={"BODY": str(tmp / "bare.json")})
-        bare = wrk(
-            f"{base}/bench/bare/insert",
-            "post_json.lua",
-            seconds=SECONDS,
-            env={"BODY": str(tmp / "bare.json")},
-        )
+        bare = bare_baseline(base, tmp, seconds=SECONDS)
         booking = wrk(f"{base}/api/v1/public/appointments", "book.lua", seconds=SECONDS, env=env)
     finally:
         server.stop()

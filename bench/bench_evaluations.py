@@ -13,7 +13,6 @@ Target: >= 300 evaluations/s, p95 <= 100 ms. BENCH_SECONDS (default 10) sets eac
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -81,7 +80,7 @@ def main() -> None:
     django_setup()
     from django.core.management import call_command
     from django.db import connections
-    from httpbench import Gunicorn, wrk
+    from httpbench import Gunicorn, bare_baseline, wrk
 
     from onewindow.feedback.tokens import occasion_token
 
@@ -91,20 +90,13 @@ def main() -> None:
     clerk = User.objects.select_related("window").get(username="clerk")
     ids = _occasions(clerk)
     tmp = Path(tempfile.mkdtemp(prefix="ow-bench-eval-"))
-    (tmp / "bare.json").write_text(json.dumps({"note": "bench"}))
     with timed("tokens signed", len(ids)):
         (tmp / "tokens.txt").write_text("\n".join(occasion_token(i) for i in ids) + "\n")
     connections.close_all()
     server = Gunicorn(port=PORT)
     base = f"http://127.0.0.1:{PORT}"
     try:
-        wrk(f"{base}/bench/bare/insert", "post_json.lua", seconds=2, env={"BODY": str(tmp / "bare.json")})
-        bare = wrk(
-            f"{base}/bench/bare/insert",
-            "post_json.lua",
-            seconds=SECONDS,
-            env={"BODY": str(tmp / "bare.json")},
-        )
+        bare = bare_baseline(base, tmp, seconds=SECONDS)
         run = wrk(
             f"{base}/api/v1/public/evaluations",
             "evaluate.lua",

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from datagen import person
-from httpbench import Gunicorn, wrk
+from httpbench import Gunicorn, bare_baseline, wrk
 from setup_db import django_setup, rate
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -81,7 +81,6 @@ def main() -> None:
     _, clerk_token = api_token_issue(user=clerk)
     _, handler_token = api_token_issue(user=handler)
     tmp = Path(tempfile.mkdtemp(prefix="ow-bench-"))
-    (tmp / "bare.json").write_text(json.dumps({"note": "bench"}))
     intake_body = {
         "item_code": version.item.code,
         "applicant": person(rng),
@@ -98,13 +97,7 @@ def main() -> None:
     server = Gunicorn(port=PORT)
     base = f"http://127.0.0.1:{PORT}"
     try:
-        wrk(f"{base}/bench/bare/insert", "post_json.lua", seconds=2, env={"BODY": str(tmp / "bare.json")})
-        bare = wrk(
-            f"{base}/bench/bare/insert",
-            "post_json.lua",
-            seconds=SECONDS,
-            env={"BODY": str(tmp / "bare.json")},
-        )
+        bare = bare_baseline(base, tmp, seconds=SECONDS)
         intake = wrk(
             f"{base}/api/v1/cases",
             "post_json.lua",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -154,3 +155,12 @@ def wrk(
         raise RuntimeError(f"wrk failed: {out.stdout}\n{out.stderr}")
     r, d, es, eo, p50, p95, p99 = (int(x) for x in match.groups())
     return WrkResult(r, d / 1e6, es, eo, p50 / 1000, p95 / 1000, p99 / 1000)
+
+
+def bare_baseline(base: str, tmp: Path, *, seconds: int) -> WrkResult:
+    """The bare Ninja endpoint inserting one row (a 2-second warm-up, then the measured run):
+    every HTTP write benchmark's baseline, measured in the same run as the path it times."""
+    body = tmp / "bare.json"
+    body.write_text(json.dumps({"note": "bench"}))
+    wrk(f"{base}/bench/bare/insert", "post_json.lua", seconds=2, env={"BODY": str(body)})
+    return wrk(f"{base}/bench/bare/insert", "post_json.lua", seconds=seconds, env={"BODY": str(body)})
