@@ -55,6 +55,14 @@ NAV: list[NavEntry] = [
         "appointments.check_in_booking",
     ),
     NavEntry("applicant_verify", _("Verify an applicant"), "web:applicant_verify", "identity.verify_person"),
+    # --- evaluation (issue 15): the evaluation pages, phone call-backs, window evaluators --------
+    NavEntry("evaluations", _("Evaluations"), "web:evaluations", "feedback.view_evaluations"),
+    NavEntry(
+        "evaluation_callback", _("Phone call-back"), "web:evaluation_callback", "feedback.record_callback"
+    ),
+    NavEntry(
+        "evaluator_devices", _("Window evaluators"), "web:evaluator_devices", "feedback.manage_evaluator"
+    ),
     # --- evaluation (issue 15): the rectification of 差评 -------------------------------------
     NavEntry(
         "rectifications",
@@ -79,14 +87,6 @@ NAV: list[NavEntry] = [
         ("supervision.appeal_accountability", "cases.handle_step", "cases.accept_case"),
     ),
     NavEntry("calendar", _("Working-day calendar"), "web:calendar", "calendar.view_calendaryear"),
-    # --- evaluation (issue 15): the evaluation pages, phone call-backs, window evaluators --------
-    NavEntry("evaluations", _("Evaluations"), "web:evaluations", "feedback.view_evaluations"),
-    NavEntry(
-        "evaluation_callback", _("Phone call-back"), "web:evaluation_callback", "feedback.record_callback"
-    ),
-    NavEntry(
-        "evaluator_devices", _("Window evaluators"), "web:evaluator_devices", "feedback.manage_evaluator"
-    ),
     # --- slot: statistics and reports ----------------------------------------------------
     NavEntry("admin", _("System administration"), "admin:index", staff_only=True),
     NavEntry("audit", _("Audit log"), "admin:core_auditentry_changelist", "core.view_auditentry"),
