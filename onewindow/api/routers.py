@@ -36,3 +36,12 @@ def register(api: NinjaAPI) -> None:
     api.add_router("/", rectifications.router, tags=["rectifications"])
     api.add_router("/public/complaints", complaints.public_router, tags=["complaints"])
     api.add_router("/", complaints.router, tags=["complaints"])
+    # the hall (issue 16): the queue, the hall's screens, attendance and leave
+    from onewindow.api import attendance, leave, queue, queue_figures, queue_hall
+
+    api.add_router("/", queue.router, tags=["queue"])
+    api.add_router("/", queue_hall.router, tags=["hall screens"])
+    api.add_router("/public", queue_hall.public_router, tags=["hall screens"])
+    api.add_router("/", queue_figures.router, tags=["queue figures"])
+    api.add_router("/", attendance.router, tags=["attendance"])
+    api.add_router("/", leave.router, tags=["leave"])

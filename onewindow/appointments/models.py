@@ -48,6 +48,15 @@ class BusinessType(models.Model):
     daily_ticket_cap = models.PositiveIntegerField(
         _("daily ticket cap"), default=0, help_text=_("Tickets per day in the hall's queue; 0: no cap.")
     )
+    # the hours the hall's ticket dispenser issues tickets of this type (empty: the whole day)
+    opens_at = models.TimeField(_("tickets from"), null=True, blank=True)
+    closes_at = models.TimeField(_("tickets until"), null=True, blank=True)
+    icon = models.CharField(
+        _("icon"),
+        max_length=20,
+        blank=True,
+        help_text=_("A short symbol or word shown on the ticket dispenser."),
+    )
     bookable = models.BooleanField(_("bookable online"), default=True)
     active = models.BooleanField(_("active"), default=True)
     # moves with every change of the slot rules, extra slots or items: the key of plans.py's cache

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "onewindow.consultations",
     "onewindow.feedback",
     "onewindow.complaints",
+    "onewindow.hall",
+    "onewindow.attendance",
     "onewindow.web",
     "onewindow.portal",
     "onewindow.api",
@@ -354,6 +356,24 @@ RECTIFICATION_CALLBACK_DAYS = 1
 RECTIFICATION_DAYS = 15
 # complaints: answered within 5 working days by default (simple ones the same day).
 COMPLAINT_ANSWER_DAYS = 5
+# the hall's queue (wave2.md §5, issue 16). The call order is a list of keys, first wins:
+#   window       tickets transferred to (reserved for) this window
+#   priority     V tickets (elderly, disabled, military, green channel)
+#   pinned       tickets a supervisor pinned
+#   transferred  tickets transferred from another business or window
+#   appointment  Y tickets whose appointment is due (starts within QUEUE_APPOINTMENT_DUE_MINUTES)
+#   queued_at    the ticket's time in the queue (a transfer keeps it)
+#   number       the ticket's sequence number
+QUEUE_CALL_ORDER = ["window", "priority", "pinned", "transferred", "appointment", "queued_at", "number"]
+QUEUE_APPOINTMENT_DUE_MINUTES = 15
+# at most this many priority calls in a row at one window before a normal ticket (0: no limit)
+QUEUE_PRIORITY_RUN = 3
+QUEUE_MAX_RECALLS = 3
+QUEUE_ALMOST_AHEAD = 3  # the "almost your turn" SMS when this many people are ahead
+# the hall screen's voice: "clips" (the recorded clips shipped in hall/static) or "browser" (the
+# browser's own speech synthesis, where it has a Chinese voice; clips otherwise)
+HALL_VOICE = "clips"
+HALL_POLL_MILLISECONDS = 500
 PROGRESS_LOOKUPS_PER_MINUTE = int(env.get("PROGRESS_LOOKUPS_PER_MINUTE") or "30")
 # Empty: links use the address `manage.py serve` was started on (notifications.links).
 PUBLIC_BASE_URL = env.get("PUBLIC_BASE_URL") or ""

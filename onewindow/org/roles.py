@@ -43,6 +43,33 @@ ROLES: tuple[Role, ...] = (
             "identity.verify_person",
             # evaluation and complaints (issue 15)
             "complaints.register_complaint",
+            # the hall (issue 16)
+            "hall.issue_ticket",
+            "hall.call_ticket",
+        ),
+    ),
+    Role(
+        # a ticket dispenser (排队机) signed in as a device account: issues tickets and checks in
+        # appointments by their code, nothing else
+        "ticket_dispenser",
+        _("Ticket dispenser (device)"),
+        (
+            "hall.issue_ticket",
+            "appointments.check_in_booking",
+        ),
+    ),
+    Role(
+        # 窗口组长 / 值班领导: short leave, the patrol log, a clock record entered by hand
+        "group_leader",
+        _("Window group leader (duty leader)"),
+        (
+            "cases.view_case",
+            "hall.view_queue",
+            "hall.manage_queue",
+            "attendance.view_attendance",
+            "attendance.approve_short_leave",
+            "attendance.log_patrol",
+            "attendance.clock_manually",
         ),
     ),
     Role(
@@ -82,6 +109,10 @@ ROLES: tuple[Role, ...] = (
             "complaints.handle_complaint",
             "consultations.reply_consultation",
             "consultations.manage_faq",
+            # the hall (issue 16): seated at the department's window; signs its staff's leave
+            "hall.issue_ticket",
+            "hall.call_ticket",
+            "attendance.sign_department_leave",
         ),
     ),
     Role(
@@ -102,6 +133,14 @@ ROLES: tuple[Role, ...] = (
             "complaints.register_complaint",
             "complaints.handle_complaint",
             "complaints.judge_complaint",
+            # the hall (issue 16): the supervision office watches the queue and the windows,
+            # records and approves leave, patrols
+            "hall.view_queue",
+            "hall.manage_queue",
+            "attendance.view_attendance",
+            "attendance.approve_leave",
+            "attendance.log_patrol",
+            "attendance.clock_manually",
         ),
     ),
     Role(
@@ -154,6 +193,10 @@ ROLES: tuple[Role, ...] = (
             "feedback.manage_evaluator",
             "feedback.view_evaluationtemplate",
             "feedback.change_evaluationtemplate",
+            "hall.manage_hall",
+            "hall.view_queue",
+            "attendance.manage_attendance_rules",
+            "attendance.manage_attendance_device",
         ),
     ),
     Role(

@@ -29,4 +29,6 @@ urlpatterns = [
     path("evaluate/", include("onewindow.portal.evaluate.urls")),
     path("evaluator/", include("onewindow.portal.evaluator.urls")),
     path("complaints/", include("onewindow.portal.complaints.urls")),
+    # the hall (issue 16): the ticket dispenser, the hall screens, the wait page
+    path("hall/", include("onewindow.portal.hall.urls")),
 ]

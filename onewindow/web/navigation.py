@@ -77,6 +77,20 @@ NAV: list[NavEntry] = [
         "web:complaints",
         ("complaints.register_complaint", "complaints.handle_complaint", "complaints.judge_complaint"),
     ),
+    # --- the hall (issue 16): the window console, the queue, window status, attendance ---------
+    NavEntry("queue_console", _("Queue calling"), "web:queue_console", "hall.call_ticket"),
+    NavEntry("queue_overview", _("Queue and windows"), "web:queue_overview", "hall.view_queue"),
+    NavEntry("queue_figures", _("Queue figures"), "web:queue_figures", "hall.view_queue"),
+    NavEntry("hall_notices", _("Hall screens and notices"), "web:hall_notices", "hall.manage_hall"),
+    NavEntry("attendance_mine", _("My attendance and leave"), "web:attendance_mine"),
+    NavEntry(
+        "leave_worklist",
+        _("Leave approvals"),
+        "web:leave_worklist",
+        ("attendance.approve_short_leave", "attendance.sign_department_leave", "attendance.approve_leave"),
+    ),
+    NavEntry("attendance", _("Attendance"), "web:attendance", "attendance.view_attendance"),
+    NavEntry("patrol", _("Duty patrol log"), "web:patrol", "attendance.log_patrol"),
     # --- slot: supervision board (supervision.supervise) ---------------------------------
     NavEntry("supervision", _("Electronic supervision"), "web:supervision", "supervision.supervise"),
     NavEntry(

@@ -30,6 +30,9 @@ urlpatterns = [
     path("evaluations/", include("onewindow.web.evaluations.urls")),
     path("rectifications/", include("onewindow.web.rectifications.urls")),
     path("complaints/", include("onewindow.web.complaints.urls")),
+    # the hall (issue 16): the window console and the queue, attendance and leave
+    path("hall/", include("onewindow.web.hall.urls")),
+    path("attendance/", include("onewindow.web.attendance.urls")),
     # joint inspections and acceptances of a bundle case (联合踏勘 / 联合验收)
     path("bundles/<str:number>/inspections/new/", inspections.inspection_new, name="inspection_new"),
     path("bundles/<str:number>/inspections/<id:pk>/", inspections.inspection_detail, name="inspection"),

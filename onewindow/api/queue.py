@@ -1,0 +1,7 @@
+"""(filled in by issue 16)"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,9 @@
+"""(filled in by issue 16)"""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()
+
+public_router = Router()
