@@ -22,6 +22,7 @@ BENCHES = {
     "appointments": "bench/bench_appointments.py",
     "online": "bench/bench_online_upload.py",
     "evaluations": "bench/bench_evaluations.py",
+    "queue": "bench/bench_queue.py",
 }
 PG_URL = "postgres://postgres@127.0.0.1:5432/onewindow_bench"
 
