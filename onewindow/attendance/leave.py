@@ -72,15 +72,20 @@ def _overlapping(user_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> 
     )
 
 
-def stand_in_candidates(person: User, starts_at: dt.datetime, ends_at: dt.datetime) -> list[User]:
-    """The colleagues who may stand in for `person` over the period: active clerks of the same
-    center, not on leave then; those of the person's home department first."""
+def stand_in_candidates(
+    person: User, starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None
+) -> list[User]:
+    """The colleagues who may stand in for `person`: active window clerks of the same center,
+    not on leave over the period when one is given; those of the person's home department
+    first."""
     holders = Q()
     for perm in rules.CLERK_PERMISSIONS:
         holders |= Q(pk__in=User.objects.with_perm(perm, include_superusers=False).values("pk"))
-    busy = LeaveRequest.objects.filter(
-        status__in=ACTIVE, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).values("user_id")
+    busy = LeaveRequest.objects.none().values("user_id")
+    if starts_at is not None and ends_at is not None:
+        busy = LeaveRequest.objects.filter(
+            status__in=ACTIVE, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).values("user_id")
     if person.center_id is None:
         return []
     qs = (
