@@ -44,7 +44,11 @@ def test_calls_latest_per_window_and_recent(org, business, kiosk) -> None:
     call(tickets[2], org.window_a, local("2026-12-08 09:07"))
     # yesterday's call is not shown
     Announcement.objects.create(
-        center=org.center, kind="call", number="B009", window_code="Z09", text="请B009号，到Z09号窗口",
+        center=org.center,
+        kind="call",
+        number="B009",
+        window_code="Z09",
+        text="请B009号，到Z09号窗口",
         at=local("2026-12-07 16:00"),
     )
     with at("2026-12-08 09:08"):
@@ -141,7 +145,13 @@ def test_results_are_today_completed_and_masked(org) -> None:
     with at("2026-12-08 11:00"):
         state = screens.hall_state(org.center)
     assert state["results"] == [
-        {"number": "20261208001", "item": "食品经营许可", "applicant": "张**", "result": "准予许可", "at": "10:00"}
+        {
+            "number": "20261208001",
+            "item": "食品经营许可",
+            "applicant": "张**",
+            "result": "准予许可",
+            "at": "10:00",
+        }
     ]
     flat = str(state)
     assert "张三丰" not in flat and "110101" not in flat and "13800138000" not in flat
@@ -171,6 +181,8 @@ def test_wait_state_estimate(org, business, kiosk) -> None:
 
 
 def test_window_display(org) -> None:
-    WindowState.objects.create(window=org.general_window, status=WindowState.Status.PAUSED, message="系统维护")
+    WindowState.objects.create(
+        window=org.general_window, status=WindowState.Status.PAUSED, message="系统维护"
+    )
     center, row = screens.window_display("Z01")
     assert center == org.center and row["status"] == "paused" and row["message"] == "系统维护"

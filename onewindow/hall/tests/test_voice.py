@@ -21,7 +21,10 @@ from onewindow.hall.board import CALL_TEXT, PAUSE_TEXT, WELCOME_TEXT
             CALL_TEXT.format(number="VB012", window="A03"),
             ["chime", "qing", "V", "B", "d0", "d1", "d2", "hao", "dao", "A", "d0", "d3", "haochuangkou"],
         ),
-        ("请 YA1000 号，到 12 号窗口", ["chime", "qing", "Y", "A", "d1", "d0", "d0", "d0", "hao", "dao", "d1", "d2", "haochuangkou"]),
+        (
+            "请 YA1000 号，到 12 号窗口",
+            ["chime", "qing", "Y", "A", "d1", "d0", "d0", "d0", "hao", "dao", "d1", "d2", "haochuangkou"],
+        ),
         (PAUSE_TEXT.format(window="Z02"), ["chime", "Z", "d0", "d2", "haochuangkou", "zantingfuwu"]),
         (WELCOME_TEXT, ["huanyingnin"]),
         ("下班了", []),
