@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.appointments.models import BusinessType
 from onewindow.cases.models import Case
@@ -33,6 +34,30 @@ DEFAULT_SERVICE_MINUTES = 5  # the wait estimate per person ahead when today has
 DONE = (Case.Status.COMPLETED, Case.Status.DELIVERED)
 
 Data = dict[str, Any]
+
+# what the public screens say (words for the applicant, not the staff's status names)
+TICKET_LABELS = {
+    Ticket.Status.WAITING: gettext_lazy("Waiting in the queue"),
+    Ticket.Status.CALLED: gettext_lazy("Called: go to the window"),
+    Ticket.Status.SERVING: gettext_lazy("Being served at the window"),
+    Ticket.Status.SERVED: gettext_lazy("Done: thank you"),
+    Ticket.Status.SKIPPED: gettext_lazy("Passed (not present when called)"),
+    Ticket.Status.VOID: gettext_lazy("Void ticket"),
+    Ticket.Status.NOT_SERVED: gettext_lazy("Not served today (the hall has closed)"),
+}
+WINDOW_LABELS = {
+    WindowState.Status.OPEN: gettext_lazy("Open for service"),
+    WindowState.Status.PAUSED: gettext_lazy("Service paused"),
+    WindowState.Status.AWAY: gettext_lazy("Away from the window"),
+    WindowState.Status.CLOSED: gettext_lazy("Not open"),
+}
+PRIORITY_LABELS = {
+    Ticket.PriorityReason.ELDERLY: gettext_lazy("Elderly"),
+    Ticket.PriorityReason.DISABLED: gettext_lazy("Disability"),
+    Ticket.PriorityReason.MILITARY: gettext_lazy("Military or veteran"),
+    Ticket.PriorityReason.GREEN_CHANNEL: gettext_lazy("Green channel"),
+    Ticket.PriorityReason.OTHER: gettext_lazy("Priority"),
+}
 
 
 def _hhmm(moment: dt.datetime | None) -> str:
@@ -105,7 +130,7 @@ def window_row(window: Window, state: WindowState | None) -> Data:
         "code": window.code,
         "name": window.name,
         "status": status,
-        "status_label": str(WindowState.Status(status).label),
+        "status_label": str(WINDOW_LABELS[WindowState.Status(status)]),
         "message": state.message if state is not None and status != WindowState.Status.OPEN else "",
         "back": _hhmm(state.expected_return)
         if state is not None and status != WindowState.Status.OPEN
@@ -300,7 +325,7 @@ def wait_state(ticket: Ticket) -> Data:
         "business": ticket.business.name,
         "center": ticket.center.name,
         "status": ticket.status,
-        "status_label": str(Ticket.Status(ticket.status).label),
+        "status_label": str(TICKET_LABELS[Ticket.Status(ticket.status)]),
         "window": window.code if window is not None and ticket.status in Ticket.ACTIVE else "",
         "window_name": window.name if window is not None and ticket.status in Ticket.ACTIVE else "",
         "ahead": ahead,

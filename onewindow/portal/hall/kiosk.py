@@ -185,6 +185,7 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
         "ticket": ticket,
         "center": ticket.center,
         "ahead": ahead_of(ticket),
+        "priority": screens.PRIORITY_LABELS.get(ticket.priority_reason, "") if ticket.priority else "",
         "windows": screens.business_windows(ticket),
         "issued": clock.local(ticket.issued_at),
         "qr": qr_svg(wait_url),
