@@ -33,14 +33,14 @@ def hall_org(transactional_db):  # type: ignore[no-untyped-def]
     HallNotice.objects.create(
         center=org.center, text="今日16:30停止取号，请合理安排时间。", created_at=clock.now()
     )
-    WindowState.objects.create(
-        window=org.window_a, status=WindowState.Status.AWAY, message="去档案室取件"
-    )
+    WindowState.objects.create(window=org.window_a, status=WindowState.Status.AWAY, message="去档案室取件")
     return org
 
 
 def called(org, ticket: Ticket, window) -> Announcement:  # type: ignore[no-untyped-def]
-    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.CALLED, window=window, called_at=clock.now())
+    Ticket.objects.filter(pk=ticket.pk).update(
+        status=Ticket.Status.CALLED, window=window, called_at=clock.now()
+    )
     WindowState.objects.update_or_create(
         window=window, defaults={"status": WindowState.Status.OPEN, "current": ticket, "message": ""}
     )

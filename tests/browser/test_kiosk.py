@@ -25,7 +25,9 @@ def hall_org(transactional_db):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("width", "height", "name"), [(1080, 1920, "portrait"), (1920, 1080, "landscape")])
-def test_take_a_ticket_and_see_the_print_page(browser, live_server, hall_org, screenshot, width, height, name):
+def test_take_a_ticket_and_see_the_print_page(
+    browser, live_server, hall_org, screenshot, width, height, name
+):
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": height}
     )

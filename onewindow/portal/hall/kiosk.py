@@ -185,7 +185,9 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
         "ticket": ticket,
         "center": ticket.center,
         "ahead": ahead_of(ticket),
-        "priority": screens.PRIORITY_LABELS.get(ticket.priority_reason, "") if ticket.priority else "",
+        "priority": screens.PRIORITY_LABELS.get(Ticket.PriorityReason(ticket.priority_reason or "other"))
+        if ticket.priority
+        else "",
         "windows": screens.business_windows(ticket),
         "issued": clock.local(ticket.issued_at),
         "qr": qr_svg(wait_url),

@@ -60,11 +60,19 @@
       li.append(el("span", "window-code", w.code), el("span", "window-current", w.current), el("span", "window-status", statusText(w)));
       return li;
     }));
-    fill("results", state.results.map(function (r) {
+    var results = state.results.map(function (r) {
       var tr = el("tr");
       [r.number, r.item, r.applicant, r.result, r.at].forEach(function (v) { tr.append(el("td", "", v)); });
       return tr;
-    }));
+    });
+    if (!results.length) {
+      var none = el("td", "results-none", words.noResults || "");
+      none.colSpan = 5;
+      var row = el("tr");
+      row.append(none);
+      results = [row];
+    }
+    fill("results", results);
     fill("notices", state.notices.map(function (n) { return el("p", "", n); }));
   }
 

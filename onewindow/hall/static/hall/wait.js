@@ -7,7 +7,7 @@
   if (!url || !window.fetch) { return; }
   var poll = parseInt(body.getAttribute("data-poll") || "10000", 10) || 10000;
   var i18n = document.getElementById("i18n");
-  var go = i18n ? i18n.getAttribute("data-go") : "%s";
+  var go = i18n ? i18n.getAttribute("data-go") : "__W__";
 
   function set(name, value) {
     var node = document.querySelector('[data-field="' + name + '"]');
@@ -16,7 +16,7 @@
   }
 
   function draw(state) {
-    var status = set("status", state.window ? go.replace("%s", state.window) : state.status_label);
+    var status = set("status", state.window ? go.replace("__W__", state.window) : state.status_label);
     if (status) { status.className = "wait-status wait-" + state.status; }
     body.setAttribute("data-status", state.status);
     set("business", state.business);
