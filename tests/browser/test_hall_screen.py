@@ -125,3 +125,46 @@ def test_window_display_and_wait_page_follow_the_ticket(browser, live_server, ha
     finally:
         context.close()
         display_context.close()
+
+
+# Playwright's chromium allows sound without a gesture; this makes it refuse like a desktop browser
+REFUSE_UNTIL_CLICKED = """
+(() => {
+  let allowed = false;
+  document.addEventListener("click", () => { allowed = true; }, true);
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function () {
+    if (!allowed) { return Promise.reject(new DOMException("no gesture", "NotAllowedError")); }
+    return play.call(this);
+  };
+})();
+"""
+
+
+def test_refused_sound_shows_the_button_and_keeps_the_queue(browser, live_server, hall_org, screenshot):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1920, "height": 1080}
+    )
+    context.set_default_timeout(15_000)
+    context.add_init_script(REFUSE_UNTIL_CLICKED)
+    page = context.new_page()
+    try:
+        page.goto("/hall/screen/?center=DEMO")
+        page.wait_for_selector("[data-testid=hall-screen]")
+        time.sleep(1)
+        first = called(hall_org, hall_org.tickets[0], hall_org.general_window)
+        second = called(hall_org, hall_org.tickets[1], hall_org.window_a)
+        unlock = page.locator("[data-testid=screen-unlock]")
+        expect(unlock).to_be_visible(timeout=5000)
+        expect(page.locator("body")).to_have_attribute("data-voice-queue", "2")
+        screenshot(page, "hall-screen-voice-button", full_page=False)
+        unlock.click()
+        expect(unlock).to_be_hidden()
+        body = page.locator("body")
+        expect(body).to_have_attribute("data-voice-log", re.compile(f"end:{second.pk}$"), timeout=60_000)
+        assert (
+            body.get_attribute("data-voice-log")
+            == f"start:{first.pk} end:{first.pk} start:{second.pk} end:{second.pk}"
+        )
+    finally:
+        context.close()

@@ -65,3 +65,22 @@ def test_wait_endpoint(client, org, ticket) -> None:
     assert body["number"] == "A001" and body["status"] == "waiting" and body["position"] == 1
     assert body["estimate_default"] is True and body["windows"] == ["A01"]
     assert client.get("/api/v1/public/queue/wait/forged.token").status_code == 404
+
+
+def test_pages_render_without_javascript(client, org, ticket) -> None:
+    with at("2026-12-08 09:05"):
+        screen = client.get("/hall/screen/", {"center": "DEMO"})
+        assert screen.status_code == 200
+        page = screen.content.decode()
+        assert 'data-poll="500"' in page and 'data-voice="clips"' in page and "市场监管业务" in page
+        assert "<script>" not in page and "style=" not in page
+        assert client.get("/hall/screen/").status_code == 200  # the only center
+        assert client.get("/hall/screen/", {"center": "NOPE"}).status_code == 404
+        assert client.get("/hall/screen/", {"center": "DEMO", "layout": "portrait"}).status_code == 200
+        window = client.get("/hall/window/A01/")
+        assert window.status_code == 200 and "市场监管窗口" in window.content.decode()
+        assert client.get("/hall/window/X99/").status_code == 404
+        wait = client.get(f"/hall/wait/{wait_token(ticket)}/")
+        assert wait.status_code == 200 and "A001" in wait.content.decode()
+        assert 'http-equiv="refresh"' in wait.content.decode()
+        assert client.get("/hall/wait/forged/").status_code == 404

@@ -7,4 +7,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 def qr_svg(url: str, *, scale: int = 3) -> SafeString:
-    return mark_safe(str(segno.make(url, error="m").svg_inline(scale=scale, border=2, title=url)))
+    return mark_safe(
+        str(segno.make(url, error="m").svg_inline(scale=scale, border=2, title=url, omitsize=True))
+    )

@@ -32,17 +32,38 @@
 
   function Refused() { this.refused = true; }
 
+  // one preloaded <audio> per clip: no gap while the next clip loads
+  var cache = {};
+  function clip(name) {
+    if (!cache[name]) {
+      cache[name] = new Audio(base + name + ".wav");
+      cache[name].preload = "auto";
+    }
+    return cache[name];
+  }
+  ["chime", "qing", "hao", "dao", "haochuangkou", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9"].forEach(clip);
+
   function playClip(name) {
     return new Promise(function (resolve, reject) {
-      var audio = new Audio(base + name + ".wav");
-      var timer = window.setTimeout(resolve, CLIP_TIMEOUT);
-      function done() { window.clearTimeout(timer); resolve(); }
+      var audio = clip(name);
+      var finished = false;
+      var timer = null;
+      function stop() {
+        finished = true;
+        window.clearTimeout(timer);
+        audio.removeEventListener("ended", done);
+        audio.removeEventListener("error", done);
+      }
+      function done() { if (!finished) { stop(); resolve(); } }
+      timer = window.setTimeout(done, CLIP_TIMEOUT);
       audio.addEventListener("ended", done);
       audio.addEventListener("error", done);
+      try { audio.currentTime = 0; } catch (ignored) { /* not loaded yet */ }
       var started = audio.play();
       if (started && started.catch) {
         started.catch(function (error) {
-          window.clearTimeout(timer);
+          if (finished) { return; }
+          stop();
           if (error && error.name === "NotAllowedError") { reject(new Refused()); } else { resolve(); }
         });
       }
