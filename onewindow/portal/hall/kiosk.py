@@ -72,7 +72,7 @@ def _home(request: HttpRequest, *, error: str = "", status: int = 200, **extra: 
         "center": center,
         "businesses": screens.kiosk_businesses(center.pk),
         "reasons": [
-            (v, label) for v, label in Ticket.PriorityReason.choices if v != Ticket.PriorityReason.OTHER
+            (v, label) for v, label in screens.PRIORITY_LABELS.items() if v != Ticket.PriorityReason.OTHER
         ],
         "error": error,
         "voided": (request.GET.get("voided") or "")[:8],
