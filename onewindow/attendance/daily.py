@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.attendance.clock import minute_of
 from onewindow.attendance.models import ClockRecord, LeaveRequest
@@ -43,14 +43,14 @@ from onewindow.org.models import User
 MAX_DAYS = 93
 
 STATUS_LABELS = {
-    "pending": _("not yet"),
-    "on_leave": _("on leave"),
-    "absent": _("absent"),
-    "incomplete": _("clock missing"),
-    "late_early": _("late and left early"),
-    "late": _("late"),
-    "early": _("left early"),
-    "normal": _("normal"),
+    "pending": pgettext_lazy("attendance", "not yet"),
+    "on_leave": pgettext_lazy("attendance", "on leave"),
+    "absent": pgettext_lazy("attendance", "absent"),
+    "incomplete": pgettext_lazy("attendance", "clock missing"),
+    "late_early": pgettext_lazy("attendance", "late and left early"),
+    "late": pgettext_lazy("attendance", "late"),
+    "early": pgettext_lazy("attendance", "left early"),
+    "normal": pgettext_lazy("attendance", "normal"),
 }
 
 

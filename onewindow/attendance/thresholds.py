@@ -19,14 +19,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.attendance.models import LeaveRequest
 from onewindow.attendance.rules import rule_for
 from onewindow.core import clock as time
 
 PERIODS = ("month", "quarter", "year")
-PERIOD_LABELS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
+PERIOD_LABELS = {
+    "month": pgettext_lazy("attendance", "month"),
+    "quarter": pgettext_lazy("attendance", "quarter"),
+    "year": pgettext_lazy("attendance", "year"),
+}
 COUNTED = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
 
 

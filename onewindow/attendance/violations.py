@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.attendance import daily
 from onewindow.attendance.clock import minute_of
@@ -31,11 +31,11 @@ from onewindow.core import clock as time
 from onewindow.org.models import User
 
 KIND_LABELS = {
-    "late": _("late"),
-    "early": _("left early"),
-    "absent": _("absent"),
-    "unapproved": _("outside the hours without a reason"),
-    "patrol": _("patrol finding"),
+    "late": pgettext_lazy("attendance", "late"),
+    "early": pgettext_lazy("attendance", "left early"),
+    "absent": pgettext_lazy("attendance", "absent"),
+    "unapproved": pgettext_lazy("attendance", "clock missing, or outside the hours without a reason"),
+    "patrol": pgettext_lazy("attendance", "patrol finding"),
 }
 
 

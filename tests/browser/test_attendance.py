@@ -82,7 +82,7 @@ def test_clock_in_then_the_center_table(browser, live_server, guide_data, screen
     assert ClockRecord.objects.filter(user=clerk, method="password").count() == 1
     context, tab = staff_tab(browser, live_server, "supervisor")
     try:
-        tab.click("nav >> text=考勤")
+        tab.click('nav >> text="考勤"')
         tab.wait_for_selector("[data-testid=attendance-table]")
         row = tab.locator("[data-testid=attendance-table] tr[data-person=clerk]")
         assert row.count() == 1
