@@ -59,9 +59,7 @@ class DeviceKey(APIKeyHeader):
         device = devices.device_from_key(raw.strip()) if scheme.lower() in ("device", "bearer") else None
         if device is None:
             raise NotAuthenticated(
-                _(
-                    "Send the terminal's key: “Authorization: Device owa_…”; unknown or revoked keys fail."
-                ),
+                _("Send the terminal's key: “Authorization: Device owa_…”; unknown or revoked keys fail."),
                 code="not_authenticated",
             )
         devices.device_seen(device)
