@@ -147,3 +147,32 @@ def test_terminals_key_shown_once_and_revoked(client, org):
     device.refresh_from_db()
     assert device.revoked_at is not None
     assert client.post(url, {"op": "create", "name": ""}).status_code == 422
+
+
+def test_rule_versions_page(client, org):
+    from onewindow.attendance.models import AttendanceRule
+    from onewindow.attendance.rules import rule_for
+
+    client.force_login(org.user("supervisor"))
+    assert client.get(reverse("web:attendance_rules")).status_code == 403
+    client.force_login(org.user("centeradmin"))
+    url = reverse("web:attendance_rules")
+    page = client.get(url).content.decode()
+    assert 'value="08:00"' in page and 'value="09:00"' in page
+    body = {
+        "valid_from": "2026-12-01",
+        "clock_in_from": "08:30",
+        "clock_in_until": "09:00",
+        "clock_out_from": "17:30",
+        "clock_out_until": "18:00",
+        "month_threshold": "5",
+        "quarter_threshold": "10",
+        "year_threshold": "20",
+        "violation_points": "0.2",
+    }
+    assert client.post(url, {**body, "clock_out_from": "8"}).status_code == 422
+    assert client.post(url, {**body, "clock_in_until": "08:00"}).status_code == 422
+    assert client.post(url, body).status_code == 302
+    assert AttendanceRule.objects.get().clock_in_from == dt.time(8, 30)
+    assert rule_for(org.center, dt.date(2026, 12, 2)).clock_out_from == dt.time(17, 30)
+    assert rule_for(org.center, dt.date(2026, 11, 30)).clock_out_from == dt.time(17)

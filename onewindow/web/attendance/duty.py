@@ -5,6 +5,7 @@ patrol log: attendance.log_patrol) and the center administrator's terminals
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from onewindow.attendance import devices, selectors
+from onewindow.attendance import devices, rules, selectors
 from onewindow.attendance.clock import CLOCK_MANUALLY, clock_record
 from onewindow.attendance.models import ClockRecord, PatrolEntry
 from onewindow.attendance.patrol import LOG_PATROL, patrol_entry_create
@@ -213,3 +214,64 @@ def terminals(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     return render(request, "web/attendance/terminals.html", context, status=422 if error else 200)
+
+
+RULE_TIMES = ("clock_in_from", "clock_in_until", "clock_out_from", "clock_out_until")
+RULE_NUMBERS = ("month_threshold", "quarter_threshold", "year_threshold")
+
+
+@never_cache
+@staff_page(rules.MANAGE)
+def rule_versions(request: HttpRequest) -> HttpResponse:
+    """The attendance rule's versions, and a form for a new one from a day."""
+    user: Any = request.user
+    today = clock.today()
+    current = rules.rule_for(user.center_id, today)
+    values: dict[str, Any] = {name: getattr(current, name) for name in rules.DEFAULTS}
+    values = {k: (f"{v:%H:%M}" if k in RULE_TIMES else str(v)) for k, v in values.items()}
+    values["valid_from"] = (today + dt.timedelta(days=1)).isoformat()
+    error = ""
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values = {k: (request.POST.get(k) or "").strip()[:10] for k in values}
+        fields: dict[str, Any] = {}
+        valid_from = today
+        try:
+            valid_from = dt.date.fromisoformat(values["valid_from"])
+        except ValueError:
+            errors["valid_from"] = [_("Enter a date.")]
+        for name in RULE_TIMES:
+            try:
+                fields[name] = dt.time.fromisoformat(values[name][:5])
+            except ValueError:
+                errors[name] = [_("Enter a time such as 08:30.")]
+        for name in RULE_NUMBERS:
+            try:
+                fields[name] = int(values[name])
+            except ValueError:
+                errors[name] = [_("Enter a whole number.")]
+        try:
+            fields["violation_points"] = Decimal(values["violation_points"])
+        except InvalidOperation:
+            errors["violation_points"] = [_("Enter a number.")]
+        if errors:
+            error = _("Check the attendance rule.")
+        else:
+            try:
+                rules.attendance_rule_create(center=user.center, valid_from=valid_from, actor=user, **fields)
+            except DomainError as exc:
+                error, errors = _failed(exc)
+            else:
+                messages.success(
+                    request, _("The new rule applies from %(day)s.") % {"day": valid_from.isoformat()}
+                )
+                return HttpResponseRedirect(reverse("web:attendance_rules"))
+    context = {
+        "nav_active": "attendance",
+        "versions": rules.versions(user.center_id),
+        "current": current,
+        "values": values,
+        "error": error,
+        "errors": errors,
+    }
+    return render(request, "web/attendance/rules.html", context, status=422 if error else 200)

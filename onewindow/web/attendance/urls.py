@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("manual/", duty.manual, name="attendance_manual"),
     path("patrol/", duty.patrol, name="patrol"),
     path("terminals/", duty.terminals, name="attendance_devices"),
+    path("rules/", duty.rule_versions, name="attendance_rules"),
 ]
 
 # the leave pages (leave_worklist, leave_request, leave_detail) are another part of issue 16
