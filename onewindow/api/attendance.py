@@ -200,7 +200,7 @@ def days(
     else:
         people = None if may_view and not user else [me]
     rows = daily.derive(center=me.center, start=start, end=end, users=people)
-    names = {u.pk: u for u in selectors.staff_of(me.center_id)} | {me.pk: me}
+    names = {u.pk: u for u in User.objects.filter(center_id=me.center_id)} | {me.pk: me}
     windows = dict(Window.objects.filter(center_id=me.center_id).values_list("pk", "code"))
     return [
         {
