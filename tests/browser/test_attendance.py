@@ -91,3 +91,37 @@ def test_clock_in_then_the_center_table(browser, live_server, guide_data, screen
         screenshot(tab, "attendance-center")
     finally:
         context.close()
+
+
+def test_patrol_terminals_and_rules_pages(browser, live_server, guide_data, screenshot):
+    context, tab = staff_tab(browser, live_server, "supervisor")
+    try:
+        tab.click('nav >> text="值班巡查"')
+        tab.wait_for_selector("[data-testid=patrol-form]")
+        tab.select_option("#p-person", label="clerk (clerk)")
+        tab.select_option("#p-finding", "discipline")
+        tab.check("input[name=violation]")
+        tab.click("[data-testid=patrol-form] button[type=submit]")
+        assert tab.locator(".errorlist").count() == 1  # a violation needs a note
+        tab.fill("#p-note", "窗口内玩手机")
+        tab.click("[data-testid=patrol-form] button[type=submit]")
+        tab.wait_for_selector(".messages")
+        assert "窗口内玩手机" in tab.inner_text("[data-testid=patrol-log]")
+        screenshot(tab, "attendance-patrol")
+        tab.goto("/staff/attendance/manual/")
+        screenshot(tab, "attendance-manual")
+    finally:
+        context.close()
+    context, tab = staff_tab(browser, live_server, "centeradmin")
+    try:
+        tab.goto("/staff/attendance/terminals/")
+        tab.fill("#t-name", "大厅一楼考勤机")
+        tab.click("[data-testid=terminal-create] button[type=submit]")
+        key = tab.inner_text("[data-testid=terminal-key]")
+        assert key.startswith("owa_")
+        screenshot(tab, "attendance-terminals")
+        tab.click("[data-testid=attendance-tabs] >> text=考勤规则")
+        tab.wait_for_selector("[data-testid=rule-form]")
+        screenshot(tab, "attendance-rules")
+    finally:
+        context.close()
