@@ -12,7 +12,7 @@ from onewindow.calendar.selectors import is_working_day
 from onewindow.core import clock
 from tests.factories import PASSWORD, build_org, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("onewindow.web.tests.leave_urlconf")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 from onewindow.attendance.models import LeaveRequest
 from tests.factories import PASSWORD, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("onewindow.web.tests.leave_urlconf")]
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 7, 0, 0, tzinfo=dt.UTC)  # Monday 08:00 in Shanghai
 
