@@ -2,7 +2,7 @@
 
 Terminals (a fingerprint or face reader with its own key, never a staff session):
 
-POST /api/v1/attendance/clock   `Authorization: Device owa_…` (or `Bearer owa_…`)
+POST /api/v1/attendance/clock   `Authorization: Device owt_…` (or `Bearer owt_…`)
      {"username" or "staff_id", "kind": "in"|"out", "method": "fingerprint"|"face"|"password",
       "at"?: ISO time within 5 minutes of now, "reason"?, "password"? (method password: the
       person's own password, typed on the terminal, checked under the sign-in lockout)}
@@ -50,7 +50,7 @@ _ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Err
 
 
 class DeviceKey(APIKeyHeader):
-    """`Authorization: Device owa_…` (or `Bearer owa_…`): an attendance terminal."""
+    """`Authorization: Device owt_…` (or `Bearer owt_…`): an attendance terminal."""
 
     param_name = "Authorization"
 
@@ -59,7 +59,7 @@ class DeviceKey(APIKeyHeader):
         device = devices.device_from_key(raw.strip()) if scheme.lower() in ("device", "bearer") else None
         if device is None:
             raise NotAuthenticated(
-                _("Send the terminal's key: “Authorization: Device owa_…”; unknown or revoked keys fail."),
+                _("Send the terminal's key: “Authorization: Device owt_…”; unknown or revoked keys fail."),
                 code="not_authenticated",
             )
         devices.device_seen(device)

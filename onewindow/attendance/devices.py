@@ -2,9 +2,9 @@
 own key, never with a staff account.
 
 A center administrator (attendance.manage_attendance_device) creates a terminal; the raw key
-(`owa_…`) is returned once and only its SHA-256 digest and a short hint are stored (as
+(`owt_…`) is returned once and only its SHA-256 digest and a short hint are stored (as
 feedback/devices.py does for the window evaluators). The terminal sends it as
-`Authorization: Device owa_…` (or `Bearer owa_…`); an unknown or revoked key is no terminal.
+`Authorization: Device owt_…` (or `Bearer owt_…`); an unknown or revoked key is no terminal.
 Creating and revoking are audited.
 """
 
@@ -24,7 +24,7 @@ from onewindow.core.errors import NotFound, ValidationFailed
 from onewindow.org.models import Window
 from onewindow.org.validation import require, require_center_access
 
-KEY_PREFIX = "owa_"
+KEY_PREFIX = "owt_"
 MANAGE = "attendance.manage_attendance_device"
 NAME_MAX = 60
 SEEN_EVERY = dt.timedelta(minutes=1)
@@ -57,7 +57,7 @@ def attendance_device_create(
         raise NotFound(_("No such window in your center."), code="window_not_found")
     raw = raw_key if raw_key is not None else KEY_PREFIX + secrets.token_urlsafe(32)
     if not raw.startswith(KEY_PREFIX) or len(raw) < 20:
-        raise ValidationFailed(_("A terminal key starts with owa_ and is long."), code="invalid_key")
+        raise ValidationFailed(_("A terminal key starts with owt_ and is long."), code="invalid_key")
     device = AttendanceDevice.objects.create(
         center=center,
         window=window,

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AttendanceRule(models.Model):
@@ -287,7 +288,7 @@ class PatrolEntry(models.Model):
     class Finding(models.TextChoices):
         IN_ORDER = "in_order", _("in order")
         ABSENT = "absent", _("absent from the window")
-        LATE = "late", _("late")
+        LATE = "late", pgettext_lazy("attendance", "late")
         DISCIPLINE = "discipline", _("discipline (phone, food, chatting …)")
         ENVIRONMENT = "environment", _("environment or equipment")
         OTHER = "other", _("other")

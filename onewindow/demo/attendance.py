@@ -4,9 +4,9 @@ window clerks' clock records over the last 20 working days, and a few patrol ent
 Everything goes through the services (at moments set with `clock.frozen_at`). Idempotent: each
 part is skipped when it is there already.
 
-Terminal keys (public, demo only): `owa_demo_terminal_1f` (大厅一楼考勤机) and
-`owa_demo_terminal_2f` (大厅二楼考勤机), for
-`curl -H "Authorization: Device owa_demo_terminal_1f" … /api/v1/attendance/clock`.
+Terminal keys (public, demo only): `owt_demo_terminal_1f` (大厅一楼考勤机) and
+`owt_demo_terminal_2f` (大厅二楼考勤机), for
+`curl -H "Authorization: Device owt_demo_terminal_1f" … /api/v1/attendance/clock`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from onewindow.calendar.selectors import is_working_day
 from onewindow.core import clock
 from onewindow.org.models import Center, User
 
-TERMINALS = (("owa_demo_terminal_1f", "大厅一楼考勤机"), ("owa_demo_terminal_2f", "大厅二楼考勤机"))
+TERMINALS = (("owt_demo_terminal_1f", "大厅一楼考勤机"), ("owt_demo_terminal_2f", "大厅二楼考勤机"))
 DAYS = 20
 
 

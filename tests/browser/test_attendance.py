@@ -118,7 +118,7 @@ def test_patrol_terminals_and_rules_pages(browser, live_server, guide_data, scre
         tab.fill("#t-name", "大厅一楼考勤机")
         tab.click("[data-testid=terminal-create] button[type=submit]")
         key = tab.inner_text("[data-testid=terminal-key]")
-        assert key.startswith("owa_")
+        assert key.startswith("owt_")
         screenshot(tab, "attendance-terminals")
         tab.click("[data-testid=attendance-tabs] >> text=考勤规则")
         tab.wait_for_selector("[data-testid=rule-form]")

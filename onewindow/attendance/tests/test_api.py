@@ -70,7 +70,7 @@ def test_by_staff_id_and_the_time_given(client, org, key):
 
 
 @pytest.mark.parametrize(
-    "auth", ["", "Device owa_unknown_key_0000000000000", "Token abc", f"Bearer {'x' * 30}"]
+    "auth", ["", "Device owt_unknown_key_0000000000000", "Token abc", f"Bearer {'x' * 30}"]
 )
 def test_unknown_keys_are_401(client, org, auth):
     r = client.post(

@@ -188,9 +188,9 @@ def test_terminal_keys_are_shown_once_and_stored_as_digests(org):
     device, raw = devices.attendance_device_create(
         center=org.center, name="一楼", actor=org.user("centeradmin")
     )
-    assert raw.startswith("owa_") and raw not in device.key_digest and len(device.key_digest) == 64
+    assert raw.startswith("owt_") and raw not in device.key_digest and len(device.key_digest) == 64
     assert devices.device_from_key(raw) == device
-    assert devices.device_from_key("owa_" + "x" * 40) is None
+    assert devices.device_from_key("owt_" + "x" * 40) is None
     with pytest.raises(PermissionDenied):
         devices.attendance_device_create(center=org.center, name="x", actor=org.user("clerk"))
     devices.attendance_device_revoke(device_id=device.pk, actor=org.user("centeradmin"))

@@ -141,7 +141,7 @@ def test_terminals_key_shown_once_and_revoked(client, org):
     url = reverse("web:attendance_devices")
     page = client.post(url, {"op": "create", "name": "大厅入口", "window": ""}).content.decode()
     device = AttendanceDevice.objects.get()
-    assert 'data-testid="terminal-key"' in page and "owa_" in page
+    assert 'data-testid="terminal-key"' in page and "owt_" in page
     assert 'data-testid="terminal-key"' not in client.get(url).content.decode()
     assert client.post(url, {"op": "revoke", "device": device.pk}).status_code == 302
     device.refresh_from_db()

@@ -28,7 +28,7 @@ def test_demo_attendance_loads_once(org):
             "clock_records": 0,
             "patrol_entries": 0,
         }
-        assert devices.device_from_key("owa_demo_terminal_1f") is not None
+        assert devices.device_from_key("owt_demo_terminal_1f") is not None
         days = daily.derive(center=org.center, start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 24))
     statuses = {d.status for d in days}
     assert {"normal", "incomplete", "late", "early", "absent"} <= statuses
