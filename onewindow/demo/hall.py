@@ -56,7 +56,9 @@ def hall_account_specs(windows: dict[str, Window]) -> list[dict[str, Any]]:
 
 def _accounts(center: Center, windows: dict[str, Window]) -> int:
     specs = hall_account_specs(windows)
-    existing = set(User.objects.filter(username__in=[s["username"] for s in specs]).values_list("username", flat=True))
+    existing = set(
+        User.objects.filter(username__in=[s["username"] for s in specs]).values_list("username", flat=True)
+    )
     posts = {p.code: p for p in Post.objects.all()}
     password_hash: str | None = None
     created = 0

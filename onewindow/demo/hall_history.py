@@ -43,7 +43,7 @@ DAY_END_REASON = "日终仍在等候，未办理"
 
 
 def business_department_code(business: BusinessType, departments: dict[int, str]) -> str:
-    """"Z" for the general business type, else the department of its first department window."""
+    """ "Z" for the general business type, else the department of its first department window."""
     if business.letter == "Z":
         return "Z"
     for window in sorted(business.windows.all(), key=lambda w: w.code):
@@ -136,7 +136,9 @@ def _ledger(h: History, day: dt.date, *, today: bool) -> list[Period]:
     for n, (start, end) in enumerate(data.WINDOW_PERIODS):
         begin, finish = _at(day, start), _at(day, end)
         if rng.random() < data.PAUSE_SHARE / 2:
-            pause = begin + dt.timedelta(minutes=rng.randint(40, int((finish - begin).total_seconds() // 60) - 50))
+            pause = begin + dt.timedelta(
+                minutes=rng.randint(40, int((finish - begin).total_seconds() // 60) - 50)
+            )
             back = pause + dt.timedelta(minutes=rng.randint(8, 25))
             periods += [
                 Period(OPEN, begin, pause),
@@ -165,7 +167,9 @@ def _away_and_paused(h: History, seats: list[Seat]) -> None:
     idle = [s for s in idle if s.periods[-1].status == OPEN and s.periods[-1].end is None]
     for seat, away in zip(idle[len(idle) // 2 :], (True, False), strict=False):
         current = seat.periods[-1]
-        since = max(current.start, seat.free_at or current.start, h.now - dt.timedelta(minutes=25 if away else 4))
+        since = max(
+            current.start, seat.free_at or current.start, h.now - dt.timedelta(minutes=25 if away else 4)
+        )
         back = h.now + dt.timedelta(minutes=35 if away else 8)
         message = data.AWAY_MESSAGE if away else data.PAUSE_MESSAGES[0]
         seat.periods[-1] = Period(OPEN, current.start, since)
@@ -273,8 +277,8 @@ def _serve(h: History, ticket: Ticket, seats: list[Seat], *, today: bool) -> Non
     call, seat, _rank = best
     ticket.window_id, ticket.staff_id = seat.window.pk, seat.clerk.pk
     ticket.first_called_at = ticket.called_at = call
-    at_window = {"actor": seat.clerk, "window": seat.window}
-    h.event(ticket, Kind.CALLED, call, **at_window)
+    clerk, window = seat.clerk, seat.window
+    h.event(ticket, Kind.CALLED, call, actor=clerk, window=window)
     if skip:
         recalls = rng.randint(1, 3)
         closed = call + dt.timedelta(minutes=recalls + 1)
@@ -284,12 +288,12 @@ def _serve(h: History, ticket: Ticket, seats: list[Seat], *, today: bool) -> Non
             if today and moment > h.now:
                 break
             ticket.called_at, ticket.recalls = moment, n
-            h.event(ticket, Kind.RECALLED, moment, **at_window)
+            h.event(ticket, Kind.RECALLED, moment, actor=clerk, window=window)
         if today and closed > h.now:
             ticket.status, seat.current = Status.CALLED, ticket
             return
         ticket.status, ticket.closed_at, ticket.close_reason = Status.SKIPPED, closed, SKIP_REASON
-        h.event(ticket, Kind.SKIPPED, closed, note=SKIP_REASON, **at_window)
+        h.event(ticket, Kind.SKIPPED, closed, note=SKIP_REASON, actor=clerk, window=window)
         return
     started = call + dt.timedelta(seconds=rng.randint(*data.WALK_SECONDS))
     low, high = data.SERVICE_MINUTES
@@ -299,15 +303,17 @@ def _serve(h: History, ticket: Ticket, seats: list[Seat], *, today: bool) -> Non
         ticket.status, seat.current = Status.CALLED, ticket
         return
     ticket.started_at = started
-    h.event(ticket, Kind.STARTED, started, **at_window)
+    h.event(ticket, Kind.STARTED, started, actor=clerk, window=window)
     if today and finished > h.now:
         ticket.status, seat.current = Status.SERVING, ticket
         return
     ticket.status, ticket.finished_at = Status.SERVED, finished
-    h.event(ticket, Kind.FINISHED, finished, **at_window)
+    h.event(ticket, Kind.FINISHED, finished, actor=clerk, window=window)
 
 
-def _day(h: History, day: dt.date, businesses: list[tuple[BusinessType, str]], clerks: dict[int, User]) -> None:
+def _day(
+    h: History, day: dt.date, businesses: list[tuple[BusinessType, str]], clerks: dict[int, User]
+) -> None:
     today = day == clock.local(h.now).date()
     seats: dict[int, Seat] = {}
     for business, _code in businesses:
@@ -398,7 +404,9 @@ def load(center: Center, *, departments: dict[int, str]) -> dict[str, int]:
         clerks.setdefault(user.window_id, user)  # type: ignore[arg-type]
     businesses = [
         (b, business_department_code(b, departments))
-        for b in BusinessType.objects.filter(center=center, active=True).prefetch_related("windows").order_by("letter")
+        for b in BusinessType.objects.filter(center=center, active=True)
+        .prefetch_related("windows")
+        .order_by("letter")
     ]
     for day in _days(clock.local(now).date(), now):
         _day(h, day, businesses, clerks)

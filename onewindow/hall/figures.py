@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -82,7 +82,10 @@ def scope_make(
             code="range_too_long",
             details={"to": [_("At most %(days)s days.") % {"days": MAX_DAYS}]},
         )
-    if business_id is not None and not BusinessType.objects.filter(pk=business_id, center_id=center_id).exists():
+    if (
+        business_id is not None
+        and not BusinessType.objects.filter(pk=business_id, center_id=center_id).exists()
+    ):
         raise ValidationFailed(
             _("Unknown business type."), code="unknown_business", details={"business": [_("Not found.")]}
         )
@@ -308,7 +311,8 @@ def hourly_load(scope: Scope, *, now: dt.datetime | None = None) -> list[HourLoa
             waiting[hour] += sum(1 for at, until in spans if at < mark and (until is None or until > mark))
     days = len(by_day)
     return [
-        HourLoad(hour=h, issued=issued[h], waiting=waiting[h], days=days) for h in range(hours[0], hours[-1] + 1)
+        HourLoad(hour=h, issued=issued[h], waiting=waiting[h], days=days)
+        for h in range(hours[0], hours[-1] + 1)
     ]
 
 
@@ -319,7 +323,9 @@ def _seconds(later: dt.datetime | None, earlier: dt.datetime | None) -> int | No
 
 
 def _group_times(
-    rows: list[tuple[int | None, dt.datetime, dt.datetime | None, dt.datetime | None, dt.datetime | None]],
+    rows: Sequence[
+        tuple[int | None, dt.datetime, dt.datetime | None, dt.datetime | None, dt.datetime | None]
+    ],
     labels: dict[int, str],
 ) -> list[GroupTimes]:
     waits: dict[int | None, list[int]] = defaultdict(list)
@@ -353,9 +359,7 @@ def times_by_business(scope: Scope) -> list[GroupTimes]:
         .exclude(status=Ticket.Status.VOID)
         .values_list("business_id", "issued_at", "first_called_at", "started_at", "finished_at")
     )
-    labels = {
-        b.pk: f"{b.letter} {b.name}" for b in BusinessType.objects.filter(center_id=scope.center_id)
-    }
+    labels = {b.pk: f"{b.letter} {b.name}" for b in BusinessType.objects.filter(center_id=scope.center_id)}
     return _group_times(rows, labels)
 
 
@@ -403,9 +407,9 @@ def utilisation(scope: Scope, *, now: dt.datetime | None = None) -> list[Utilisa
     end = min(end, now)
     windows = list(scope_windows(scope))
     ids = [w.pk for w in windows]
-    periods = WindowStatusPeriod.objects.filter(
-        window_id__in=ids, status="open", started_at__lt=end
-    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=begin))
+    periods = WindowStatusPeriod.objects.filter(window_id__in=ids, status="open", started_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=begin)
+    )
     if scope.staff_id is not None:
         periods = periods.filter(staff_id=scope.staff_id)
     open_seconds: dict[int, int] = defaultdict(int)
@@ -420,9 +424,9 @@ def utilisation(scope: Scope, *, now: dt.datetime | None = None) -> list[Utilisa
         .filter(window_id__in=ids, started_at__isnull=False)
         .values_list("window_id", "status", "started_at", "finished_at")
     )
-    for window_id, status, started_at, finished_at in tickets:
-        finish = finished_at or (now if status == Ticket.Status.SERVING else None)
-        seconds = _seconds(finish, started_at)
+    for window_id, status, service_start, service_end in tickets:
+        finish = service_end or (now if status == Ticket.Status.SERVING else None)
+        seconds = _seconds(finish, service_start)
         if seconds:
             service_seconds[window_id] += seconds
         if status == Ticket.Status.SERVED:

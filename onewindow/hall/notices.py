@@ -33,9 +33,7 @@ def _check_actor(actor: User, center_id: int) -> None:
         raise PermissionDenied(_("This notice belongs to another service center."))
 
 
-def _clean(
-    *, text: str, position: int, starts_on: dt.date | None, ends_on: dt.date | None
-) -> dict[str, Any]:
+def _clean(*, text: str, position: int, starts_on: dt.date | None, ends_on: dt.date | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     text = " ".join((text or "").split())
     if not text:

@@ -5,6 +5,7 @@ events agree with each other; a second run changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections import Counter, defaultdict
 
@@ -79,7 +80,9 @@ def test_every_business_type_has_two_staffed_windows_and_the_accounts_sign_in(ce
         staffed = {
             code
             for code in codes
-            if User.objects.filter(window__code=code, window__center=center, groups__name="window_clerk").exists()
+            if User.objects.filter(
+                window__code=code, window__center=center, groups__name="window_clerk"
+            ).exists()
         }
         assert len(staffed) >= 2, business
     clerk = User.objects.get(username="clerk-a01")
@@ -153,5 +156,5 @@ def test_the_history_is_consistent(center: Center) -> None:
             by_window[t.window_id].append(t)
     for rows in by_window.values():
         rows.sort(key=lambda t: t.started_at)
-        for a, b in zip(rows, rows[1:], strict=False):
+        for a, b in itertools.pairwise(rows):
             assert a.finished_at is not None and a.finished_at <= b.first_called_at

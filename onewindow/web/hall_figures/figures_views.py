@@ -126,9 +126,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
             }
             for u in data.utilisation
         ],
-        "clerks": [
-            {"c": c, "service": _durations(c.service)} for c in data.clerks
-        ],
+        "clerks": [{"c": c, "service": _durations(c.service)} for c in data.clerks],
         "businesses": BusinessType.objects.filter(center_id=user.center_id).order_by("letter"),
         "windows": Window.objects.filter(center_id=user.center_id, active=True).order_by("code"),
         "today": today,
@@ -210,9 +208,7 @@ def figures_export(request: HttpRequest) -> HttpResponse:
                 ]
             )
     rows.writerow([])
-    rows.writerow(
-        [_("Window"), _("Served"), _("Service seconds"), _("Open seconds"), _("Utilisation")]
-    )
+    rows.writerow([_("Window"), _("Served"), _("Service seconds"), _("Open seconds"), _("Utilisation")])
     for u in data.utilisation:
         rows.writerow([u.label, u.served, u.service_seconds, u.open_seconds, u.rate.percent])
     rows.writerow([])

@@ -71,7 +71,13 @@ def _page(
     return render(
         request,
         "web/hall_figures/notices.html",
-        {"nav_active": "hall_notices", "rows": rows, "form": form, "errors": errors, "text_max": services.TEXT_MAX},
+        {
+            "nav_active": "hall_notices",
+            "rows": rows,
+            "form": form,
+            "errors": errors,
+            "text_max": services.TEXT_MAX,
+        },
         status=status,
     )
 
@@ -136,7 +142,13 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/hall_figures/notice_edit.html",
-        {"nav_active": "hall_notices", "notice": notice, "form": form, "errors": errors, "text_max": services.TEXT_MAX},
+        {
+            "nav_active": "hall_notices",
+            "notice": notice,
+            "form": form,
+            "errors": errors,
+            "text_max": services.TEXT_MAX,
+        },
         status=status,
     )
 

@@ -44,7 +44,11 @@ def _context(request: HttpRequest) -> dict[str, Any]:
             for w in data.windows
         ],
         "businesses": [
-            {"b": b, "longest": duration(b.longest_wait_seconds), "long": (b.longest_wait_seconds or 0) > 30 * 60}
+            {
+                "b": b,
+                "longest": duration(b.longest_wait_seconds),
+                "long": (b.longest_wait_seconds or 0) > 30 * 60,
+            }
             for b in data.businesses
         ],
         "served_rate": data.totals.served_rate,

@@ -1,9 +1,9 @@
-"""The site's URLs with this package mounted under web/ (`web:queue_overview`, …), for the tests
-until web/urls.py includes it; once it does, this is the site's URLconf unchanged."""
+"""The site's URLs with onewindow.web.hall_figures mounted under web/ (`web:queue_overview`, …),
+for the tests until web/urls.py includes it; once it does, this is the site's URLconf unchanged."""
 
 from __future__ import annotations
 
-from django.urls import URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from onewindow.conf import urls as root
 from onewindow.web import urls as web
@@ -19,7 +19,7 @@ def _is_staff(pattern: object) -> bool:
 if MOUNTED:
     urlpatterns = list(root.urlpatterns)
 else:
-    staff = [*web.urlpatterns, path("hall-supervision/", include(MODULE))]
+    staff: list[URLPattern | URLResolver] = [*web.urlpatterns, path("hall-supervision/", include(MODULE))]
     urlpatterns = [
         path("staff/", include((staff, "web"))),
         *(p for p in root.urlpatterns if not _is_staff(p)),
