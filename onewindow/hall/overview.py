@@ -33,7 +33,7 @@ class WindowRow:
     since_seconds: int | None
     clerk: str
     ticket: str  # the number of the ticket called or served, "" when none
-    ticket_status: str
+    ticket_status: str  # Ticket.Status: called or serving
     ticket_business: str
     serving_seconds: int | None  # since service started (or, when only called, since the call)
 
@@ -107,7 +107,7 @@ def window_rows(center_id: int, *, now: dt.datetime) -> list[WindowRow]:
                 since_seconds=_since(now, state.since) if state else None,
                 clerk=state.staff.display_name if state and state.staff else "",
                 ticket=current.number if current is not None else "",
-                ticket_status=current.get_status_display() if current is not None else "",
+                ticket_status=current.status if current is not None else "",
                 ticket_business=current.business.name if current is not None else "",
                 serving_seconds=serving,
             )

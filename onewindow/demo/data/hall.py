@@ -72,7 +72,7 @@ CALL_GAP_SECONDS = (20, 150)  # from the previous ticket's end to the next call
 WALK_SECONDS = (40, 150)  # from the call to the start of service
 
 PAUSE_MESSAGES = ("系统维护，请稍候", "临时暂停，马上回来", "材料复印中")
-AWAY_MESSAGE = "参加业务培训，15:00 返回"
+AWAY_MESSAGE = "到档案室调取档案"
 
 NOTICES: list[dict] = [
     {

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.hall.figures import minutes
 from onewindow.hall.overview import hall_overview
@@ -16,15 +17,27 @@ from onewindow.web.access import forbidden, staff_page
 
 VIEW_QUEUE = "hall.view_queue"
 POLL_SECONDS = 15
+# the words of this page (with a context: "open" and "waiting" mean other things elsewhere)
+WINDOW_STATUS = {
+    "open": pgettext_lazy("window status", "open"),
+    "paused": pgettext_lazy("window status", "service paused"),
+    "away": pgettext_lazy("window status", "away"),
+    "closed": pgettext_lazy("window status", "closed"),
+}
+TICKET_STATUS = {
+    "called": pgettext_lazy("queue ticket", "called"),
+    "serving": pgettext_lazy("queue ticket", "being served"),
+}
 
 
 def duration(seconds: int | None) -> str:
-    """12:05 (minutes:seconds) under an hour, 1h 05m above; "" for none."""
+    """12:05 (minutes:seconds) under an hour, 2:10:05 above; "" for none."""
     if seconds is None:
         return ""
-    if seconds >= 3600:
-        return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
-    return f"{seconds // 60}:{seconds % 60:02d}"
+    minutes_, secs = divmod(seconds, 60)
+    if minutes_ >= 60:
+        return f"{minutes_ // 60}:{minutes_ % 60:02d}:{secs:02d}"
+    return f"{minutes_}:{secs:02d}"
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
@@ -37,6 +50,8 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "windows": [
             {
                 "w": w,
+                "status": WINDOW_STATUS.get(w.status, w.status_label),
+                "ticket_status": TICKET_STATUS.get(w.ticket_status, ""),
                 "since": duration(w.since_seconds),
                 "serving": duration(w.serving_seconds),
                 "long": w.serving_seconds is not None and w.serving_seconds > 20 * 60,
