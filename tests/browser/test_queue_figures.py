@@ -90,7 +90,7 @@ def test_the_notices_admin(page, screenshot, settings) -> None:  # type: ignore[
         assert page.locator("[data-testid=error-text]").is_visible()
         assert page.locator("[data-testid=error-ends_on]").is_visible()
         screenshot(page, "queue-notices-invalid")
-        page.fill("#notice-text", "今日下午 15:00—16:00 系统升级，期间暂停取号。")
+        page.fill("#notice-text", "12 月 10 日 15:00—16:00 系统升级，期间暂停取号。")
         page.fill("#notice-ends", "2026-12-10")
         page.click("[data-testid=notice-form] button[type=submit]")
         page.wait_for_selector(".notice-ok")

@@ -94,5 +94,5 @@ NOTICES: list[dict] = [
         "position": 2,
     },
 ]
-# a notice shown only on some days (from the next working day for a week): the holiday hours
-HOLIDAY_NOTICE = "元旦假期期间暂停窗口服务，网上办事大厅照常受理申请。"
+# a notice shown only on some days (from the next working day for a week)
+HOLIDAY_NOTICE = "不动产登记窗口延时服务至 18:30，请通过网上办事大厅预约后前来办理。"

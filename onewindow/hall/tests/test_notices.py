@@ -103,7 +103,7 @@ def test_the_page(client: Client, org: OrgFixture, admin) -> None:  # type: igno
     client.force_login(admin)
     assert client.get(url).status_code == 200
     empty = client.post(url, {"text": "", "position": "0", "active": "1"})
-    assert empty.status_code == 422 and "Write the text of the notice." in empty.content.decode()
+    assert empty.status_code == 422 and 'data-testid="error-text"' in empty.content.decode()
     bad_day = client.post(url, {"text": "好", "position": "0", "starts_on": "2026-02-30"})
     assert bad_day.status_code == 422 and 'data-testid="error-starts_on"' in bad_day.content.decode()
     added = client.post(url, {"text": "请保管好排队小票", "position": "1", "active": "1"})
