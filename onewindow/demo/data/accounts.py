@@ -107,3 +107,61 @@ DEPARTMENT_STAFF: dict[str, tuple[str, str, str]] = {
     "MZ": ("潘玉梅", "杜建新", "戴素芬"),
     "SL": ("夏永刚", "钟丽萍", "汪海波"),
 }
+
+# The hall (issue 16), loaded by `onewindow.demo.hall` after the appointments: a clerk (受理岗) at
+# every window that has none among the accounts above (`clerk-<window code in lower case>`, in
+# the window's department), the ticket dispenser's device account and the window group leader
+# (窗口组长). Kept apart from CENTER_ACCOUNTS so the case history keeps its cast.
+WINDOW_CLERKS: dict[str, str] = {
+    "Z02": "陈思琪",
+    "Z03": "刘佳怡",
+    "Z04": "王梓涵",
+    "Z05": "张雨桐",
+    "Z06": "李浩然",
+    "A01": "黄欣怡",
+    "A02": "赵子轩",
+    "A03": "周晓军",
+    "A04": "吴婷婷",
+    "A05": "徐丽娜",
+    "A06": "孙明辉",
+    "A07": "胡晓梅",
+    "B02": "朱家豪",
+    "B03": "高静怡",
+    "B04": "林志鹏",
+    "B05": "何雅婷",
+    "B06": "郭俊杰",
+    "B07": "马文涛",
+    "C01": "罗雪晴",
+    "C02": "梁振宇",
+    "C03": "宋佳慧",
+    "C04": "郑雨萱",
+    "C05": "谢晨阳",
+    "C06": "韩冬梅",
+    "C07": "唐思远",
+    "C08": "冯晓峰",
+    "C09": "于婉清",
+    "D01": "董志华",
+    "D02": "萧文彬",
+    "D03": "程立伟",
+}
+
+HALL_DEVICE_AND_LEADER: list[dict] = [
+    {
+        "username": "kiosk",
+        "full_name": "一楼取号机",
+        "roles": ["ticket_dispenser"],
+        "posts": [],
+        "department_code": None,
+        "window_code": None,
+        "data_scope": "center",
+    },
+    {
+        "username": "groupleader",
+        "full_name": "曹丽君",
+        "roles": ["group_leader"],
+        "posts": [],
+        "department_code": None,
+        "window_code": None,
+        "data_scope": "center",
+    },
+]
