@@ -28,6 +28,7 @@ from onewindow.core.errors import PermissionDenied
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.feedback_parts import load_feedback
+from onewindow.demo.hall_parts import load_hall
 from onewindow.demo.history import HistorySummary, load_history
 from onewindow.demo.history_plan import DEFAULT_COUNT
 from onewindow.demo.online_hall import load_online_hall
@@ -178,8 +179,10 @@ def load_demo(
     online_lines = load_online_hall(center) if history else []
     # evaluation and complaints (issue 15) go with the history too
     feedback_lines = load_feedback(center) if history else []
+    # the hall (issue 16): queue, attendance and leave go with the history too
+    hall_lines = load_hall(center) if history else []
     if stdout is not None:
-        for line in [*summary.lines(), *online_lines, *feedback_lines]:
+        for line in [*summary.lines(), *online_lines, *feedback_lines, *hall_lines]:
             stdout.write(line + "\n")
     return summary
 

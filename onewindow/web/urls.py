@@ -32,6 +32,7 @@ urlpatterns = [
     path("complaints/", include("onewindow.web.complaints.urls")),
     # the hall (issue 16): the window console and the queue, attendance and leave
     path("hall/", include("onewindow.web.hall.urls")),
+    path("hall-supervision/", include("onewindow.web.hall_figures.urls")),
     path("attendance/", include("onewindow.web.attendance.urls")),
     # joint inspections and acceptances of a bundle case (联合踏勘 / 联合验收)
     path("bundles/<str:number>/inspections/new/", inspections.inspection_new, name="inspection_new"),

@@ -38,7 +38,6 @@ def load_hall() -> None:
 
 
 def test_the_overview_and_the_figures_render_with_data(page, screenshot, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.ROOT_URLCONF = "tests.hall_figures_urls"
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     with time_machine.travel(NOW, tick=True):
@@ -77,7 +76,6 @@ def login_and_look(page, screenshot, errors: list[str]) -> None:  # type: ignore
 
 
 def test_the_notices_admin(page, screenshot, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.ROOT_URLCONF = "tests.hall_figures_urls"
     with time_machine.travel(NOW, tick=True):
         load_hall()
         login(page, "centeradmin")

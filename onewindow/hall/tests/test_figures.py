@@ -33,7 +33,6 @@ from onewindow.org.services import api_token_issue
 from tests.factories import OrgFixture, make_user
 
 pytestmark = pytest.mark.django_db
-URLS = "tests.hall_figures_urls"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 12, 7)
 NOW = dt.datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI)
@@ -273,7 +272,6 @@ def test_another_centers_business_is_unknown(day: Day) -> None:
 # --- the page, the export, the API ------------------------------------------------------------
 
 
-@pytest.mark.urls(URLS)
 def test_the_page_shows_the_figures_with_numerators_and_denominators(client: Client, day: Day) -> None:
     from django.urls import reverse
 
@@ -294,7 +292,6 @@ def test_the_page_shows_the_figures_with_numerators_and_denominators(client: Cli
     assert client.get(reverse("web:queue_figures")).status_code == 403
 
 
-@pytest.mark.urls(URLS)
 def test_the_export_is_excel_ready_and_masked(client: Client, day: Day) -> None:
     from django.urls import reverse
 

@@ -17,7 +17,6 @@ from onewindow.org.models import Center
 from tests.factories import OrgFixture, make_user
 
 pytestmark = pytest.mark.django_db
-URLS = "tests.hall_figures_urls"
 D = dt.date(2026, 12, 8)
 
 
@@ -95,7 +94,6 @@ def test_the_notices_shown_on_a_day(org: OrgFixture, admin) -> None:  # type: ig
     assert list(notices.notices_shown(org.center.pk, day=D + dt.timedelta(days=7))) == [always]
 
 
-@pytest.mark.urls(URLS)
 def test_the_page(client: Client, org: OrgFixture, admin) -> None:  # type: ignore[no-untyped-def]
     from django.urls import reverse
 

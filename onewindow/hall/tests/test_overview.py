@@ -16,7 +16,6 @@ from onewindow.hall.overview import hall_overview
 from tests.factories import OrgFixture
 
 pytestmark = pytest.mark.django_db
-URLS = "tests.hall_figures_urls"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 12, 8, 10, 30, tzinfo=SHANGHAI)
 
@@ -83,7 +82,6 @@ def test_the_overview(org: OrgFixture, hall: dict) -> None:
     assert data.wait.count == 2 and data.service.average == 600
 
 
-@pytest.mark.urls(URLS)
 def test_the_page_and_its_live_part(client: Client, org: OrgFixture, hall: dict) -> None:
     from django.urls import reverse
 
