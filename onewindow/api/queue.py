@@ -328,7 +328,7 @@ def _window_out(window: Window) -> dict[str, Any]:
         "code": window.code,
         "name": window.name,
         "status": state.status,
-        "status_label": str(state.get_status_display()),
+        "status_label": calling.window_status_label(state.status),
         "message": state.message,
         "expected_return": local_time(state.expected_return),
         "since": local_time(state.since),

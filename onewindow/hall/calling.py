@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.core import clock, context
 from onewindow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -36,6 +37,17 @@ MANAGE = "hall.manage_queue"
 AT_A_WINDOW = (Ticket.Status.CALLED, Ticket.Status.SERVING)
 CANDIDATES_PER_TRY = 8
 REASON_MAX = 200
+# how the console and the messages name a window's status
+WINDOW_STATUS_LABELS = {
+    WindowState.Status.OPEN: pgettext_lazy("window status", "open"),
+    WindowState.Status.PAUSED: pgettext_lazy("window status", "paused"),
+    WindowState.Status.AWAY: pgettext_lazy("window status", "away"),
+    WindowState.Status.CLOSED: pgettext_lazy("window status", "closed"),
+}
+
+
+def window_status_label(status: str) -> str:
+    return str(WINDOW_STATUS_LABELS.get(status, status))  # type: ignore[call-overload]
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -132,7 +144,7 @@ def _check_open(state: WindowState, window: Window) -> None:
     if state.status != WindowState.Status.OPEN:
         raise Conflict(
             _("Window %(window)s is %(status)s: open it before calling.")
-            % {"window": window.code, "status": state.get_status_display()},
+            % {"window": window.code, "status": window_status_label(state.status)},
             code="window_not_open",
         )
     if state.current_id is not None:

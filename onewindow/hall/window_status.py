@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from onewindow.core import clock
 from onewindow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onewindow.hall.board import announce, board_touch
-from onewindow.hall.calling import AT_A_WINDOW, MANAGE, window_state
+from onewindow.hall.calling import AT_A_WINDOW, MANAGE, window_state, window_status_label
 from onewindow.hall.models import Announcement, Ticket, WindowState, WindowStatusPeriod
 from onewindow.org.models import Window
 
@@ -57,7 +57,7 @@ def _change(
         if allowed_from is not None and state.status not in allowed_from:
             raise Conflict(
                 _("Window %(window)s is %(status)s.")
-                % {"window": window.code, "status": state.get_status_display()},
+                % {"window": window.code, "status": window_status_label(state.status)},
                 code="window_status",
             )
         busy = Ticket.objects.filter(pk=state.current_id or 0, status__in=AT_A_WINDOW)
