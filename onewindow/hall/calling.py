@@ -102,10 +102,12 @@ def _may_manage(actor: User, ticket: Ticket) -> None:
 
 
 def window_state(window: Window, *, lock: bool = False) -> WindowState:
-    """The window's state row (created closed on first use)."""
-    state, _created = WindowState.objects.get_or_create(window=window)
-    if lock:
-        state = WindowState.objects.select_for_update().get(pk=state.pk)
+    """The window's state row (created closed on first use); `lock`: select_for_update."""
+    rows = WindowState.objects.select_for_update() if lock else WindowState.objects.all()
+    state = rows.filter(pk=window.pk).first()
+    if state is None:
+        WindowState.objects.get_or_create(window=window)
+        state = rows.get(pk=window.pk)
     return state
 
 
@@ -205,18 +207,24 @@ def ticket_call_next(*, window: Window, actor: User, now: dt.datetime | None = N
             candidates = order.call_order(window, now=now, priority_run=state.priority_run)
             if tried:
                 candidates = candidates.exclude(pk__in=tried)
-            ids = list(candidates.values_list("pk", flat=True)[:CANDIDATES_PER_TRY])
-            if not ids:
+            batch = list(candidates[:CANDIDATES_PER_TRY])
+            if not batch:
                 return None
-            for pk in ids:
-                # the claim: only one window turns a waiting ticket into a called one
-                if Ticket.objects.filter(pk=pk, status=Ticket.Status.WAITING).update(
-                    version=F("version") + 1, **_call_fields(window, actor, now)
-                ):
-                    ticket = Ticket.objects.select_related("business").get(pk=pk)
+            for ticket in batch:
+                # the claim: only one window turns a waiting ticket into a called one (and only
+                # as it was read, so the row in hand is the row stored)
+                if Ticket.objects.filter(
+                    pk=ticket.pk, status=Ticket.Status.WAITING, version=ticket.version
+                ).update(version=F("version") + 1, **_call_fields(window, actor, now)):
+                    ticket.status = Ticket.Status.CALLED
+                    ticket.window = window
+                    ticket.staff = actor
+                    ticket.called_at = now
+                    ticket.first_called_at = ticket.first_called_at or now
+                    ticket.version += 1
                     _seat(state, window, ticket, actor)
                     return _called(ticket, window, actor, now)
-                tried.add(pk)  # another window won it: the next candidate
+                tried.add(ticket.pk)  # another window won it (or it changed): the next candidate
 
 
 def ticket_call(

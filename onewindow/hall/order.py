@@ -86,7 +86,9 @@ def waiting_here(window: Window, *, now: dt.datetime | None = None) -> QuerySet[
     """The waiting tickets of the day this window may call (unordered)."""
     now = now or clock.now()
     day = clock.local(now).date()
-    businesses = served_business_ids(window)
+    businesses = BusinessType.objects.filter(
+        Q(windows=window) | Q(preferred_window=window), center_id=window.center_id
+    ).values("pk")
     return Ticket.objects.filter(
         Q(business_id__in=businesses, target_window__isnull=True) | Q(target_window_id=window.pk),
         center_id=window.center_id,
