@@ -12,8 +12,32 @@ from django.urls import reverse
 from onewindow.core import clock
 from onewindow.hall.models import Ticket
 from onewindow.hall.tests.queue_helpers import Queue, build_queue
-from onewindow.web.cases.tests.test_pages import intake_form
 from tests.factories import make_item, make_user
+
+
+def intake_form(version: Any) -> dict[str, Any]:
+    """The intake page's form, every material received (as web/cases/tests build it)."""
+    from onewindow.cases.tests.conftest import resident_id
+
+    data: dict[str, Any] = {
+        "item_code": version.item.code,
+        "action": "accept",
+        "channel": "window",
+        "applicant_kind": "person",
+        "applicant_name": "张三",
+        "applicant_id_type": "resident_id",
+        "applicant_id_number": resident_id(),
+        "applicant_phone": "13912345678",
+        "applicant_address": "测试市人民路1号",
+        "delivery_method": "pickup",
+        "note": "",
+    }
+    for m in version.materials.all():
+        data[f"m{m.pk}_received"] = "on"
+        data[f"m{m.pk}_form"] = m.form
+        data[f"m{m.pk}_copies"] = "1"
+        data[f"m{m.pk}_note"] = ""
+    return data
 
 
 @pytest.fixture
