@@ -59,7 +59,7 @@ def almost_notify(*, business_id: int, day: dt.date, now: dt.datetime) -> int:
                         "center_name": business.center.name,
                         "number": number,
                         "ahead": ahead,
-                        "business": business.name,
+                        "business_name": business.name,
                     },
                     related_type="hall.ticket",
                     related_id=str(pk),

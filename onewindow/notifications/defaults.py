@@ -100,7 +100,7 @@ DEFAULT_TEMPLATES += [
     (
         "queue_almost",
         "排队叫号提醒",
-        "【{center_name}】您的排队号{number}前面还有{ahead}人，请到{business}等候区留意叫号。",
+        "【{center_name}】您的排队号{number}前面还有{ahead}人，请到{business_name}等候区留意叫号。",
     ),
 ]
 
