@@ -152,10 +152,9 @@ class Ticket(models.Model):
         verbose_name_plural = _("queue tickets")
         ordering = ["queued_at", "sequence"]
         constraints = [
+            # not (business, date, sequence): a ticket transferred to another business keeps its
+            # number and sequence (migration 0003); the number stays unique in the center's day
             models.UniqueConstraint(fields=["center", "date", "number"], name="hall_ticket_number_unique"),
-            models.UniqueConstraint(
-                fields=["business", "date", "sequence"], name="hall_ticket_sequence_unique"
-            ),
         ]
         indexes = [
             models.Index(fields=["center", "date", "status"], name="hall_ticket_day_status"),

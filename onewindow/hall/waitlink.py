@@ -1,4 +1,5 @@
-"""The live wait page's token: the ticket's id, signed (no column, no guessing)."""
+"""The signed link of a ticket's wait page (the ticket's QR code): the token carries the
+ticket's id, signed, so nobody guesses another ticket's page."""
 
 from __future__ import annotations
 
@@ -17,5 +18,7 @@ def ticket_from_wait_token(token: str) -> Ticket | None:
     try:
         pk = signing.loads(token, salt=SALT)
     except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
         return None
     return Ticket.objects.filter(pk=pk).select_related("business", "window").first()

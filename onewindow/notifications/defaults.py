@@ -95,6 +95,15 @@ DEFAULT_TEMPLATES += [
     ),
 ]
 
+# the hall's queue (issue 16): "almost your turn" (排队叫号 提醒), sent once per ticket
+DEFAULT_TEMPLATES += [
+    (
+        "queue_almost",
+        "排队叫号提醒",
+        "【{center_name}】您的排队号{number}前面还有{ahead}人，请到{business_name}等候区留意叫号。",
+    ),
+]
+
 # Added to a message that shows {due_date} when the caller says the date lies in a year without
 # a confirmed holiday schedule (context "due_date_confirmed": False).
 TENTATIVE_DATE_NOTE = "该年度节假日安排尚未公布，日期可能调整。"

@@ -50,6 +50,8 @@ CONTEXT = {
     "title": "窗口工作人员态度生硬",
     # the evaluation invitation and reminder (onewindow.feedback.invitations)
     "link": "https://zwfw.example.gov.cn/evaluate/MQ:1vXyZ:abc/?via=sms",
+    # the queue's "almost your turn" (onewindow.hall.almost)
+    "ahead": "3",
 }
 ENDINGS = ["。", "，", ".", "；", "！", ","]
 ASCII_IN_CHINESE = re.compile(r"[,;:()!?]")

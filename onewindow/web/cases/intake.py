@@ -26,6 +26,7 @@ from onewindow.web.cases.common import (
 from onewindow.web.cases.forms import (
     IntakeForm,
 )
+from onewindow.web.hall.intake import link_intake_ticket, remember_intake_ticket
 
 # --- intake --------------------------------------------------------------------------------
 
@@ -101,6 +102,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             if allowed is None or d.pk in allowed
         ],
         "error": "",
+        "queue_ticket": remember_intake_ticket(request),
     }
     if code and version is None:
         context["error"] = _("No published service item with code %(code)s.") % {"code": code[:40]}
@@ -141,6 +143,9 @@ def intake(request: HttpRequest) -> HttpResponse:
         return render(request, "web/cases/intake.html", context, status=exc.status)
     notice = Notice.objects.filter(case=case).order_by("-issued_at", "-id").first()
     number = case.number or case.receipt_number
+    linked = link_intake_ticket(request, case)
+    if linked:
+        messages.info(request, _("Linked to queue ticket %(ticket)s.") % {"ticket": linked})
     if action == "accept" and case.status == Status.COMPLETED:  # an instant item, in one sitting
         messages.success(
             request, _("Accepted and completed on the spot: case number %(number)s.") % {"number": number}
