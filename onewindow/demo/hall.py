@@ -18,15 +18,14 @@ from typing import Any
 
 from onewindow.appointments.models import BusinessType
 from onewindow.calendar import selectors as calendar_selectors
-from onewindow.core import audit, clock
+from onewindow.core import clock
 from onewindow.demo import hall_history
+from onewindow.demo.accounts import demo_account_create
 from onewindow.demo.data import hall as data
-from onewindow.demo.data.accounts import DEMO_PASSWORD, HALL_DEVICE_AND_LEADER, WINDOW_CLERKS
+from onewindow.demo.data.accounts import HALL_DEVICE_AND_LEADER, WINDOW_CLERKS
 from onewindow.hall.models import HallNotice
 from onewindow.hall.notices import hall_notice_create
 from onewindow.org.models import Center, Department, Post, User, Window
-from onewindow.org.roles import needs_admin_site
-from onewindow.org.services import user_set_roles
 
 NOTICE_AUTHOR = "centeradmin"
 
@@ -65,38 +64,14 @@ def _accounts(center: Center, windows: dict[str, Window]) -> int:
     for spec in specs:
         if spec["username"] in existing:
             continue
-        user = User(
-            username=spec["username"],
-            full_name=spec["full_name"],
+        _user, password_hash = demo_account_create(
+            spec=spec,
             center=center,
             department_id=spec["department_id"],
             window_id=spec["window_id"],
-            data_scope=spec["data_scope"],
-            is_staff=needs_admin_site(spec["roles"]),
-            is_superuser=False,
+            posts=[posts[code] for code in spec["posts"] if code in posts],
+            password_hash=password_hash,
         )
-        if password_hash is None:
-            user.set_password(DEMO_PASSWORD)
-            password_hash = user.password
-        else:
-            user.password = password_hash
-        user.save()
-        user.posts.set([posts[code] for code in spec["posts"] if code in posts])
-        audit.record(
-            action="user.create",
-            obj=user,
-            after={
-                "username": user.username,
-                "full_name": user.full_name,
-                "center_id": center.pk,
-                "department_id": user.department_id,
-                "window_id": user.window_id,
-                "data_scope": user.data_scope,
-                "posts": sorted(spec["posts"]),
-                "source": "demo",
-            },
-        )
-        user_set_roles(user=user, roles=spec["roles"], actor=None)
         created += 1
     return created
 

@@ -25,6 +25,7 @@ from onewindow.catalog.models import ServiceItem, ServiceItemVersion, WindowDele
 from onewindow.catalog.services import ImportResult, catalog_import_specs
 from onewindow.core import audit
 from onewindow.core.errors import PermissionDenied
+from onewindow.demo.accounts import demo_account_create
 from onewindow.demo.data.accounts import DEMO_PASSWORD
 from onewindow.demo.data.org import CENTERS, DEMO_CENTER_CODE, DEPARTMENTS, POSTS, WINDOWS
 from onewindow.demo.feedback_parts import load_feedback
@@ -40,7 +41,6 @@ from onewindow.org.services import (
     department_save,
     org_sync_roles,
     post_save,
-    user_set_roles,
     user_update,
     window_save,
 )
@@ -346,38 +346,14 @@ def _load_accounts(
         wanted_posts = [posts[code] for code in spec["posts"]]
         user = existing.get(spec["username"])
         if user is None:
-            user = User(
-                username=spec["username"],
-                full_name=spec["full_name"],
+            user, password_hash = demo_account_create(
+                spec=spec,
                 center=center,
-                department=department,
-                window=window,
-                data_scope=spec["data_scope"],
-                is_staff=needs_admin_site(spec["roles"]),
-                is_superuser=False,
+                department_id=department.pk if department else None,
+                window_id=window.pk if window else None,
+                posts=wanted_posts,
+                password_hash=password_hash,
             )
-            if password_hash is None:
-                user.set_password(DEMO_PASSWORD)
-                password_hash = user.password
-            else:
-                user.password = password_hash
-            user.save()
-            user.posts.set(wanted_posts)
-            audit.record(
-                action="user.create",
-                obj=user,
-                after={
-                    "username": user.username,
-                    "full_name": user.full_name,
-                    "center_id": center.pk,
-                    "department_id": user.department_id,
-                    "window_id": user.window_id,
-                    "data_scope": user.data_scope,
-                    "posts": sorted(spec["posts"]),
-                    "source": "demo",
-                },
-            )
-            user_set_roles(user=user, roles=spec["roles"], actor=None)
             created["accounts"] += 1
         else:
             if _account_differs(user, spec, center, department, window):
