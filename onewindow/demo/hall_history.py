@@ -222,6 +222,7 @@ def _arrivals(h: History, business: BusinessType, code: str, day: dt.date, *, to
                 priority=priority,
                 priority_reason=rng.choice(PRIORITY_REASONS) if priority else "",
                 due_at=due,
+                lane=Ticket.Lane.FLAGGED if priority or due is not None else Ticket.Lane.PLAIN,
                 status=Status.WAITING,
                 issued_at=issued,
                 issued_by_id=issuer.pk if issuer else None,

@@ -204,10 +204,13 @@ def ticket_call_next(*, window: Window, actor: User, now: dt.datetime | None = N
         _check_open(state, window)
         tried: set[int] = set()
         while True:
-            candidates = order.call_order(window, now=now, priority_run=state.priority_run)
-            if tried:
-                candidates = candidates.exclude(pk__in=tried)
-            batch = list(candidates[:CANDIDATES_PER_TRY])
+            batch = order.next_candidates(
+                window,
+                now=now,
+                priority_run=state.priority_run,
+                exclude=sorted(tried),
+                limit=CANDIDATES_PER_TRY,
+            )
             if not batch:
                 return None
             for ticket in batch:
@@ -442,6 +445,7 @@ def ticket_transfer(
             business_id=to_business.pk if to_business is not None else ticket.business_id,
             target_window=to_window,
             transferred=True,
+            lane=Ticket.Lane.FLAGGED,
             window=None,
             staff=None,
         )
@@ -472,7 +476,11 @@ def _pin(ticket: Ticket, actor: User, pinned: bool, now: dt.datetime | None, ver
     now = now or clock.now()
     _may_manage(actor, ticket)
     with transaction.atomic():
-        ticket = _claim(ticket, (Ticket.Status.WAITING,), version, pinned=pinned)
+        flagged = (
+            pinned or ticket.priority or ticket.transferred or bool(ticket.target_window_id or ticket.due_at)
+        )
+        lane = Ticket.Lane.FLAGGED if flagged else Ticket.Lane.PLAIN
+        ticket = _claim(ticket, (Ticket.Status.WAITING,), version, pinned=pinned, lane=lane)
         kind = TicketEvent.Kind.PINNED if pinned else TicketEvent.Kind.UNPINNED
         _event(ticket, kind, at=now, actor=actor)
         board_touch(ticket.center_id, now=now)

@@ -70,6 +70,12 @@ class Ticket(models.Model):
         GREEN_CHANNEL = "green_channel", _("green channel (key project)")
         OTHER = "other", _("other priority")
 
+    class Lane(models.IntegerChoices):
+        # an integer, not a boolean, so that the index `hall_ticket_queue` takes `lane = 0` as an
+        # equality (a boolean column is filtered as a bare truth test, which no index serves)
+        PLAIN = 0, _("plain queue")
+        FLAGGED = 1, _("may jump the queue")
+
     ACTIVE = (Status.WAITING, Status.CALLED, Status.SERVING)
 
     center = models.ForeignKey(
@@ -114,6 +120,9 @@ class Ticket(models.Model):
     # the time that orders the queue; a transfer keeps it (the ticket keeps its place)
     queued_at = models.DateTimeField(_("in the queue since"))
     prints = models.PositiveSmallIntegerField(_("prints"), default=0)
+    # priority, pinned, transferred, reserved for a window or an appointment: the ticket may jump
+    # the plain queue (hall.order.next_candidates reads these few apart from the plain queue)
+    lane = models.PositiveSmallIntegerField(_("queue lane"), choices=Lane.choices, default=Lane.PLAIN)
     pinned = models.BooleanField(_("pinned"), default=False)
     transferred = models.BooleanField(_("transferred"), default=False)
     # a ticket transferred to (or reserved for) one window: only that window calls it
@@ -165,6 +174,11 @@ class Ticket(models.Model):
                 condition=Q(status="waiting"),
             ),
             models.Index(fields=["window", "status"], name="hall_ticket_window_status"),
+            # a day's plain queue in time order, and its few tickets that may jump it
+            models.Index(
+                fields=["center", "date", "status", "lane", "queued_at", "sequence"],
+                name="hall_ticket_queue",
+            ),
         ]
         permissions = [
             ("issue_ticket", _("Can issue a queue ticket")),

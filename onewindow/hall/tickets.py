@@ -141,6 +141,7 @@ def ticket_issue(
             number=ticket_number(prefix, business.letter, sequence),
             source=Ticket.Source.APPOINTMENT if booking is not None else source,
             priority=priority and booking is None,
+            lane=Ticket.Lane.FLAGGED if priority or booking is not None else Ticket.Lane.PLAIN,
             priority_reason=priority_reason,
             booking=booking,
             due_at=booking.starts_at if booking is not None else None,

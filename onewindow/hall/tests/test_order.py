@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from onewindow.hall.calling import ticket_call_next, ticket_finish, ticket_transfer
 from onewindow.hall.models import Ticket
-from onewindow.hall.order import call_order
+from onewindow.hall.order import call_order, next_candidates
 from onewindow.hall.tests.queue_helpers import Queue, at, build_queue
 
 NOW = at(10)
@@ -39,7 +39,12 @@ def make(q: Queue, specs: list[dict[str, Any]]) -> dict[str, Ticket]:
         if "queued_minute" in spec:
             fields["queued_at"] = at(9, spec["queued_minute"])
         if fields:
-            Ticket.objects.filter(pk=ticket.pk).update(**fields)
+            # as the services keep it: a ticket with a flag may jump the queue
+            flagged = ticket.priority or any(
+                k in fields for k in ("pinned", "transferred", "due_at", "target_window")
+            )
+            lane = Ticket.Lane.FLAGGED if flagged else Ticket.Lane.PLAIN
+            Ticket.objects.filter(pk=ticket.pk).update(lane=lane, **fields)
         made[spec["name"]] = ticket
     return made
 
@@ -123,7 +128,15 @@ ORDER_TABLE = [
 
 @pytest.mark.parametrize(("specs", "expected"), ORDER_TABLE)
 def test_call_order_keys(q: Queue, specs: list[dict[str, Any]], expected: list[str]) -> None:
-    assert names(q, make(q, specs)) == expected
+    made = make(q, specs)
+    assert names(q, made) == expected
+    # the two short reads of call-next find the same tickets in the same order, at every limit
+    by_pk = {t.pk: name for name, t in made.items()}
+    for window in (q.org.general_window, q.org.window_a):
+        full = [by_pk[pk] for pk in call_order(window, now=NOW).values_list("pk", flat=True)]
+        for limit in range(1, len(full) + 1):
+            fast = [by_pk[t.pk] for t in next_candidates(window, now=NOW, limit=limit)]
+            assert fast == full[:limit], (window.code, limit)
 
 
 def test_the_order_is_configuration(q: Queue) -> None:
@@ -213,3 +226,36 @@ def test_a_transfer_to_a_window_is_called_there_only(q: Queue) -> None:
     assert ticket_call_next(window=q.z01, actor=q.clerk, now=at(10, 4)) is None
     there = ticket_call_next(window=q.a01, actor=q.clerk_a, now=at(10, 5))
     assert there is not None and there.pk == a1.pk
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_next_candidates_equals_the_call_order_on_random_queues(q: Queue, seed: int) -> None:
+    """Random queues of both business types with every flag (and appointments not yet due): the
+    two short reads give what the one sorted read gives, at both windows."""
+    import random
+
+    rng = random.Random(seed)
+    specs: list[dict[str, Any]] = []
+    for i in range(40):
+        spec: dict[str, Any] = {"name": f"t{i}", "minute": rng.randrange(0, 50)}
+        spec["business"] = rng.choice(["A", "B"])
+        roll = rng.random()
+        if roll < 0.1:
+            spec["priority"] = True
+        elif roll < 0.15:
+            spec["pinned"] = True
+        elif roll < 0.2:
+            spec["transferred"] = True
+        elif roll < 0.3:
+            spec["due_in"] = rng.choice([-10, 5, 40, 120])
+        elif roll < 0.33:
+            spec["target"] = rng.choice(["A01", "Z01"])
+        if rng.random() < 0.2:
+            spec["queued_minute"] = rng.randrange(0, 50)
+        specs.append(spec)
+    made = make(q, specs)
+    by_pk = {t.pk: name for name, t in made.items()}
+    for window in (q.org.general_window, q.org.window_a):
+        full = [by_pk[pk] for pk in call_order(window, now=NOW).values_list("pk", flat=True)]
+        for limit in (1, 3, 8, len(full)):
+            assert [by_pk[t.pk] for t in next_candidates(window, now=NOW, limit=limit)] == full[:limit]
