@@ -150,16 +150,23 @@ def _post(conn: http.client.HTTPConnection, path: str, token: str, body: dict[st
 
 
 def _client(
-    windows: list[tuple[str, str]], seconds: float, start: Any, out: Any, bare: bool, interval: float
+    windows: list[tuple[str, str]],
+    seconds: float,
+    start: Any,
+    out: Any,
+    bare: bool,
+    interval: float,
+    phase: float,
 ) -> None:
-    """One client: its windows in turn, one call-next cycle every `interval` seconds (0: as fast
-    as it can, a closed loop)."""
+    """One client: its windows in turn, one call-next cycle every `interval` seconds from
+    `phase` of an interval on (the clients are spread over the interval, not in step), or as
+    fast as it can when `interval` is 0 (a closed loop)."""
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     latencies: list[float] = []
     numbers: list[str] = []
     errors = 0
     start.wait()
-    opened = time.perf_counter()
+    opened = time.perf_counter() + phase * interval
     deadline = opened + seconds
     i = 0
     while time.perf_counter() < deadline:
@@ -204,7 +211,10 @@ def _run_clients(
     start = ctx.Event()
     out = ctx.Queue()
     groups = [clerks[i::CLIENTS] for i in range(CLIENTS)]
-    procs = [ctx.Process(target=_client, args=(g, SECONDS, start, out, bare, interval)) for g in groups]
+    procs = [
+        ctx.Process(target=_client, args=(g, SECONDS, start, out, bare, interval, k / CLIENTS))
+        for k, g in enumerate(groups)
+    ]
     for p in procs:
         p.start()
     began = time.perf_counter()
