@@ -5,41 +5,15 @@ cancellations of the same booking at once free one place."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from onewindow.appointments import services
 from onewindow.appointments.models import Booking, Slot, SlotRule
 from onewindow.appointments.tests.conftest import at, book, ids
 from onewindow.core.errors import Conflict
-
-
-def _run_together(n: int, work: Any) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(n)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcome = work(i)
-        except BaseException as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            (errors if isinstance(outcome, BaseException) else results).append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from tests.threads import run_together
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,7 +24,7 @@ def test_fifty_concurrent_bookings_fill_ten_places_exactly(hall: Any) -> None:
         def work(i: int) -> Booking:
             return book(hall, "2026-11-09", "10:00", n=100 + i, person=None, actor=hall.org.user("clerk"))
 
-        results, errors = _run_together(50, work)
+        results, errors = run_together(50, work)
     assert len(results) == 10, errors[:3]
     assert len(errors) == 40 and {getattr(e, "code", repr(e)) for e in errors} == {"slot_full"}
     slot = Slot.objects.get(business=hall.business, date=dt.date(2026, 11, 9), start=dt.time(10))
@@ -62,7 +36,7 @@ def test_fifty_concurrent_bookings_fill_ten_places_exactly(hall: Any) -> None:
 def test_concurrent_duplicates_and_cancellations(hall: Any) -> None:
     with at("2026-11-06 10:00"):
         # the same ID number in different slots at once: one booking
-        results, errors = _run_together(
+        results, errors = run_together(
             6, lambda i: book(hall, "2026-11-09", f"{9 + i % 3:02d}:{'00' if i < 3 else '30'}", n=7)
         )
         codes = {e.code for e in errors if isinstance(e, Conflict)}
@@ -70,7 +44,7 @@ def test_concurrent_duplicates_and_cancellations(hall: Any) -> None:
         assert len(errors) == 5
         assert sum(Slot.objects.values_list("booked", flat=True)) == 1
         booking = results[0]
-        results, errors = _run_together(
+        results, errors = run_together(
             4, lambda i: services.booking_cancel(booking=booking, person=hall.person)
         )
     assert len(results) == 1 and len(errors) == 3

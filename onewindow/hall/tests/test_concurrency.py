@@ -4,12 +4,10 @@ clerks at one window calling at once get one ticket between them."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from onewindow.core.errors import Conflict
 from onewindow.hall.calling import ticket_call_next, ticket_finish
@@ -18,34 +16,10 @@ from onewindow.hall.tests.queue_helpers import DAY, Queue, at, build_queue
 from onewindow.hall.window_status import window_open
 from onewindow.org.models import Window
 from tests.factories import make_user
+from tests.threads import run_together
 
 WINDOWS = 20
 TICKETS = 500
-
-
-def _run_together(n: int, work: Any) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(n)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcome = work(i)
-        except BaseException as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            (errors if isinstance(outcome, BaseException) else results).append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def _waiting(q: Queue, n: int) -> None:
@@ -86,7 +60,7 @@ def test_twenty_windows_call_five_hundred_tickets_each_once(org: Any) -> None:
             called.append(ticket.pk)
             ticket_finish(ticket=ticket, actor=clerks[i], now=at(10, 1))
 
-    results, errors = _run_together(WINDOWS, work)
+    results, errors = run_together(WINDOWS, work)
     assert not errors, errors[:3]
     called = [pk for batch in results for pk in batch]
     duplicates = [pk for pk, n in Counter(called).items() if n > 1]
@@ -101,7 +75,7 @@ def test_twenty_windows_call_five_hundred_tickets_each_once(org: Any) -> None:
 def test_two_calls_at_one_window_get_one_ticket(org: Any) -> None:
     q = build_queue(org)
     _waiting(q, 5)
-    results, errors = _run_together(2, lambda i: ticket_call_next(window=q.z01, actor=q.clerk, now=at(10)))
+    results, errors = run_together(2, lambda i: ticket_call_next(window=q.z01, actor=q.clerk, now=at(10)))
     assert len(results) == 1 and results[0] is not None
     assert len(errors) == 1 and isinstance(errors[0], Conflict) and errors[0].code == "window_busy"
     assert WindowState.objects.get(pk=q.z01.pk).current_id == results[0].pk
